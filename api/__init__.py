@@ -1,0 +1,1 @@
+"""The FastAPI dispatch service and its persistence."""

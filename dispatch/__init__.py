@@ -1,0 +1,1 @@
+"""The solver core: routing instance, OR-Tools engine, Problem <-> instance <-> Plan."""

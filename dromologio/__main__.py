@@ -1,0 +1,3 @@
+from dromologio.cli import app
+
+app()

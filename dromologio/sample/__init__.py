@@ -1,0 +1,1 @@
+"""The embedded sample region (Epirus and the Cyclades)."""

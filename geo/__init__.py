@@ -1,0 +1,1 @@
+"""Travel: distances, the travel network and travel-time matrices (never solves)."""
