@@ -1,0 +1,228 @@
+"""The OR-Tools engine: builds the routing model of a :class:`RoutingInstance` and solves it.
+
+Steps follow the OR-Tools routing samples: index manager -> model -> transit
+matrices -> arc costs per cost class -> dimensions (time, distance, capacity,
+work) -> time windows -> optional visits -> allowed vehicles -> finalizers ->
+search parameters -> solve -> extract.  This is the only module that touches
+OR-Tools objects.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import numpy as np
+from ortools.constraint_solver import pywrapcp, routing_enums_pb2
+
+from .instance import HORIZON_CAP, InstanceSolution, IntArray, RoutingInstance
+from .params import SearchParams
+
+#: called with (seconds since start, objective) at every improving solution.
+ProgressCallback = Callable[[float, int], None]
+#: polled at every solution; returning True stops the search (the best plan so far is kept).
+StopCallback = Callable[[], bool]
+
+_STATUS = {
+    0: "not_solved",
+    1: "success",
+    2: "partial_success_time_limit",
+    3: "fail",
+    4: "fail_timeout",
+    5: "invalid",
+    6: "infeasible",
+    7: "optimal",
+}
+
+
+@dataclass
+class _Progress:
+    started: float
+    on_solution: ProgressCallback | None
+    should_stop: StopCallback | None
+    history: list[tuple[float, int]] = field(default_factory=list)
+
+
+def _permutation(num_nodes: int, seed: int) -> IntArray:
+    """Node order handed to OR-Tools: identity for seed 0, a seeded shuffle otherwise.
+
+    OR-Tools routing has no random seed of its own; presenting the nodes in another
+    order changes tie-breaking in construction and local search, which is what a
+    seed is for (and what parallel workers need to explore differently).
+    """
+    if seed == 0:
+        return np.arange(num_nodes, dtype=np.int64)
+    return np.random.default_rng(seed).permutation(num_nodes).astype(np.int64)
+
+
+def _search_parameters(params: SearchParams, time_limit_s: float) -> pywrapcp.RoutingSearchParameters:
+    search = pywrapcp.DefaultRoutingSearchParameters()
+    search.first_solution_strategy = routing_enums_pb2.FirstSolutionStrategy.Value.Value(params.first_solution)
+    search.local_search_metaheuristic = routing_enums_pb2.LocalSearchMetaheuristic.Value.Value(
+        params.metaheuristic
+    )
+    search.guided_local_search_lambda_coefficient = params.guided_local_search_lambda
+    search.time_limit.FromMilliseconds(max(1, int(time_limit_s * 1000)))
+    if params.solution_limit:
+        search.solution_limit = params.solution_limit
+    search.log_search = params.log_search
+    return search
+
+
+def solve_instance(
+    instance: RoutingInstance,
+    *,
+    time_limit_s: float,
+    seed: int = 0,
+    params: SearchParams | None = None,
+    on_solution: ProgressCallback | None = None,
+    should_stop: StopCallback | None = None,
+) -> InstanceSolution:
+    """Solve ``instance`` within ``time_limit_s`` and return the best solution found.
+
+    Never returns nothing while a solution that drops visits exists: every visit
+    with a drop penalty is optional, and parallel cheapest insertion always
+    completes a first solution.
+    """
+    params = params or SearchParams()
+    started = time.monotonic()
+    order = _permutation(instance.num_nodes, seed)
+    position = np.empty_like(order)
+    position[order] = np.arange(instance.num_nodes)
+
+    def node(model_node: int) -> int:
+        return int(order[model_node])
+
+    starts = [int(position[s]) for s in instance.vehicle_start]
+    ends = [int(position[e]) for e in instance.vehicle_end]
+    manager = pywrapcp.RoutingIndexManager(instance.num_nodes, instance.num_vehicles, starts, ends)
+    routing = pywrapcp.RoutingModel(manager)
+    reorder = np.ix_(order, order)
+
+    # Arc costs: one transit matrix per distinct (distance rate, time rate) pair.
+    cost_classes: dict[tuple[float, float], int] = {}
+    for vehicle in range(instance.num_vehicles):
+        rates = (float(instance.vehicle_distance_cost[vehicle]), float(instance.vehicle_time_cost[vehicle]))
+        if rates not in cost_classes:
+            matrix = instance.arc_cost(*rates)[reorder]
+            cost_classes[rates] = routing.RegisterTransitMatrix(matrix.tolist())
+        routing.SetArcCostEvaluatorOfVehicle(cost_classes[rates], vehicle)
+    if instance.vehicle_fixed_cost:
+        routing.SetFixedCostOfAllVehicles(instance.vehicle_fixed_cost)
+
+    # Time: service at the node left, travel, and setup on reaching a new location.
+    horizon = int(min(HORIZON_CAP, max(instance.time_windows.max(), instance.vehicle_windows.max()) + 1))
+    time_callback = routing.RegisterTransitMatrix(instance.transit_time()[reorder].tolist())
+    routing.AddDimension(time_callback, horizon, horizon, False, "time")
+    time_dimension = routing.GetDimensionOrDie("time")
+    depots = instance.depot_nodes
+    for model_node in range(instance.num_nodes):
+        if node(model_node) in depots:
+            continue
+        index = manager.NodeToIndex(model_node)
+        earliest, latest = (int(v) for v in instance.time_windows[node(model_node)])
+        time_dimension.CumulVar(index).SetRange(earliest, latest)
+    for vehicle in range(instance.num_vehicles):
+        earliest, latest = (int(v) for v in instance.vehicle_windows[vehicle])
+        time_dimension.CumulVar(routing.Start(vehicle)).SetRange(earliest, latest)
+        time_dimension.CumulVar(routing.End(vehicle)).SetRange(earliest, latest)
+
+    # Distance caps (max km per day), only when some vehicle has one.
+    if (instance.vehicle_max_distance >= 0).any():
+        distance_callback = routing.RegisterTransitMatrix(instance.distance[reorder].tolist())
+        caps = [int(c) if c >= 0 else HORIZON_CAP for c in instance.vehicle_max_distance]
+        routing.AddDimensionWithVehicleCapacity(distance_callback, 0, caps, True, "distance")
+
+    if instance.demand is not None and instance.vehicle_capacity is not None:
+        demand_callback = routing.RegisterUnaryTransitVector(instance.demand[order].tolist())
+        routing.AddDimensionWithVehicleCapacity(
+            demand_callback, 0, [int(c) for c in instance.vehicle_capacity], True, "load"
+        )
+
+    # Workload balance: the busiest vehicle's service time is charged at balance_cost.
+    if instance.balance_cost > 0:
+        work_callback = routing.RegisterUnaryTransitVector(instance.service[order].tolist())
+        routing.AddDimension(work_callback, 0, HORIZON_CAP, True, "work")
+        routing.GetDimensionOrDie("work").SetGlobalSpanCostCoefficient(instance.balance_cost)
+
+    # Optional visits and allowed vehicles.
+    for model_node in range(instance.num_nodes):
+        original = node(model_node)
+        if original in depots:
+            continue
+        index = manager.NodeToIndex(model_node)
+        penalty = int(instance.drop_penalty[original])
+        if penalty >= 0:
+            routing.AddDisjunction([index], penalty)
+        allowed = instance.allowed_vehicles[original]
+        if allowed is not None:
+            # VehicleVar -1 means "not visited"; the swig binding of
+            # SetAllowedVehiclesForIndex rejects Python lists in ortools 9.15.
+            routing.VehicleVar(index).SetValues([-1, *sorted(int(v) for v in allowed)])
+
+    # Leave as late and come back as early as the route allows.
+    for vehicle in range(instance.num_vehicles):
+        routing.AddVariableMaximizedByFinalizer(time_dimension.CumulVar(routing.Start(vehicle)))
+        routing.AddVariableMinimizedByFinalizer(time_dimension.CumulVar(routing.End(vehicle)))
+
+    progress = _Progress(started, on_solution, should_stop)
+
+    def record_solution() -> None:
+        objective = int(routing.CostVar().Value())
+        if not progress.history or objective < progress.history[-1][1]:
+            elapsed = time.monotonic() - progress.started
+            progress.history.append((elapsed, objective))
+            if progress.on_solution is not None:
+                progress.on_solution(elapsed, objective)
+        if progress.should_stop is not None and progress.should_stop():
+            routing.solver().FinishCurrentSearch()
+
+    routing.AddAtSolutionCallback(record_solution)
+    elapsed_build = time.monotonic() - started
+    solution = routing.SolveWithParameters(_search_parameters(params, max(0.05, time_limit_s - elapsed_build)))
+    solve_seconds = time.monotonic() - started
+    status = _STATUS.get(int(routing.status()), str(routing.status()))
+    if solution is None:
+        return InstanceSolution(
+            routes=tuple(() for _ in range(instance.num_vehicles)),
+            service_start={},
+            vehicle_departure=tuple(int(w[0]) for w in instance.vehicle_windows),
+            vehicle_return=tuple(int(w[0]) for w in instance.vehicle_windows),
+            dropped=instance.visit_nodes,
+            objective=-1,
+            history=tuple(progress.history),
+            solve_seconds=solve_seconds,
+            status=status,
+        )
+
+    routes: list[tuple[int, ...]] = []
+    service_start: dict[int, int] = {}
+    departures: list[int] = []
+    returns: list[int] = []
+    visited: set[int] = set()
+    for vehicle in range(instance.num_vehicles):
+        index = routing.Start(vehicle)
+        departures.append(int(solution.Min(time_dimension.CumulVar(index))))
+        sequence: list[int] = []
+        index = solution.Value(routing.NextVar(index))
+        while not routing.IsEnd(index):
+            original = node(manager.IndexToNode(index))
+            sequence.append(original)
+            visited.add(original)
+            service_start[original] = int(solution.Min(time_dimension.CumulVar(index)))
+            index = solution.Value(routing.NextVar(index))
+        returns.append(int(solution.Min(time_dimension.CumulVar(index))))
+        routes.append(tuple(sequence))
+    dropped = tuple(i for i in instance.visit_nodes if i not in visited)
+    return InstanceSolution(
+        routes=tuple(routes),
+        service_start=service_start,
+        vehicle_departure=tuple(departures),
+        vehicle_return=tuple(returns),
+        dropped=dropped,
+        objective=int(solution.ObjectiveValue()),
+        history=tuple(progress.history),
+        solve_seconds=solve_seconds,
+        status=status,
+    )

@@ -1,0 +1,154 @@
+"""The solver-level routing instance: numbers only, no domain words.
+
+A :class:`RoutingInstance` is what the engine solves and what benchmarks feed
+it (Solomon instances go through the very same class).  Nodes are integers;
+vehicles start and end at nodes of their own; every other node is a *visit*
+that may be dropped at a penalty.
+
+Units are whatever the caller chooses, consistently: the product uses metres
+and seconds; Solomon instances use tenths of a distance unit for both.
+Costs are integers in *cost units* (the product: milli-euro).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import numpy.typing as npt
+
+IntArray = npt.NDArray[np.int64]
+FloatArray = npt.NDArray[np.float64]
+
+#: cap on any cumulated value, far above any day (and safe from int64 overflow).
+HORIZON_CAP = 10**12
+
+
+@dataclass(frozen=True)
+class RoutingInstance:
+    """A vehicle-routing problem with time windows, skills as allowed vehicles and optional visits.
+
+    Arrays over nodes have length ``num_nodes``; arrays over vehicles ``num_vehicles``.
+    """
+
+    #: (n, n) travel distance between nodes.
+    distance: IntArray
+    #: (n, n) travel time between nodes (service time excluded).
+    duration: IntArray
+    #: (n,) time spent at the node before leaving it.
+    service: IntArray
+    #: (n, 2) earliest and latest *start of service* at each node.
+    time_windows: IntArray
+    #: (n,) penalty for leaving the node unvisited; -1 = the node must be visited.
+    drop_penalty: IntArray
+    #: per node, the vehicles allowed to visit it; None = any vehicle.
+    allowed_vehicles: tuple[frozenset[int] | None, ...]
+    #: (m,) start and end node of each vehicle.
+    vehicle_start: IntArray
+    vehicle_end: IntArray
+    #: (m, 2) earliest departure and latest return of each vehicle.
+    vehicle_windows: IntArray
+    #: (m,) cost units per unit of distance and per unit of travel time, per vehicle.
+    vehicle_distance_cost: FloatArray
+    vehicle_time_cost: FloatArray
+    #: (m,) most distance a vehicle may travel; -1 = no limit.
+    vehicle_max_distance: IntArray
+    #: (n,) location of each node; a visit to a node whose location differs from the
+    #: previous node's costs ``setup`` extra time (parking, signing in).
+    location: IntArray
+    setup: int = 0
+    #: (n,) demand and (m,) capacity, for capacitated benchmarks; None = no capacity.
+    demand: IntArray | None = None
+    vehicle_capacity: IntArray | None = None
+    #: cost units per unit of service time on the busiest vehicle (workload balance).
+    balance_cost: int = 0
+    #: cost units added when a vehicle is used at all.
+    vehicle_fixed_cost: int = 0
+    name: str = field(default="", compare=False)
+
+    def __post_init__(self) -> None:
+        n = self.num_nodes
+        m = self.num_vehicles
+        checks = {
+            "distance": (self.distance.shape, (n, n)),
+            "duration": (self.duration.shape, (n, n)),
+            "service": (self.service.shape, (n,)),
+            "time_windows": (self.time_windows.shape, (n, 2)),
+            "drop_penalty": (self.drop_penalty.shape, (n,)),
+            "location": (self.location.shape, (n,)),
+            "vehicle_end": (self.vehicle_end.shape, (m,)),
+            "vehicle_windows": (self.vehicle_windows.shape, (m, 2)),
+            "vehicle_distance_cost": (self.vehicle_distance_cost.shape, (m,)),
+            "vehicle_time_cost": (self.vehicle_time_cost.shape, (m,)),
+            "vehicle_max_distance": (self.vehicle_max_distance.shape, (m,)),
+        }
+        for name, (shape, expected) in checks.items():
+            if shape != expected:
+                raise ValueError(f"{name} has shape {shape}, expected {expected}")
+        if len(self.allowed_vehicles) != n:
+            raise ValueError("allowed_vehicles needs one entry per node")
+        if (self.time_windows[:, 0] > self.time_windows[:, 1]).any():
+            bad = int(np.argmax(self.time_windows[:, 0] > self.time_windows[:, 1]))
+            raise ValueError(f"node {bad} has an empty time window")
+        if (self.vehicle_windows[:, 0] > self.vehicle_windows[:, 1]).any():
+            raise ValueError("a vehicle has an empty time window")
+        for array_name in ("distance", "duration", "service"):
+            array = getattr(self, array_name)
+            if array.size and (array.min() < 0 or array.max() >= HORIZON_CAP):
+                raise ValueError(f"{array_name} values must lie in [0, {HORIZON_CAP})")
+        if (self.demand is None) != (self.vehicle_capacity is None):
+            raise ValueError("demand and vehicle_capacity go together")
+        depots = set(self.vehicle_start.tolist()) | set(self.vehicle_end.tolist())
+        if any(not 0 <= d < n for d in depots):
+            raise ValueError("vehicle start/end nodes must be nodes of the instance")
+
+    @property
+    def num_nodes(self) -> int:
+        return int(self.distance.shape[0])
+
+    @property
+    def num_vehicles(self) -> int:
+        return int(self.vehicle_start.shape[0])
+
+    @property
+    def depot_nodes(self) -> frozenset[int]:
+        return frozenset(self.vehicle_start.tolist()) | frozenset(self.vehicle_end.tolist())
+
+    @property
+    def visit_nodes(self) -> tuple[int, ...]:
+        depots = self.depot_nodes
+        return tuple(i for i in range(self.num_nodes) if i not in depots)
+
+    def transit_time(self) -> IntArray:
+        """Time from the start of service at i to arrival (setup done) at j."""
+        setup = np.where(self.location[:, None] != self.location[None, :], self.setup, 0)
+        transit = self.service[:, None] + self.duration + setup
+        np.fill_diagonal(transit, 0)
+        return transit.astype(np.int64)
+
+    def arc_cost(self, distance_cost: float, time_cost: float) -> IntArray:
+        """Integer arc costs for one cost class (distance and time rates)."""
+        cost = self.distance * distance_cost + self.duration * time_cost
+        return np.rint(cost).astype(np.int64)
+
+
+@dataclass(frozen=True)
+class InstanceSolution:
+    """What the engine found: node sequences, service start times, dropped nodes."""
+
+    #: per vehicle, the visit nodes in order (depots excluded).
+    routes: tuple[tuple[int, ...], ...]
+    #: start of service at every visited node, and departure/return times of each vehicle.
+    service_start: dict[int, int]
+    vehicle_departure: tuple[int, ...]
+    vehicle_return: tuple[int, ...]
+    dropped: tuple[int, ...]
+    objective: int
+    #: (seconds since the solve began, objective) for every improving solution.
+    history: tuple[tuple[float, int], ...]
+    solve_seconds: float
+    status: str
+
+    @property
+    def first_solution_seconds(self) -> float | None:
+        return self.history[0][0] if self.history else None

@@ -1,0 +1,86 @@
+"""Why a ticket cannot be visited: checks run before solving, one per rule.
+
+Each check narrows the technicians who could serve a ticket; the first check
+that leaves nobody gives the ticket's reason.  Reasons are written for a
+dispatcher, Greek first and English second, and carry a machine code.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from dromologio.models import School, Technician, Ticket
+
+NO_SKILL = "no_skill"
+NO_4X4 = "no_4x4"
+WATER = "water"
+HOURS = "hours"
+KM_CAP = "km_cap"
+CAPACITY = "capacity"
+NO_TECHNICIANS = "no_technicians"
+
+
+def _hhmm(minutes: int) -> str:
+    return f"{minutes // 60:02d}:{minutes % 60:02d}"
+
+
+@dataclass(frozen=True)
+class Reason:
+    code: str
+    text: str
+
+
+def no_skill(ticket: Ticket) -> Reason:
+    return Reason(
+        NO_SKILL,
+        f"κανένας τεχνικός δεν έχει την ειδικότητα {ticket.skill} / no technician has skill {ticket.skill}",
+    )
+
+
+def no_4x4(ticket: Ticket, school: School) -> Reason:
+    return Reason(
+        NO_4X4,
+        f"ο δρόμος προς {school.name} θέλει 4x4 και κανένας τεχνικός με {ticket.skill} δεν έχει / "
+        f"the road to {school.name} needs a 4x4 and no technician with skill {ticket.skill} has one",
+    )
+
+
+def across_water(ticket: Ticket, school: School) -> Reason:
+    return Reason(
+        WATER,
+        f"το σχολείο είναι στο νησί {school.island} και κανένας τεχνικός με {ticket.skill} δεν έχει έδρα εκεί "
+        f"(χωρίς δρομολόγιο πλοίου) / the school is on {school.island} and no technician with skill "
+        f"{ticket.skill} is based there (no sailing planned to reach it)",
+    )
+
+
+def outside_hours(ticket: Ticket, school: School) -> Reason:
+    hours = f"{_hhmm(school.opens_min)}–{_hhmm(school.closes_min)}"
+    return Reason(
+        HOURS,
+        f"κανένας τεχνικός με {ticket.skill} δεν προλαβαίνει {ticket.service_minutes}' εργασίας στο {school.name} "
+        f"μέσα στο ωράριο {hours} και στη βάρδιά του / no technician with skill {ticket.skill} can reach "
+        f"{school.name} and do {ticket.service_minutes} min of work inside school hours {hours} and their shift",
+    )
+
+
+def over_km_cap(ticket: Ticket, school: School, round_trip_km: float) -> Reason:
+    return Reason(
+        KM_CAP,
+        f"η διαδρομή μέχρι το {school.name} και πίσω ({round_trip_km:.0f} km) ξεπερνά το ημερήσιο όριο km "
+        f"κάθε τεχνικού με {ticket.skill} / the round trip to {school.name} ({round_trip_km:.0f} km) is over "
+        f"the daily km cap of every technician with skill {ticket.skill}",
+    )
+
+
+def no_technicians() -> Reason:
+    return Reason(NO_TECHNICIANS, "δεν υπάρχουν τεχνικοί / there are no technicians in the problem")
+
+
+def capacity(ticket: Ticket, candidates: list[Technician]) -> Reason:
+    names = ", ".join(t.technician_id for t in candidates)
+    return Reason(
+        CAPACITY,
+        f"χαμηλότερη προτεραιότητα από όσα γέμισαν τη μέρα των τεχνικών που μπορούν ({names}) / "
+        f"lower priority than the visits that filled the day of the technicians who could go ({names})",
+    )
