@@ -87,6 +87,9 @@ def solve_instance(
     """
     params = params or SearchParams()
     started = time.monotonic()
+    if instance.num_vehicles == 0:
+        # OR-Tools aborts the process on a model without vehicles.
+        return InstanceSolution((), {}, (), (), instance.visit_nodes, 0, (), 0.0, "no_vehicles")
     order = _permutation(instance.num_nodes, seed)
     position = np.empty_like(order)
     position[order] = np.arange(instance.num_nodes)
@@ -112,7 +115,8 @@ def solve_instance(
         routing.SetFixedCostOfAllVehicles(instance.vehicle_fixed_cost)
 
     # Time: service at the node left, travel, and setup on reaching a new location.
-    horizon = int(min(HORIZON_CAP, max(instance.time_windows.max(), instance.vehicle_windows.max()) + 1))
+    latest = max(instance.time_windows.max(initial=0), instance.vehicle_windows.max(initial=0))
+    horizon = int(min(HORIZON_CAP, latest + 1))
     time_callback = routing.RegisterTransitMatrix(instance.transit_time()[reorder].tolist())
     routing.AddDimension(time_callback, horizon, horizon, False, "time")
     time_dimension = routing.GetDimensionOrDie("time")

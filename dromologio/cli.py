@@ -1,0 +1,224 @@
+"""The ``dromologio`` command line (typer + rich).
+
+    dromologio sample DIR                      write the embedded sample problem folder
+    dromologio validate DIR                    check the input files alone
+    dromologio plan DIR --date D --out P.json  plan a day, print it, write JSON + CSV
+    dromologio check DIR P.json                run the independent plan checker
+"""
+
+from __future__ import annotations
+
+import sys
+from datetime import date
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from dromologio import ATTRIBUTION, __version__
+from dromologio.models import Plan, Problem, ProblemError
+
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    help="Δρομολόγιο: ημερήσια πλάνα επισκέψεων τεχνικών σε σχολεία / daily visit plans for school IT support.",
+)
+console = Console()
+errors = Console(stderr=True)
+
+ProblemPath = Annotated[
+    Path, typer.Argument(help="problem folder (CSV), .json document or .xlsx workbook", show_default=False)
+]
+
+
+def _load(path: Path) -> Problem:
+    """Read and validate a problem, or print every issue and exit with status 2."""
+    from dromologio.models.errors import InputError
+    from dromologio.models.readers import read_problem
+
+    try:
+        return read_problem(path)
+    except InputError as error:
+        errors.print(f"[bold red]Σφάλματα εισόδου / input errors[/] ({len(error.issues)}):")
+        for issue in error.issues:
+            errors.print(f"  • {issue}", markup=False, highlight=False)
+        raise typer.Exit(2) from error
+    except ProblemError as error:
+        errors.print("[bold red]Ασυνεπές πρόβλημα / inconsistent problem:[/]")
+        for line in error.issues:
+            errors.print(f"  • {line}", markup=False, highlight=False)
+        raise typer.Exit(2) from error
+    except FileNotFoundError as error:
+        errors.print(f"[bold red]Δεν βρέθηκε / not found:[/] {error}")
+        raise typer.Exit(2) from error
+
+
+@app.command()
+def version() -> None:
+    """Έκδοση / print the version."""
+    console.print(f"dromologio {__version__}")
+
+
+@app.command()
+def sample(
+    target: Annotated[Path, typer.Argument(help="folder to write the sample problem into")],
+) -> None:
+    """Γράφει το δείγμα (Ήπειρος και Κυκλάδες) / write the embedded sample region's problem folder."""
+    from dromologio.sample import write_sample
+
+    written = write_sample(target)
+    console.print(f"Δείγμα γράφτηκε / sample written: [bold]{written}[/]")
+    console.print(f"[dim]{ATTRIBUTION}[/]")
+
+
+@app.command()
+def validate(path: ProblemPath) -> None:
+    """Ελέγχει τα αρχεία εισόδου / check the input files alone (exit 2 on errors)."""
+    problem = _load(path)
+    visits = sum(1 for t in problem.tickets if t.needs_visit)
+    console.print(
+        f"[green]Εντάξει / valid[/]: {len(problem.schools)} σχολεία/schools, {len(problem.bases)} βάσεις/bases, "
+        f"{len(problem.technicians)} τεχνικοί/technicians, {len(problem.tickets)} αιτήματα/tickets "
+        f"({visits} need a visit), {len(problem.ports)} λιμάνια/ports, {len(problem.sailings)} δρομολόγια/sailings"
+    )
+
+
+@app.command()
+def plan(
+    path: ProblemPath,
+    plan_date: Annotated[
+        str, typer.Option("--date", help="day to plan, YYYY-MM-DD (default: tomorrow)")
+    ] = "",
+    out: Annotated[Path, typer.Option(help="plan JSON to write; a CSV is written beside it")] = Path(
+        "plan.json"
+    ),
+    time_limit: Annotated[
+        float | None, typer.Option("--time-limit", help="solver time limit in seconds (default: policy)")
+    ] = None,
+    seed: Annotated[int, typer.Option(help="random seed of the search")] = 0,
+    quiet: Annotated[bool, typer.Option(help="do not print the plan")] = False,
+) -> None:
+    """Σχεδιάζει μια μέρα / plan a day: print it and write plan JSON + CSV."""
+    from dromologio.dispatch import solve
+    from dromologio.models.checker import check_plan
+    from dromologio.models.plan_io import write_plan_csv, write_plan_json
+
+    problem = _load(path)
+    day = _parse_date(plan_date)
+    limit = problem.policy.solver_time_limit_s if time_limit is None else time_limit
+    best: list[float] = []
+    with console.status(f"Επίλυση / solving {day.isoformat()} (≤ {limit:g} s)…") as status:
+
+        def progress(elapsed: float, objective: int) -> None:
+            best.append(objective / 10_000)
+            status.update(
+                f"Επίλυση / solving {day.isoformat()}: {elapsed:5.1f} s, "
+                f"καλύτερο / best objective {objective / 10_000:,.2f} €"
+            )
+
+        result = solve(problem, day, time_limit_s=limit, seed=seed, on_solution=progress)
+    report = check_plan(problem, result.plan)
+    write_plan_json(result.plan, out)
+    csv_path = write_plan_csv(result.plan, out.with_suffix(".csv"))
+    if not quiet:
+        print_plan(problem, result.plan)
+    console.print(f"Πλάνο / plan: [bold]{out}[/], [bold]{csv_path}[/]")
+    if not report.ok:
+        errors.print(f"[bold red]Ο έλεγχος απέτυχε / plan check failed[/]\n{report}")
+        raise typer.Exit(1)
+
+
+@app.command()
+def check(path: ProblemPath, plan_path: Annotated[Path, typer.Argument(help="plan JSON")]) -> None:
+    """Ανεξάρτητος έλεγχος πλάνου / run the independent plan checker (exit 1 on a violation)."""
+    from dromologio.models.checker import check_plan
+    from dromologio.models.plan_io import read_plan_document
+
+    problem = _load(path)
+    try:
+        document = read_plan_document(plan_path)
+    except (OSError, ValueError) as error:
+        errors.print(f"[bold red]{error}[/]")
+        raise typer.Exit(2) from error
+    report = check_plan(problem, document)
+    if report.ok:
+        console.print("[green]Το πλάνο τηρεί όλους τους κανόνες / the plan obeys every rule[/]")
+        return
+    errors.print(f"[bold red]Παραβιάσεις / violations ({len(report.violations)})[/]")
+    errors.print(str(report), markup=False, highlight=False)
+    raise typer.Exit(1)
+
+
+def _parse_date(text: str) -> date:
+    if not text:
+        from datetime import timedelta
+
+        return date.today() + timedelta(days=1)
+    try:
+        return date.fromisoformat(text)
+    except ValueError as error:
+        errors.print(f"[bold red]--date '{text}' is not a date; write it as YYYY-MM-DD, e.g. 2026-11-23[/]")
+        raise typer.Exit(2) from error
+
+
+def _hhmm(value: object) -> str:
+    return value.strftime("%H:%M") if hasattr(value, "strftime") else ""
+
+
+def print_plan(problem: Problem, plan: Plan) -> None:
+    """Per technician: stops with times; then unassigned with reasons; then totals."""
+    for route in plan.routes:
+        technician = problem.technician_by_id[route.technician_id]
+        title = (
+            f"{route.date.isoformat()} · {technician.name} ({technician.technician_id}, {technician.employer}) · "
+            f"{route.distance_km:.1f} km · {route.travel_minutes} min οδήγηση/driving · {route.cost_eur:.2f} €"
+        )
+        if not route.visits:
+            console.print(f"[dim]{title} · χωρίς επισκέψεις / no visits[/]")
+            continue
+        table = Table(title=title, title_justify="left", show_lines=False)
+        for column in ("ώρα/time", "στάση/stop", "αιτήματα/tickets", "παραμονή/on site"):
+            table.add_column(column)
+        for stop in route.stops:
+            if stop.type == "start":
+                table.add_row(_hhmm(stop.depart), "αναχώρηση από βάση / leave base", "", "")
+            elif stop.type == "visit" and stop.school_id is not None:
+                school = problem.school_by_id[stop.school_id]
+                place = f"{school.name}" + (f" ({school.island})" if school.island else "")
+                table.add_row(
+                    _hhmm(stop.arrive),
+                    place,
+                    ", ".join(stop.ticket_ids),
+                    f"{_hhmm(stop.start)}–{_hhmm(stop.end)}",
+                )
+            elif stop.type == "ferry":
+                table.add_row(_hhmm(stop.depart), f"πλοίο / ferry {stop.from_port} → {stop.to_port}", "", "")
+            else:
+                table.add_row(_hhmm(stop.arrive), "επιστροφή / back at base", "", "")
+        console.print(table)
+    if plan.unassigned:
+        table = Table(title="Χωρίς επίσκεψη / unassigned", title_justify="left")
+        table.add_column("αίτημα/ticket")
+        table.add_column("σχολείο/school")
+        table.add_column("αιτία/reason")
+        for item in plan.unassigned:
+            ticket = problem.ticket_by_id[item.ticket_id]
+            table.add_row(item.ticket_id, problem.school_by_id[ticket.school_id].name, item.reason)
+        console.print(table)
+    kpis = plan.kpis
+    console.print(
+        f"[bold]Σύνολα / totals[/]: {kpis.get('visited', 0)}/{kpis.get('to_visit', 0)} αιτήματα με επίσκεψη / "
+        f"tickets visited, {len(plan.unassigned)} χωρίς / unassigned, {len(plan.remote)} απομακρυσμένα / remote, "
+        f"{len(plan.vendor)} προμηθευτής / vendor · {kpis.get('distance_km', 0)} km · "
+        f"{kpis.get('cost_eur', 0)} € · στόχος / objective {kpis.get('objective_eur', 0)} €"
+    )
+
+
+def main() -> None:  # pragma: no cover - console entry point
+    app(prog_name="dromologio")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
