@@ -8,4 +8,12 @@ from .instance import InstanceSolution, RoutingInstance
 from .params import ORTOOLS_DEFAULT, SearchParams
 from .solve import Result, solve
 
-__all__ = ["ORTOOLS_DEFAULT", "InstanceSolution", "Result", "RoutingInstance", "SearchParams", "solve", "solve_instance"]
+__all__ = [
+    "ORTOOLS_DEFAULT",
+    "InstanceSolution",
+    "Result",
+    "RoutingInstance",
+    "SearchParams",
+    "solve",
+    "solve_instance",
+]

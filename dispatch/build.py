@@ -123,13 +123,15 @@ def build_day(
             [(t.shift_start_min * 60, t.shift_end_min * 60) for t in technicians], dtype=np.int64
         ).reshape(-1, 2),
         vehicle_distance_cost=np.array([problem.cost_per_km(t) * cost_scale for t in technicians]),
-        vehicle_time_cost=np.full(len(technicians), policy.time_value_eur_per_hour * COST_UNITS_PER_EUR / 3600),
+        vehicle_time_cost=np.full(
+            len(technicians), policy.time_value_eur_per_hour * COST_UNITS_PER_EUR / 3600
+        ),
         vehicle_max_distance=np.array(
             [round(t.max_km_per_day * 1000) if t.max_km_per_day is not None else -1 for t in technicians],
             dtype=np.int64,
         ),
         location=node_location,
-        setup=setup_s,
+        setup=np.where(np.arange(n) >= num_depots, setup_s, 0).astype(np.int64),
         balance_cost=round(policy.balance_eur_per_hour * COST_UNITS_PER_EUR / 3600),
         name=f"{problem.name or 'problem'} {plan_date.isoformat()}",
     )

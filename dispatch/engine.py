@@ -58,7 +58,9 @@ def _permutation(num_nodes: int, seed: int) -> IntArray:
 
 def _search_parameters(params: SearchParams, time_limit_s: float) -> pywrapcp.RoutingSearchParameters:
     search = pywrapcp.DefaultRoutingSearchParameters()
-    search.first_solution_strategy = routing_enums_pb2.FirstSolutionStrategy.Value.Value(params.first_solution)
+    search.first_solution_strategy = routing_enums_pb2.FirstSolutionStrategy.Value.Value(
+        params.first_solution
+    )
     search.local_search_metaheuristic = routing_enums_pb2.LocalSearchMetaheuristic.Value.Value(
         params.metaheuristic
     )
@@ -184,7 +186,9 @@ def solve_instance(
 
     routing.AddAtSolutionCallback(record_solution)
     elapsed_build = time.monotonic() - started
-    solution = routing.SolveWithParameters(_search_parameters(params, max(0.05, time_limit_s - elapsed_build)))
+    solution = routing.SolveWithParameters(
+        _search_parameters(params, max(0.05, time_limit_s - elapsed_build))
+    )
     solve_seconds = time.monotonic() - started
     status = _STATUS.get(int(routing.status()), str(routing.status()))
     if solution is None:

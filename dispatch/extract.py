@@ -51,7 +51,7 @@ def extract_routes(model: DayModel, solution: InstanceSolution, cost_per_km: dic
             distance_m += int(matrices.distance_m[previous_location, here])
             travel_s += leg_s
             school = model.locations[here]
-            start_s = solution.service_start[group[0]] - instance.setup
+            start_s = solution.service_start[group[0]] - instance.setup_of(group[0])
             end_s = solution.service_start[group[-1]] + int(instance.service[group[-1]])
             stops.append(
                 Stop(

@@ -53,10 +53,12 @@ class RoutingInstance:
     vehicle_time_cost: FloatArray
     #: (m,) most distance a vehicle may travel; -1 = no limit.
     vehicle_max_distance: IntArray
-    #: (n,) location of each node; a visit to a node whose location differs from the
-    #: previous node's costs ``setup`` extra time (parking, signing in).
+    #: (n,) location of each node; reaching a node from another location costs that
+    #: node's ``setup`` time (parking and signing in at a school; check-in at a port).
     location: IntArray
-    setup: int = 0
+    setup: IntArray | None = None
+    #: (n,) cost units paid on entering a node (a ferry fare, a night's lodging).
+    entry_cost: IntArray | None = None
     #: (n,) demand and (m,) capacity, for capacitated benchmarks; None = no capacity.
     demand: IntArray | None = None
     vehicle_capacity: IntArray | None = None
@@ -96,6 +98,10 @@ class RoutingInstance:
             array = getattr(self, array_name)
             if array.size and (array.min() < 0 or array.max() >= HORIZON_CAP):
                 raise ValueError(f"{array_name} values must lie in [0, {HORIZON_CAP})")
+        for optional in ("setup", "entry_cost"):
+            array = getattr(self, optional)
+            if array is not None and array.shape != (n,):
+                raise ValueError(f"{optional} has shape {array.shape}, expected {(n,)}")
         if (self.demand is None) != (self.vehicle_capacity is None):
             raise ValueError("demand and vehicle_capacity go together")
         depots = set(self.vehicle_start.tolist()) | set(self.vehicle_end.tolist())
@@ -119,17 +125,25 @@ class RoutingInstance:
         depots = self.depot_nodes
         return tuple(i for i in range(self.num_nodes) if i not in depots)
 
+    def setup_of(self, node: int) -> int:
+        return 0 if self.setup is None else int(self.setup[node])
+
     def transit_time(self) -> IntArray:
-        """Time from the start of service at i to arrival (setup done) at j."""
-        setup = np.where(self.location[:, None] != self.location[None, :], self.setup, 0)
-        transit = self.service[:, None] + self.duration + setup
+        """Time from the start of service at i to the start of service at j, waiting aside."""
+        transit = self.service[:, None] + self.duration
+        if self.setup is not None:
+            transit = transit + np.where(self.location[:, None] != self.location[None, :], self.setup[None, :], 0)
+        transit = np.minimum(transit, HORIZON_CAP - 1)
         np.fill_diagonal(transit, 0)
         return transit.astype(np.int64)
 
     def arc_cost(self, distance_cost: float, time_cost: float) -> IntArray:
-        """Integer arc costs for one cost class (distance and time rates)."""
-        cost = self.distance * distance_cost + self.duration * time_cost
-        return np.rint(cost).astype(np.int64)
+        """Integer arc costs for one cost class (distance and time rates, plus entry costs)."""
+        cost = np.rint(self.distance * distance_cost + self.duration * time_cost).astype(np.int64)
+        if self.entry_cost is not None:
+            cost = cost + self.entry_cost[None, :]
+        np.fill_diagonal(cost, 0)
+        return cost
 
 
 @dataclass(frozen=True)

@@ -1,14 +1,13 @@
 """The ``dromologio`` command line (typer + rich).
 
-    dromologio sample DIR                      write the embedded sample problem folder
-    dromologio validate DIR                    check the input files alone
-    dromologio plan DIR --date D --out P.json  plan a day, print it, write JSON + CSV
-    dromologio check DIR P.json                run the independent plan checker
+dromologio sample DIR                      write the embedded sample problem folder
+dromologio validate DIR                    check the input files alone
+dromologio plan DIR --date D --out P.json  plan a day, print it, write JSON + CSV
+dromologio check DIR P.json                run the independent plan checker
 """
 
 from __future__ import annotations
 
-import sys
 from datetime import date
 from pathlib import Path
 from typing import Annotated
@@ -216,9 +215,5 @@ def print_plan(problem: Problem, plan: Plan) -> None:
     )
 
 
-def main() -> None:  # pragma: no cover - console entry point
-    app(prog_name="dromologio")
-
-
 if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())
+    app(prog_name="dromologio")
