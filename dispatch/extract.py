@@ -1,7 +1,8 @@
 """Solution -> Plan: node sequences become stops with domain ids and instants.
 
-Consecutive tickets at one school become one visit.  Distances, travel
-minutes and money are recomputed from the location matrices, not read from
+Consecutive tickets at one school become one visit; sailing nodes become ferry
+stops; a lodging node makes the day end away from home.  Distances, travel
+minutes and money are recomputed from the instance's matrices, not read from
 the objective.
 """
 
@@ -9,10 +10,10 @@ from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
 
-from dromologio.models import Route, Stop, Technician, Unassigned
+from dromologio.models import Problem, Route, Stop, Unassigned
 
 from . import reasons
-from .build import COST_UNITS_PER_EUR, DayModel
+from .build import COST_UNITS_PER_EUR, DayModel, StartPoint
 from .instance import InstanceSolution
 
 
@@ -20,60 +21,123 @@ def _instant(day: date, seconds: int) -> datetime:
     return datetime.combine(day, time()) + timedelta(seconds=seconds)
 
 
-def extract_routes(model: DayModel, solution: InstanceSolution, cost_per_km: dict[str, float]) -> list[Route]:
-    """One route per technician (an idle technician gets an empty start-end route)."""
+def extract_routes(
+    problem: Problem, model: DayModel, solution: InstanceSolution
+) -> tuple[list[Route], dict[str, StartPoint]]:
+    """One route per technician (an idle one gets start-end), and where each one lodges tonight."""
     instance = model.instance
-    matrices = model.matrices
     day = model.plan_date
     routes: list[Route] = []
+    lodgings: dict[str, StartPoint] = {}
     for vehicle, technician in enumerate(model.technicians):
         sequence = solution.routes[vehicle]
-        base_node = int(instance.vehicle_start[vehicle])
-        base = model.base_of_node[base_node]
-        home = int(instance.location[base_node])
+        start_node = int(instance.vehicle_start[vehicle])
+        end_node = int(instance.vehicle_end[vehicle])
+        start_info = model.nodes[start_node]
         departure = solution.vehicle_departure[vehicle] if sequence else technician.shift_start_min * 60
-        stops: list[Stop] = [Stop("start", lat=base.lat, lon=base.lon, depart=_instant(day, departure))]
+        stops: list[Stop] = [
+            Stop(
+                "start",
+                lat=start_info.lat,
+                lon=start_info.lon,
+                depart=_instant(day, departure),
+                lodging=start_info.kind == "start"
+                and start_info.island != problem.base_of(technician).island,
+                island=start_info.island,
+            )
+        ]
         distance_m = 0
         travel_s = 0
-        previous_location = home
+        fares_eur = 0.0
+        lodging_eur = 0.0
+        previous = start_node
         leave_s = departure
         position = 0
+        lodged_at: StartPoint | None = None
         while position < len(sequence):
             node = sequence[position]
-            here = int(instance.location[node])
+            info = model.nodes[node]
+            leg_s = int(instance.duration[previous, node])
+            if info.kind == "lodging":
+                lodged_at = StartPoint(info.lat, info.lon, info.island, lodging=True)
+                lodging_eur += problem.policy.overnight_eur
+                distance_m += int(instance.distance[previous, node])
+                travel_s += leg_s
+                leave_s = solution.service_start[node]
+                position += 1
+                previous = node
+                continue
+            distance_m += int(instance.distance[previous, node])
+            travel_s += leg_s
+            if info.kind == "sailing" and info.sailing is not None:
+                sailing = info.sailing
+                stops.append(
+                    Stop(
+                        "ferry",
+                        from_port=sailing.sailing.from_port,
+                        to_port=sailing.sailing.to_port,
+                        depart=_instant(day, sailing.depart_s),
+                        arrive=_instant(day, sailing.arrive_s),
+                    )
+                )
+                travel_s += sailing.arrive_s - sailing.depart_s
+                fares_eur += sailing.sailing.fare_eur or 0.0
+                leave_s = sailing.arrive_s
+                previous = node
+                position += 1
+                continue
             group = [node]
             while position + len(group) < len(sequence):
                 following = sequence[position + len(group)]
-                if int(instance.location[following]) != here:
+                if (
+                    model.nodes[following].kind != "ticket"
+                    or instance.location[following] != instance.location[node]
+                ):
                     break
                 group.append(following)
-            leg_s = int(matrices.duration_s[previous_location, here])
-            distance_m += int(matrices.distance_m[previous_location, here])
-            travel_s += leg_s
-            school = model.locations[here]
             start_s = solution.service_start[group[0]] - instance.setup_of(group[0])
             end_s = solution.service_start[group[-1]] + int(instance.service[group[-1]])
             stops.append(
                 Stop(
                     "visit",
-                    lat=school.lat,
-                    lon=school.lon,
-                    school_id=model.ticket_of_node[node].school_id,
-                    ticket_ids=tuple(model.ticket_of_node[g].ticket_id for g in group),
+                    lat=info.lat,
+                    lon=info.lon,
+                    school_id=model.ticket_of(node).school_id,
+                    ticket_ids=tuple(model.ticket_of(g).ticket_id for g in group),
                     arrive=_instant(day, leave_s + leg_s),
                     start=_instant(day, start_s),
                     end=_instant(day, end_s),
                 )
             )
-            previous_location = here
+            previous = group[-1]
             leave_s = end_s
             position += len(group)
-        distance_m += int(matrices.distance_m[previous_location, home])
-        travel_s += int(matrices.duration_s[previous_location, home])
-        return_s = solution.vehicle_return[vehicle] if sequence else departure
-        stops.append(Stop("end", lat=base.lat, lon=base.lon, arrive=_instant(day, return_s)))
+        if lodged_at is not None:
+            end_s = leave_s
+            stops.append(
+                Stop(
+                    "end",
+                    lat=lodged_at.lat,
+                    lon=lodged_at.lon,
+                    arrive=_instant(day, end_s),
+                    lodging=True,
+                    island=lodged_at.island,
+                )
+            )
+            lodgings[technician.technician_id] = lodged_at
+        else:
+            distance_m += int(instance.distance[previous, end_node])
+            travel_s += int(instance.duration[previous, end_node])
+            end_info = model.nodes[end_node]
+            return_s = solution.vehicle_return[vehicle] if sequence else departure
+            stops.append(Stop("end", lat=end_info.lat, lon=end_info.lon, arrive=_instant(day, return_s)))
         distance_km = distance_m / 1000.0
-        distance_eur = distance_km * cost_per_km[technician.technician_id]
+        distance_eur = distance_km * problem.cost_per_km(technician)
+        costs = {"distance_eur": round(distance_eur, 2)}
+        if fares_eur:
+            costs["ferry_eur"] = round(fares_eur, 2)
+        if lodging_eur:
+            costs["overnight_eur"] = round(lodging_eur, 2)
         routes.append(
             Route(
                 technician_id=technician.technician_id,
@@ -81,20 +145,21 @@ def extract_routes(model: DayModel, solution: InstanceSolution, cost_per_km: dic
                 stops=tuple(stops),
                 distance_km=round(distance_km, 1),
                 travel_minutes=travel_s // 60,
-                cost_eur=round(distance_eur, 2),
-                costs={"distance_eur": round(distance_eur, 2)},
+                cost_eur=round(sum(costs.values()), 2),
+                costs=costs,
             )
         )
-    return routes
+    return routes, lodgings
 
 
 def extract_unassigned(model: DayModel, solution: InstanceSolution) -> list[Unassigned]:
     """Tickets left out: the pre-check's reasons, then the solver's drops."""
     out = [Unassigned(ticket_id, r.text, r.code) for ticket_id, r in model.precheck_unassigned.items()]
     for node in solution.dropped:
-        ticket = model.ticket_of_node[node]
-        candidates: list[Technician] = list(model.candidates[node])
-        reason = reasons.capacity(ticket, candidates)
+        if model.nodes[node].kind != "ticket":
+            continue
+        ticket = model.ticket_of(node)
+        reason = reasons.capacity(ticket, list(model.candidates[node]))
         out.append(Unassigned(ticket.ticket_id, reason.text, reason.code))
     return out
 

@@ -132,7 +132,9 @@ class RoutingInstance:
         """Time from the start of service at i to the start of service at j, waiting aside."""
         transit = self.service[:, None] + self.duration
         if self.setup is not None:
-            transit = transit + np.where(self.location[:, None] != self.location[None, :], self.setup[None, :], 0)
+            transit = transit + np.where(
+                self.location[:, None] != self.location[None, :], self.setup[None, :], 0
+            )
         transit = np.minimum(transit, HORIZON_CAP - 1)
         np.fill_diagonal(transit, 0)
         return transit.astype(np.int64)

@@ -8,6 +8,7 @@ dispatcher, Greek first and English second, and carry a machine code.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 from dromologio.models import School, Technician, Ticket
 
@@ -16,6 +17,9 @@ NO_4X4 = "no_4x4"
 WATER = "water"
 HOURS = "hours"
 KM_CAP = "km_cap"
+NO_SAILING = "no_sailing"
+NO_ROUND_TRIP = "no_round_trip"
+CLOSED = "closed"
 CAPACITY = "capacity"
 NO_TECHNICIANS = "no_technicians"
 
@@ -51,6 +55,33 @@ def across_water(ticket: Ticket, school: School) -> Reason:
         f"το σχολείο είναι στο νησί {school.island} και κανένας τεχνικός με {ticket.skill} δεν έχει έδρα εκεί "
         f"(χωρίς δρομολόγιο πλοίου) / the school is on {school.island} and no technician with skill "
         f"{ticket.skill} is based there (no sailing planned to reach it)",
+    )
+
+
+WEEKDAY_EL = ("Δευτέρα", "Τρίτη", "Τετάρτη", "Πέμπτη", "Παρασκευή", "Σάββατο", "Κυριακή")
+WEEKDAY_EN = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+
+
+def no_sailing(ticket: Ticket, school: School, day: date) -> Reason:
+    weekday = day.weekday()
+    return Reason(
+        NO_SAILING,
+        f"κανένα δρομολόγιο πλοίου δεν φτάνει στο νησί {school.island} την {WEEKDAY_EL[weekday]} "
+        f"{day.isoformat()} μέσα στη βάρδια / no sailing reaches {school.island} on {WEEKDAY_EN[weekday]} "
+        f"{day.isoformat()} within a shift",
+    )
+
+
+def no_round_trip(ticket: Ticket, school: School, day: date, first_arrival_s: int, may_lodge: bool) -> Reason:
+    arrival = _hhmm(first_arrival_s // 60)
+    stay_el = "" if may_lodge else " (διανυκτέρευση δεν επιτρέπεται σήμερα)"
+    stay_en = "" if may_lodge else " (no overnight stay allowed today)"
+    return Reason(
+        NO_ROUND_TRIP,
+        f"το νησί {school.island} προσεγγίζεται το νωρίτερο στις {arrival}· δεν προλαβαίνει κανείς "
+        f"{ticket.service_minutes}' εργασίας στο {school.name} και επιστροφή μέσα στη βάρδια{stay_el} / "
+        f"{school.island} is reached at {arrival} at the earliest: nobody can do {ticket.service_minutes} min "
+        f"at {school.name} and get back within the shift{stay_en}",
     )
 
 

@@ -1,14 +1,19 @@
-"""The one entry point: ``solve(problem, plan_date, ...) -> Result``."""
+"""The one entry point: ``solve(problem, plan_date, ...) -> Result``.
+
+A plan over several working days is made day by day: tickets not served roll
+to the next day (their age, and so their value, grows); a technician who ends
+a day lodging on an island starts the next one there; the last day ends at home.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from dromologio.geo import RoadEstimateModel, TravelModel
-from dromologio.models import Plan, Problem
+from dromologio.models import Plan, Problem, Route, Unassigned
 
-from .build import DayModel, build_day
+from .build import DayModel, StartPoint, build_day
 from .engine import ProgressCallback, StopCallback, solve_instance
 from .extract import extract_routes, extract_unassigned, objective_eur
 from .instance import InstanceSolution
@@ -17,20 +22,45 @@ from .triage import triage
 
 
 @dataclass(frozen=True)
-class Result:
-    plan: Plan
+class DayResult:
     model: DayModel
     solution: InstanceSolution
+
+
+@dataclass(frozen=True)
+class Result:
+    plan: Plan
+    days: tuple[DayResult, ...]
+
+    @property
+    def model(self) -> DayModel:
+        return self.days[0].model
+
+    @property
+    def solution(self) -> InstanceSolution:
+        return self.days[0].solution
 
 
 def default_travel_model(problem: Problem) -> TravelModel:
     return RoadEstimateModel(problem.policy.road_speed_kmh, problem.policy.road_circuity)
 
 
+def working_days(first: date, count: int) -> tuple[date, ...]:
+    """``count`` working days (Monday to Friday) from ``first`` on; ``first`` itself always counts."""
+    days = [first]
+    day = first
+    while len(days) < count:
+        day += timedelta(days=1)
+        if day.weekday() < 5:
+            days.append(day)
+    return tuple(days)
+
+
 def solve(
     problem: Problem,
     plan_date: date,
     *,
+    days: int = 1,
     time_limit_s: float | None = None,
     seed: int = 0,
     params: SearchParams | None = None,
@@ -38,51 +68,85 @@ def solve(
     on_solution: ProgressCallback | None = None,
     should_stop: StopCallback | None = None,
 ) -> Result:
-    """Plan one day.  Every ticket ends in exactly one place of the plan.
+    """Plan ``days`` working days from ``plan_date``.  Every ticket ends in exactly one place.
 
-    ``time_limit_s`` defaults to the policy's ``solver_time_limit_s``; the best
-    plan found by then is returned.
+    ``time_limit_s`` (per day) defaults to the policy's ``solver_time_limit_s``;
+    the best plan found by then is returned.
     """
+    if days < 1:
+        raise ValueError("days must be at least 1")
     limit = problem.policy.solver_time_limit_s if time_limit_s is None else time_limit_s
+    travel = travel or default_travel_model(problem)
     sorted_out = triage(problem.tickets)
-    model = build_day(problem, sorted_out.to_visit, plan_date, travel or default_travel_model(problem))
-    solution = solve_instance(
-        model.instance,
-        time_limit_s=limit,
-        seed=seed,
-        params=params,
-        on_solution=on_solution,
-        should_stop=should_stop,
+    dates = working_days(plan_date, days)
+    pending = sorted_out.to_visit
+    starts: dict[str, StartPoint] = {}
+    routes: list[Route] = []
+    day_results: list[DayResult] = []
+    unassigned: list[Unassigned] = []
+    for number, day in enumerate(dates):
+        last_day = number == len(dates) - 1
+        model = build_day(problem, pending, day, travel, starts=starts, allow_lodging=not last_day)
+        solution = solve_instance(
+            model.instance,
+            time_limit_s=limit,
+            seed=seed,
+            params=params,
+            on_solution=on_solution,
+            should_stop=should_stop,
+        )
+        day_routes, starts = extract_routes(problem, model, solution)
+        routes += day_routes
+        day_results.append(DayResult(model, solution))
+        served = {t for r in day_routes for t in r.ticket_ids}
+        pending = tuple(t for t in pending if t.ticket_id not in served)
+        if last_day:
+            unassigned = extract_unassigned(model, solution)
+    kpis = _kpis(
+        problem,
+        routes,
+        unassigned,
+        sorted_out.remote,
+        sorted_out.vendor,
+        len(sorted_out.to_visit),
+        day_results,
     )
-    rates = {t.technician_id: problem.cost_per_km(t) for t in problem.technicians}
-    routes = extract_routes(model, solution, rates)
-    unassigned = extract_unassigned(model, solution)
-    visited = sum(len(r.ticket_ids) for r in routes)
-    kpis = {
-        "tickets": len(problem.tickets),
-        "to_visit": len(sorted_out.to_visit),
-        "visited": visited,
-        "unassigned": len(unassigned),
-        "remote": len(sorted_out.remote),
-        "vendor": len(sorted_out.vendor),
-        "visits": sum(len(r.visits) for r in routes),
-        "technicians_used": sum(1 for r in routes if r.visits),
-        "distance_km": round(sum(r.distance_km for r in routes), 1),
-        "travel_minutes": sum(r.travel_minutes for r in routes),
-        "cost_eur": round(sum(r.cost_eur for r in routes), 2),
-        "objective_eur": round(objective_eur(solution), 2),
-        "solve_seconds": round(solution.solve_seconds, 2),
-        "first_solution_seconds": (
-            round(solution.first_solution_seconds, 3) if solution.first_solution_seconds is not None else None
-        ),
-        "status": solution.status,
-    }
     plan = Plan(
-        dates=(plan_date,),
+        dates=dates,
         routes=tuple(routes),
         unassigned=tuple(unassigned),
         remote=sorted_out.remote,
         vendor=sorted_out.vendor,
         kpis=kpis,
     )
-    return Result(plan=plan, model=model, solution=solution)
+    return Result(plan=plan, days=tuple(day_results))
+
+
+def _kpis(
+    problem: Problem,
+    routes: list[Route],
+    unassigned: list[Unassigned],
+    remote: tuple[str, ...],
+    vendor: tuple[str, ...],
+    to_visit: int,
+    days: list[DayResult],
+) -> dict[str, object]:
+    first = days[0].solution.first_solution_seconds if days else None
+    return {
+        "tickets": len(problem.tickets),
+        "to_visit": to_visit,
+        "visited": sum(len(r.ticket_ids) for r in routes),
+        "unassigned": len(unassigned),
+        "remote": len(remote),
+        "vendor": len(vendor),
+        "visits": sum(len(r.visits) for r in routes),
+        "technicians_used": len({r.technician_id for r in routes if r.visits}),
+        "distance_km": round(sum(r.distance_km for r in routes), 1),
+        "travel_minutes": sum(r.travel_minutes for r in routes),
+        "cost_eur": round(sum(r.cost_eur for r in routes), 2),
+        "objective_eur": round(sum(objective_eur(d.solution) for d in days), 2),
+        "solve_seconds": round(sum(d.solution.solve_seconds for d in days), 2),
+        "first_solution_seconds": round(first, 3) if first is not None else None,
+        "status": ",".join(sorted({d.solution.status for d in days})),
+        "nights_away": sum(1 for r in routes if r.stops and r.stops[-1].lodging),
+    }
