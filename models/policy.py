@@ -72,7 +72,12 @@ class Policy:
                 raise ValueError(f"{name} values must be positive")
         if any(v < 1.0 for v in self.road_circuity.values()):
             raise ValueError("road_circuity values must be at least 1.0")
-        for name in ("cost_per_km_eur", "time_value_eur_per_hour", "balance_eur_per_hour", "age_bonus_per_day"):
+        for name in (
+            "cost_per_km_eur",
+            "time_value_eur_per_hour",
+            "balance_eur_per_hour",
+            "age_bonus_per_day",
+        ):
             if getattr(self, name) < 0:
                 raise ValueError(f"{name} must not be negative")
         if self.solver_time_limit_s <= 0:

@@ -35,7 +35,9 @@ def _require(condition: bool, message: str) -> None:
 
 
 def _check_id(value: str, name: str) -> None:
-    _require(bool(value) and value == value.strip(), f"{name} must be a non-empty id without surrounding spaces")
+    _require(
+        bool(value) and value == value.strip(), f"{name} must be a non-empty id without surrounding spaces"
+    )
 
 
 def _check_coordinates(lat: float, lon: float) -> None:
@@ -140,7 +142,9 @@ class Ticket:
     def __post_init__(self) -> None:
         _check_id(self.ticket_id, "ticket_id")
         _require(self.skill in SKILLS, f"skill '{self.skill}' is not one of {', '.join(SKILLS)}")
-        _require(self.priority in PRIORITIES, f"priority '{self.priority}' is not one of {', '.join(PRIORITIES)}")
+        _require(
+            self.priority in PRIORITIES, f"priority '{self.priority}' is not one of {', '.join(PRIORITIES)}"
+        )
         _require(0 < self.service_minutes <= 24 * 60, "service_minutes must be between 1 and 1440")
         object.__setattr__(self, "extra", _freeze(self.extra))
 
