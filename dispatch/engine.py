@@ -10,7 +10,7 @@ OR-Tools objects.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -23,6 +23,11 @@ from .params import SearchParams
 ProgressCallback = Callable[[float, int], None]
 #: polled at every solution; returning True stops the search (the best plan so far is kept).
 StopCallback = Callable[[], bool]
+#: True when the given routes (visit nodes per vehicle) are feasible for the model.
+FeasibilityOracle = Callable[[Sequence[Sequence[int]]], bool]
+#: turns the first solution's routes into better starting routes, checking candidates with the oracle
+#: (the dispatch layer uses it to add island excursions that need several nodes at once).
+Constructor = Callable[[list[list[int]], FeasibilityOracle], list[list[int]]]
 
 _STATUS = {
     0: "not_solved",
@@ -72,6 +77,57 @@ def _search_parameters(params: SearchParams, time_limit_s: float) -> pywrapcp.Ro
     return search
 
 
+def _routes_of(
+    routing: pywrapcp.RoutingModel,
+    manager: pywrapcp.RoutingIndexManager,
+    assignment: object,
+    node: Callable[[int], int],
+) -> list[list[int]]:
+    routes: list[list[int]] = []
+    for vehicle in range(routing.vehicles()):
+        index = assignment.Value(routing.NextVar(routing.Start(vehicle)))  # type: ignore[attr-defined]
+        sequence: list[int] = []
+        while not routing.IsEnd(index):
+            sequence.append(node(manager.IndexToNode(index)))
+            index = assignment.Value(routing.NextVar(index))  # type: ignore[attr-defined]
+        routes.append(sequence)
+    return routes
+
+
+def _solve_with_constructor(
+    routing: pywrapcp.RoutingModel,
+    manager: pywrapcp.RoutingIndexManager,
+    params: SearchParams,
+    remaining_s: Callable[[], float],
+    constructor: Constructor,
+    node: Callable[[int], int],
+    position: IntArray,
+) -> object:
+    """First solution, then the constructor's improvement of it, then local search from there."""
+    first_only = _search_parameters(params.replace(metaheuristic="GREEDY_DESCENT"), remaining_s())
+    first_only.solution_limit = 1
+    first = routing.SolveWithParameters(first_only)
+    routes = (
+        _routes_of(routing, manager, first, node)
+        if first is not None
+        else [[] for _ in range(routing.vehicles())]
+    )
+
+    def to_indices(candidate: Sequence[Sequence[int]]) -> list[list[int]]:
+        return [[manager.NodeToIndex(int(position[n])) for n in route] for route in candidate]
+
+    def feasible(candidate: Sequence[Sequence[int]]) -> bool:
+        return routing.ReadAssignmentFromRoutes(to_indices(candidate), True) is not None
+
+    start = constructor(routes, feasible)
+    initial = routing.ReadAssignmentFromRoutes(to_indices(start), True)
+    if initial is None:
+        initial = first
+    if initial is None:
+        return routing.SolveWithParameters(_search_parameters(params, remaining_s()))
+    return routing.SolveFromAssignmentWithParameters(initial, _search_parameters(params, remaining_s()))
+
+
 def solve_instance(
     instance: RoutingInstance,
     *,
@@ -80,12 +136,14 @@ def solve_instance(
     params: SearchParams | None = None,
     on_solution: ProgressCallback | None = None,
     should_stop: StopCallback | None = None,
+    constructor: Constructor | None = None,
 ) -> InstanceSolution:
     """Solve ``instance`` within ``time_limit_s`` and return the best solution found.
 
     Never returns nothing while a solution that drops visits exists: every visit
     with a drop penalty is optional, and parallel cheapest insertion always
-    completes a first solution.
+    completes a first solution.  With a ``constructor``, the first solution is
+    handed to it and the local search starts from what it returns.
     """
     params = params or SearchParams()
     started = time.monotonic()
@@ -185,10 +243,14 @@ def solve_instance(
             routing.solver().FinishCurrentSearch()
 
     routing.AddAtSolutionCallback(record_solution)
-    elapsed_build = time.monotonic() - started
-    solution = routing.SolveWithParameters(
-        _search_parameters(params, max(0.05, time_limit_s - elapsed_build))
-    )
+
+    def remaining_s() -> float:
+        return max(0.05, time_limit_s - (time.monotonic() - started))
+
+    if constructor is None:
+        solution = routing.SolveWithParameters(_search_parameters(params, remaining_s()))
+    else:
+        solution = _solve_with_constructor(routing, manager, params, remaining_s, constructor, node, position)
     solve_seconds = time.monotonic() - started
     status = _STATUS.get(int(routing.status()), str(routing.status()))
     if solution is None:

@@ -15,6 +15,7 @@ from dromologio.models import Plan, Problem, Route, Unassigned
 
 from .build import DayModel, StartPoint, build_day
 from .engine import ProgressCallback, StopCallback, solve_instance
+from .excursions import ExcursionBuilder
 from .extract import extract_routes, extract_unassigned, objective_eur
 from .instance import InstanceSolution
 from .params import SearchParams
@@ -87,6 +88,7 @@ def solve(
     for number, day in enumerate(dates):
         last_day = number == len(dates) - 1
         model = build_day(problem, pending, day, travel, starts=starts, allow_lodging=not last_day)
+        crossings = model.num_sailing_nodes > 0
         solution = solve_instance(
             model.instance,
             time_limit_s=limit,
@@ -94,6 +96,7 @@ def solve(
             params=params,
             on_solution=on_solution,
             should_stop=should_stop,
+            constructor=ExcursionBuilder(problem, model) if crossings else None,
         )
         day_routes, starts = extract_routes(problem, model, solution)
         routes += day_routes

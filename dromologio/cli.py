@@ -96,6 +96,7 @@ def plan(
     time_limit: Annotated[
         float | None, typer.Option("--time-limit", help="solver time limit in seconds (default: policy)")
     ] = None,
+    days: Annotated[int, typer.Option(min=1, help="working days to plan (tickets roll over)")] = 1,
     seed: Annotated[int, typer.Option(help="random seed of the search")] = 0,
     quiet: Annotated[bool, typer.Option(help="do not print the plan")] = False,
 ) -> None:
@@ -117,7 +118,7 @@ def plan(
                 f"καλύτερο / best objective {objective / 10_000:,.2f} €"
             )
 
-        result = solve(problem, day, time_limit_s=limit, seed=seed, on_solution=progress)
+        result = solve(problem, day, days=days, time_limit_s=limit, seed=seed, on_solution=progress)
     report = check_plan(problem, result.plan)
     write_plan_json(result.plan, out)
     csv_path = write_plan_csv(result.plan, out.with_suffix(".csv"))

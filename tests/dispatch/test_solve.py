@@ -53,8 +53,12 @@ def test_tickets_at_one_school_are_served_in_a_single_visit() -> None:
     p = problem(
         [school("S1", 10), school("S2", -8, 3)],
         [technician("T1")],
-        [ticket("K1", "S1", "windows", service_minutes=30), ticket("K2", "S1", "network", service_minutes=45),
-         ticket("K3", "S2"), ticket("K4", "S1", "printer", service_minutes=20)],
+        [
+            ticket("K1", "S1", "windows", service_minutes=30),
+            ticket("K2", "S1", "network", service_minutes=45),
+            ticket("K3", "S2"),
+            ticket("K4", "S1", "printer", service_minutes=20),
+        ],
     )
     result = solve_valid(p)
     (route,) = [r for r in result.plan.routes if r.visits]
@@ -142,7 +146,11 @@ def test_urgent_and_overdue_tickets_win_a_full_day() -> None:
 
 def test_workload_is_spread_over_technicians() -> None:
     schools = [school(f"S{i}", 2 + i, 1) for i in range(4)]
-    p = problem(schools, [technician("T1"), technician("T2")], [ticket(f"K{i}", f"S{i}", service_minutes=90) for i in range(4)])
+    p = problem(
+        schools,
+        [technician("T1"), technician("T2")],
+        [ticket(f"K{i}", f"S{i}", service_minutes=90) for i in range(4)],
+    )
     per_technician = {r.technician_id: len(r.ticket_ids) for r in solve_valid(p).plan.routes}
     assert per_technician == {"T1": 2, "T2": 2}
 
@@ -165,7 +173,11 @@ def test_no_technicians_means_every_ticket_is_unassigned_not_lost() -> None:
 
 @pytest.mark.parametrize("priority", ["urgent", "low"])
 def test_a_lone_reachable_ticket_is_always_served(priority: str) -> None:
-    p = problem([school("S1", 15, terrain="semi_mountainous")], [technician("T1")], [ticket("K1", "S1", priority=priority)])
+    p = problem(
+        [school("S1", 15, terrain="semi_mountainous")],
+        [technician("T1")],
+        [ticket("K1", "S1", priority=priority)],
+    )
     result = solve_valid(p)
     assert result.plan.visited_ticket_ids == ("K1",)
     (route,) = result.plan.routes

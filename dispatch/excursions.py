@@ -1,0 +1,186 @@
+"""Island excursions for the first solution.
+
+Insertion heuristics add one node at a time, but reaching an island takes
+several at once: an outbound sailing, the visit, and a return sailing (or a
+night's lodging).  None of them is feasible alone, so the solver would never
+find island visits by itself.  This constructor takes the first solution and,
+ticket by ticket in order of value, tries whole excursions — chains of up to
+two timetabled sailings out and back — at every position of each candidate
+technician's route, keeping the cheapest feasible one when it is worth the
+ticket.  The local search then improves from there (and adds more tickets on
+the same island one at a time, which it can).
+
+A technician who starts the day away from home (after a night's lodging) is
+first given a way home.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from dromologio.models import Problem
+
+from .build import DayModel
+from .engine import FeasibilityOracle
+
+MAX_HOPS = 2
+MAX_CHECKS_PER_TICKET = 400
+
+
+@dataclass(frozen=True)
+class _Leg:
+    node: int
+    from_island: str
+    to_island: str
+    depart_s: int
+    arrive_s: int
+
+
+class ExcursionBuilder:
+    """A :data:`~dromologio.dispatch.engine.Constructor` for one day model."""
+
+    def __init__(self, problem: Problem, model: DayModel) -> None:
+        self.model = model
+        self.instance = model.instance
+        self.home = [problem.base_of(t).island for t in model.technicians]
+        self.legs: dict[int, list[_Leg]] = {v: [] for v in range(len(model.technicians))}
+        self.lodging: dict[tuple[int, str], int] = {}
+        for node, info in enumerate(model.nodes):
+            if info.kind == "sailing" and info.sailing is not None and info.vehicle is not None:
+                sailing = info.sailing
+                to_island = problem.port_by_id[sailing.sailing.to_port].island
+                self.legs[info.vehicle].append(
+                    _Leg(node, info.island, to_island, sailing.depart_s, sailing.arrive_s)
+                )
+            elif info.kind == "lodging" and info.vehicle is not None:
+                self.lodging[(info.vehicle, info.island)] = node
+        for legs in self.legs.values():
+            legs.sort(key=lambda leg: leg.depart_s)
+        cost_rates = zip(self.instance.vehicle_distance_cost, self.instance.vehicle_time_cost, strict=True)
+        self.arc_cost = [self.instance.arc_cost(float(d), float(t)) for d, t in cost_rates]
+
+    def __call__(self, routes: list[list[int]], feasible: FeasibilityOracle) -> list[list[int]]:
+        routes = [list(r) for r in routes]
+        for vehicle in range(len(routes)):
+            self._ensure_way_home(vehicle, routes, feasible)
+        visited = {n for r in routes for n in r}
+        dropped = [
+            n
+            for n, info in enumerate(self.model.nodes)
+            if info.kind == "ticket" and n not in visited and self._needs_crossing(n)
+        ]
+        dropped.sort(key=lambda n: -int(self.instance.drop_penalty[n]))
+        for node in dropped:
+            self._insert_excursion(node, routes, feasible)
+        return routes
+
+    # -- helpers -----------------------------------------------------------------
+
+    def _needs_crossing(self, node: int) -> bool:
+        island = self.model.nodes[node].island
+        allowed = self.instance.allowed_vehicles[node]
+        vehicles = allowed if allowed is not None else range(len(self.home))
+        return any(self.home[v] != island for v in vehicles)
+
+    def _island_at(self, vehicle: int, route: Sequence[int], position: int) -> str:
+        """The island the technician is on just before ``position`` of the route."""
+        if position == 0:
+            return self.model.nodes[int(self.instance.vehicle_start[vehicle])].island
+        node = route[position - 1]
+        info = self.model.nodes[node]
+        if info.kind == "sailing":
+            return next(leg.to_island for leg in self.legs[vehicle] if leg.node == node)
+        return info.island
+
+    def _island_after(self, vehicle: int, route: Sequence[int], position: int) -> str:
+        """The island the route needs the technician on at ``position`` (where the next stop is)."""
+        if position == len(route):
+            return self.home[vehicle]
+        info = self.model.nodes[route[position]]
+        return info.island
+
+    def _chains(self, vehicle: int, origin: str, target: str, used: set[int]) -> Iterator[list[_Leg]]:
+        """Chains of up to MAX_HOPS sailings from ``origin`` to ``target``, earliest first."""
+        legs = [leg for leg in self.legs[vehicle] if leg.node not in used]
+        for first in legs:
+            if first.from_island != origin:
+                continue
+            if first.to_island == target:
+                yield [first]
+                continue
+            if MAX_HOPS < 2:
+                continue
+            for second in legs:
+                if (
+                    second.from_island == first.to_island
+                    and second.to_island == target
+                    and second.depart_s >= first.arrive_s
+                ):
+                    yield [first, second]
+
+    def _cost(self, vehicle: int, route: Sequence[int]) -> int:
+        path = [int(self.instance.vehicle_start[vehicle]), *route, int(self.instance.vehicle_end[vehicle])]
+        matrix = self.arc_cost[vehicle]
+        return int(np.sum(matrix[path[:-1], path[1:]]))
+
+    def _ensure_way_home(self, vehicle: int, routes: list[list[int]], feasible: FeasibilityOracle) -> None:
+        start_island = self.model.nodes[int(self.instance.vehicle_start[vehicle])].island
+        if start_island == self.home[vehicle]:
+            return
+        route = routes[vehicle]
+        trial = [list(r) for r in routes]
+        for chain in self._chains(vehicle, start_island, self.home[vehicle], set()):
+            for candidate in ([*(leg.node for leg in chain), *route], [*(leg.node for leg in chain)]):
+                trial[vehicle] = candidate
+                if feasible(trial):
+                    routes[vehicle] = candidate
+                    return
+
+    def _insert_excursion(self, node: int, routes: list[list[int]], feasible: FeasibilityOracle) -> None:
+        island = self.model.nodes[node].island
+        allowed = self.instance.allowed_vehicles[node]
+        vehicles = sorted(allowed) if allowed is not None else list(range(len(routes)))
+        value = int(self.instance.drop_penalty[node])
+        best: tuple[int, int, list[int]] | None = None
+        checks = 0
+        for vehicle in vehicles:
+            route = routes[vehicle]
+            used = set(route)
+            base_cost = self._cost(vehicle, route)
+            for position in range(len(route) + 1):
+                before = self._island_at(vehicle, route, position)
+                after = self._island_after(vehicle, route, position)
+                if before == island:
+                    continue  # already there: plain insertion is the local search's job
+                for out in self._chains(vehicle, before, island, used):
+                    out_nodes = [leg.node for leg in out]
+                    tails: list[list[int]] = [
+                        [leg.node for leg in back]
+                        for back in self._chains(vehicle, island, after, used | set(out_nodes))
+                        if back[0].depart_s >= out[-1].arrive_s
+                    ]
+                    lodge = self.lodging.get((vehicle, island))
+                    if lodge is not None and position == len(route):
+                        tails.append([lodge])
+                    for tail in tails[:8]:
+                        candidate = [*route[:position], *out_nodes, node, *tail, *route[position:]]
+                        added = self._cost(vehicle, candidate) - base_cost
+                        if added >= value or (best is not None and added >= best[0]):
+                            continue
+                        trial = [list(r) for r in routes]
+                        trial[vehicle] = candidate
+                        checks += 1
+                        if feasible(trial):
+                            best = (added, vehicle, candidate)
+                            break
+                        if checks >= MAX_CHECKS_PER_TICKET:
+                            break
+                    if checks >= MAX_CHECKS_PER_TICKET:
+                        break
+                if checks >= MAX_CHECKS_PER_TICKET:
+                    break
+        if best is not None:
+            routes[best[1]] = best[2]
