@@ -195,12 +195,12 @@ def build_day(
             ticket_islands_of[tech.technician_id].add(island)
     sailing_nodes = 0
     for vehicle, tech in enumerate(technicians):
-        home = problem.base_of(tech).island
-        here = start_points[tech.technician_id].island
-        wanted = ticket_islands_of[tech.technician_id] | {home, here}
-        if wanted == {home}:
+        home_island = problem.base_of(tech).island
+        start_island = start_points[tech.technician_id].island
+        wanted = ticket_islands_of[tech.technician_id] | {home_island, start_island}
+        if wanted == {home_island}:
             continue
-        reachable = network.islands_reached_from(here) | network.islands_reached_from(home)
+        reachable = network.islands_reached_from(start_island) | network.islands_reached_from(home_island)
         for day_sailing in network.sailings:
             sailing = day_sailing.sailing
             from_island = problem.port_by_id[sailing.from_port].island
@@ -256,12 +256,12 @@ def build_day(
             allowed[node] = frozenset(vehicle_of[t.technician_id] for t in eligible)
             candidates[node] = eligible
         elif info.kind == "sailing" and info.sailing is not None and info.vehicle is not None:
-            sailing = info.sailing
-            service[node] = sailing.arrive_s - sailing.depart_s
-            windows[node] = (sailing.depart_s, sailing.depart_s)
+            crossing = info.sailing
+            service[node] = crossing.arrive_s - crossing.depart_s
+            windows[node] = (crossing.depart_s, crossing.depart_s)
             penalty[node] = 0
             setup[node] = check_in_s
-            entry_cost[node] = round((sailing.sailing.fare_eur or 0.0) * COST_UNITS_PER_EUR)
+            entry_cost[node] = round((crossing.sailing.fare_eur or 0.0) * COST_UNITS_PER_EUR)
             location[node] = -1 - node  # a boat is never "the same place" as anything else
             allowed[node] = frozenset({info.vehicle})
         elif info.kind == "lodging" and info.vehicle is not None:

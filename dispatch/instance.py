@@ -137,7 +137,8 @@ class RoutingInstance:
             )
         transit = np.minimum(transit, HORIZON_CAP - 1)
         np.fill_diagonal(transit, 0)
-        return transit.astype(np.int64)
+        result: IntArray = transit.astype(np.int64)
+        return result
 
     def arc_cost(self, distance_cost: float, time_cost: float) -> IntArray:
         """Integer arc costs for one cost class (distance and time rates, plus entry costs)."""
