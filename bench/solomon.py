@@ -6,12 +6,19 @@ of CVRPLIB and of ``bks.csv``'s ``dimacs_trunc1_distance_only`` rows.
 
 from __future__ import annotations
 
+import csv
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
 from dromologio.dispatch.instance import RoutingInstance
+
+#: the 56 Solomon instances and their best-known solutions, shipped with the benchmarks.
+INSTANCE_DIR = Path(__file__).resolve().parent / "instances" / "solomon"
+BKS_CSV = Path(__file__).resolve().parent / "instances" / "bks.csv"
+DIMACS = "dimacs_trunc1_distance_only"
 
 
 @dataclass(frozen=True)
@@ -77,3 +84,33 @@ def to_instance(data: SolomonData) -> RoutingInstance:
         vehicle_capacity=np.full(m, data.capacity, dtype=np.int64),
         name=data.name,
     )
+
+
+def instance_path(name: str) -> Path:
+    path = INSTANCE_DIR / f"{name.upper()}.txt"
+    if not path.exists():
+        raise FileNotFoundError(f"no Solomon instance {name!r} in {INSTANCE_DIR}")
+    return path
+
+
+def instance_names() -> list[str]:
+    """All shipped instances, in class order (C1, C2, R1, R2, RC1, RC2)."""
+    return sorted((p.stem for p in INSTANCE_DIR.glob("*.txt")), key=lambda n: (instance_class(n), n))
+
+
+def instance_class(name: str) -> str:
+    """``C101`` -> ``C1``, ``RC208`` -> ``RC2``."""
+    match = re.fullmatch(r"([A-Z]+)(\d)\d+", name.upper())
+    if match is None:
+        raise ValueError(f"{name!r} is not a Solomon instance name")
+    return match.group(1) + match.group(2)
+
+
+def read_bks(path: Path = BKS_CSV, convention: str = DIMACS) -> dict[str, tuple[float, int]]:
+    """instance -> (best-known distance, vehicles) for one convention of ``bks.csv``."""
+    with path.open(newline="") as handle:
+        return {
+            row["instance"]: (float(row["distance"]), int(row["vehicles"]))
+            for row in csv.DictReader(handle)
+            if row["convention"] == convention
+        }

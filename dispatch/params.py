@@ -28,8 +28,6 @@ class SearchParams:
     guided_local_search_lambda: float = 0.1
     #: stop after this many solutions (0 = no limit; the time limit still applies).
     solution_limit: int = 0
-    #: number of independent searches run in parallel processes (different seeds); best wins.
-    num_workers: int = 1
     log_search: bool = False
 
     def __post_init__(self) -> None:
@@ -37,8 +35,6 @@ class SearchParams:
             raise ValueError(f"first_solution must be one of {', '.join(FIRST_SOLUTION_STRATEGIES)}")
         if self.metaheuristic not in METAHEURISTICS:
             raise ValueError(f"metaheuristic must be one of {', '.join(METAHEURISTICS)}")
-        if self.num_workers < 1:
-            raise ValueError("num_workers must be at least 1")
         if self.solution_limit < 0:
             raise ValueError("solution_limit must not be negative")
 

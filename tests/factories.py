@@ -38,7 +38,9 @@ def school(
 
 
 def base(base_id: str = "B1", north_km: float = 0.0, east_km: float = 0.0, island: str = "") -> Base:
-    return Base(base_id, f"Βάση {base_id}", IOANNINA[0] + north_km / 111.0, IOANNINA[1] + east_km / 85.5, island)
+    return Base(
+        base_id, f"Βάση {base_id}", IOANNINA[0] + north_km / 111.0, IOANNINA[1] + east_km / 85.5, island
+    )
 
 
 def technician(
