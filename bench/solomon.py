@@ -34,7 +34,8 @@ class SolomonData:
 
     def matrix(self) -> np.ndarray:
         diff = self.xy[:, None, :] - self.xy[None, :, :]
-        return np.floor(10.0 * np.sqrt((diff**2).sum(axis=2)) + 1e-9).astype(np.int64)
+        matrix: np.ndarray = np.floor(10.0 * np.sqrt((diff**2).sum(axis=2)) + 1e-9).astype(np.int64)
+        return matrix
 
 
 def read_solomon(path: Path) -> SolomonData:

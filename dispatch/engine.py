@@ -25,9 +25,14 @@ ProgressCallback = Callable[[float, int], None]
 StopCallback = Callable[[], bool]
 #: True when the given routes (visit nodes per vehicle) are feasible for the model.
 FeasibilityOracle = Callable[[Sequence[Sequence[int]]], bool]
-#: turns the first solution's routes into better starting routes, checking candidates with the oracle
-#: (the dispatch layer uses it to add island excursions that need several nodes at once).
-Constructor = Callable[[list[list[int]], FeasibilityOracle], list[list[int]]]
+#: turns the first solution's routes into better starting routes by a deadline (time.monotonic()),
+#: checking candidates with the oracle (the dispatch layer adds island excursions this way,
+#: which need several nodes at once).
+Constructor = Callable[[list[list[int]], FeasibilityOracle, float], list[list[int]]]
+#: the first solution gets at least this long, whatever the time limit (a plan is always returned).
+FIRST_SOLUTION_FLOOR_S = 120.0
+#: share of the remaining time the constructor may use.
+CONSTRUCTOR_SHARE = 0.3
 
 _STATUS = {
     0: "not_solved",
@@ -94,38 +99,49 @@ def _routes_of(
     return routes
 
 
-def _solve_with_constructor(
+def _two_phase_solve(
     routing: pywrapcp.RoutingModel,
     manager: pywrapcp.RoutingIndexManager,
     params: SearchParams,
     remaining_s: Callable[[], float],
-    constructor: Constructor,
+    constructor: Constructor | None,
     node: Callable[[int], int],
     position: IntArray,
 ) -> object:
-    """First solution, then the constructor's improvement of it, then local search from there."""
-    first_only = _search_parameters(params.replace(metaheuristic="GREEDY_DESCENT"), remaining_s())
+    """First solution (always, even past the limit), the constructor's improvement, then local search.
+
+    The first phase gets at least ``FIRST_SOLUTION_FLOOR_S``: on large problems the
+    first solution may take longer than a short limit, and returning nothing is
+    worse than returning a little late.
+    """
+    first_only = _search_parameters(
+        params.replace(metaheuristic="GREEDY_DESCENT"), max(remaining_s(), FIRST_SOLUTION_FLOOR_S)
+    )
     first_only.solution_limit = 1
     first = routing.SolveWithParameters(first_only)
-    routes = (
-        _routes_of(routing, manager, first, node)
-        if first is not None
-        else [[] for _ in range(routing.vehicles())]
-    )
+    initial = first
+    if constructor is not None:
+        routes = (
+            _routes_of(routing, manager, first, node)
+            if first is not None
+            else [[] for _ in range(routing.vehicles())]
+        )
 
-    def to_indices(candidate: Sequence[Sequence[int]]) -> list[list[int]]:
-        return [[manager.NodeToIndex(int(position[n])) for n in route] for route in candidate]
+        def to_indices(candidate: Sequence[Sequence[int]]) -> list[list[int]]:
+            return [[manager.NodeToIndex(int(position[n])) for n in route] for route in candidate]
 
-    def feasible(candidate: Sequence[Sequence[int]]) -> bool:
-        return routing.ReadAssignmentFromRoutes(to_indices(candidate), True) is not None
+        def feasible(candidate: Sequence[Sequence[int]]) -> bool:
+            return routing.ReadAssignmentFromRoutes(to_indices(candidate), True) is not None
 
-    start = constructor(routes, feasible)
-    initial = routing.ReadAssignmentFromRoutes(to_indices(start), True)
+        deadline = time.monotonic() + CONSTRUCTOR_SHARE * remaining_s()
+        built = routing.ReadAssignmentFromRoutes(to_indices(constructor(routes, feasible, deadline)), True)
+        initial = built if built is not None else first
     if initial is None:
-        initial = first
-    if initial is None:
-        return routing.SolveWithParameters(_search_parameters(params, remaining_s()))
-    return routing.SolveFromAssignmentWithParameters(initial, _search_parameters(params, remaining_s()))
+        return None
+    if remaining_s() <= 0.05:
+        return initial
+    improved = routing.SolveFromAssignmentWithParameters(initial, _search_parameters(params, remaining_s()))
+    return improved if improved is not None else initial
 
 
 def solve_instance(
@@ -247,10 +263,7 @@ def solve_instance(
     def remaining_s() -> float:
         return max(0.05, time_limit_s - (time.monotonic() - started))
 
-    if constructor is None:
-        solution = routing.SolveWithParameters(_search_parameters(params, remaining_s()))
-    else:
-        solution = _solve_with_constructor(routing, manager, params, remaining_s, constructor, node, position)
+    solution = _two_phase_solve(routing, manager, params, remaining_s, constructor, node, position)
     solve_seconds = time.monotonic() - started
     status = _STATUS.get(int(routing.status()), str(routing.status()))
     if solution is None:

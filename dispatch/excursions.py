@@ -16,6 +16,7 @@ first given a way home.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
@@ -27,7 +28,7 @@ from .build import DayModel
 from .engine import FeasibilityOracle
 
 MAX_HOPS = 2
-MAX_CHECKS_PER_TICKET = 400
+MAX_CHECKS_PER_TICKET = 120
 
 
 @dataclass(frozen=True)
@@ -62,7 +63,9 @@ class ExcursionBuilder:
         cost_rates = zip(self.instance.vehicle_distance_cost, self.instance.vehicle_time_cost, strict=True)
         self.arc_cost = [self.instance.arc_cost(float(d), float(t)) for d, t in cost_rates]
 
-    def __call__(self, routes: list[list[int]], feasible: FeasibilityOracle) -> list[list[int]]:
+    def __call__(
+        self, routes: list[list[int]], feasible: FeasibilityOracle, deadline: float
+    ) -> list[list[int]]:
         routes = [list(r) for r in routes]
         for vehicle in range(len(routes)):
             self._ensure_way_home(vehicle, routes, feasible)
@@ -74,6 +77,8 @@ class ExcursionBuilder:
         ]
         dropped.sort(key=lambda n: -int(self.instance.drop_penalty[n]))
         for node in dropped:
+            if time.monotonic() > deadline:
+                break
             self._insert_excursion(node, routes, feasible)
         return routes
 

@@ -1,0 +1,1 @@
+"""Benchmark harnesses: Solomon VRPTW comparison and end-to-end scaling (``python -m bench.<script>``)."""

@@ -1,0 +1,399 @@
+"""End-to-end scaling of the product on generated regional problems.
+
+    python -m bench.scaling [--sizes 50,150,300] [--budgets 5,15,60] [--quick]
+    python -m bench.scaling --sizes 50,200,1000,3000 --budgets 5,30,120
+
+For each size N a problem folder is generated (``generate_problem_files``, N tickets,
+``max(6, round(N / 12))`` technicians, seed 1).  A fresh Python process then reads it with
+``read_problem`` and plans 2026-11-23 with ``dromologio.dispatch.solve`` ONCE, with the largest
+budget as time limit; the objective at each smaller budget is read from the engine's history of
+improving solutions (the best objective found by then).  The same process reports the time to the
+first plan and its peak resident memory (``getrusage`` of itself and its children), so sizes do not
+share memory or warm caches.
+
+Writes ``bench/results/scaling.csv`` (one row per size and budget), ``scaling_history.csv``
+(every improving solution), ``scaling.png`` (objective against time, when matplotlib is installed)
+and the scaling section of ``docs/benchmarks.md``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Sequence
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from bench.report import (
+    RESULTS_DIR,
+    code_version,
+    command_line,
+    machine,
+    markdown_table,
+    now,
+    replace_section,
+    versions,
+)
+
+PLAN_DATE = date(2026, 11, 23)
+SEED = 1
+#: what the product promises at 300 tickets, and on any size measured here.
+FIRST_PLAN_TARGET_S = 2.0
+FIRST_PLAN_TARGET_SIZE = 300
+PEAK_MEMORY_TARGET_MB = 500.0
+
+SCALING_FIELDS = (
+    "tickets",
+    "technicians",
+    "to_visit",
+    "budget_s",
+    "objective_eur",
+    "above_final_pct",
+    "first_plan_s",
+    "first_solution_s",
+    "first_objective_eur",
+    "read_s",
+    "peak_rss_mb",
+    "baseline_rss_mb",
+    "visited",
+    "unassigned",
+    "technicians_used",
+    "distance_km",
+    "solve_wall_s",
+    "status",
+)
+
+
+def technicians_for(tickets: int) -> int:
+    return max(6, round(tickets / 12))
+
+
+def _rss_mb(kib: int) -> float:
+    """``ru_maxrss`` is in KiB on Linux (bytes on macOS)."""
+    return kib * (1 if sys.platform == "darwin" else 1024) / 1e6
+
+
+# --------------------------------------------------------------------------- worker (fresh process)
+
+
+def worker(problem_dir: Path, time_limit_s: float, seed: int) -> dict[str, Any]:
+    """Read and solve one problem in this process; return times, history and peak memory."""
+    from dromologio.dispatch import solve
+    from dromologio.dispatch.build import COST_UNITS_PER_EUR
+    from dromologio.models.readers import read_problem
+
+    baseline = _rss_mb(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+    started = time.perf_counter()
+    problem = read_problem(problem_dir)
+    read_s = time.perf_counter() - started
+
+    plans: list[float] = []
+    call = time.perf_counter()
+    result = solve(
+        problem,
+        PLAN_DATE,
+        time_limit_s=time_limit_s,
+        seed=seed,
+        on_solution=lambda _t, _o: plans.append(time.perf_counter() - call),
+    )
+    solve_wall_s = time.perf_counter() - call
+    peak = max(
+        resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
+        resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss,
+    )
+    kpis = result.plan.kpis
+    return {
+        "tickets": len(problem.tickets),
+        "technicians": len(problem.technicians),
+        "to_visit": kpis["to_visit"],
+        "visited": kpis["visited"],
+        "unassigned": kpis["unassigned"],
+        "technicians_used": kpis["technicians_used"],
+        "distance_km": kpis["distance_km"],
+        "status": result.solution.status,
+        "read_s": read_s,
+        "first_plan_s": plans[0] if plans else None,
+        "first_solution_s": result.solution.first_solution_seconds,
+        "solve_wall_s": solve_wall_s,
+        "history": [(t, o / COST_UNITS_PER_EUR) for t, o in result.solution.history],
+        "peak_rss_mb": _rss_mb(peak),
+        "baseline_rss_mb": baseline,
+    }
+
+
+# --------------------------------------------------------------------------- driver
+
+
+def generate(target: Path, tickets: int, seed: int) -> Path:
+    from dromologio.sample.generate import generate_problem_files
+
+    return generate_problem_files(
+        target, num_tickets=tickets, num_technicians=technicians_for(tickets), seed=seed
+    )
+
+
+def run_size(tickets: int, max_budget: float, seed: int, workdir: Path) -> dict[str, Any]:
+    problem_dir = generate(workdir / f"problem_{tickets}", tickets, seed)
+    out = workdir / f"result_{tickets}.json"
+    command = [
+        sys.executable,
+        "-m",
+        "bench.scaling",
+        "--worker",
+        str(problem_dir),
+        "--time-limit",
+        str(max_budget),
+        "--seed",
+        str(seed),
+        "--out",
+        str(out),
+    ]
+    completed = subprocess.run(command, timeout=2 * max_budget + 600, capture_output=True, text=True)
+    if completed.returncode != 0:
+        raise RuntimeError(f"size {tickets} failed:\n{completed.stderr[-3000:]}")
+    result: dict[str, Any] = json.loads(out.read_text())
+    return result
+
+
+def best_by(history: Sequence[Sequence[float]], seconds: float) -> float | None:
+    """Best objective found within ``seconds`` (history holds only improving solutions)."""
+    found = [o for t, o in history if t <= seconds]
+    return found[-1] if found else None
+
+
+def rows_for(result: dict[str, Any], budgets: Sequence[float]) -> list[dict[str, object]]:
+    history = result["history"]
+    final = history[-1][1] if history else None
+    rows: list[dict[str, object]] = []
+    for budget in budgets:
+        objective = best_by(history, budget)
+        rows.append(
+            {
+                "tickets": result["tickets"],
+                "technicians": result["technicians"],
+                "to_visit": result["to_visit"],
+                "budget_s": f"{budget:g}",
+                "objective_eur": f"{objective:.2f}" if objective is not None else "",
+                "above_final_pct": (
+                    f"{100 * (objective - final) / final:.2f}" if objective is not None and final else ""
+                ),
+                "first_plan_s": _fmt(result["first_plan_s"], 3),
+                "first_solution_s": _fmt(result["first_solution_s"], 3),
+                "first_objective_eur": f"{history[0][1]:.2f}" if history else "",
+                "read_s": _fmt(result["read_s"], 3),
+                "peak_rss_mb": _fmt(result["peak_rss_mb"], 1),
+                "baseline_rss_mb": _fmt(result["baseline_rss_mb"], 1),
+                "visited": result["visited"],
+                "unassigned": result["unassigned"],
+                "technicians_used": result["technicians_used"],
+                "distance_km": result["distance_km"],
+                "solve_wall_s": _fmt(result["solve_wall_s"], 2),
+                "status": result["status"],
+            }
+        )
+    return rows
+
+
+def _fmt(value: float | None, digits: int, missing: str = "") -> str:
+    return missing if value is None else f"{value:.{digits}f}"
+
+
+def plot(results: Sequence[dict[str, Any]], budgets: Sequence[float], path: Path) -> bool:
+    """Best objective against time, one panel per size.  False when matplotlib is missing."""
+    try:
+        import matplotlib
+
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+    except ImportError:
+        return False
+    count = len(results)
+    cols = min(count, 3)
+    rows = (count + cols - 1) // cols
+    fig, axes = plt.subplots(rows, cols, figsize=(4.2 * cols, 3.2 * rows), squeeze=False)
+    for ax, result in zip(axes.flat, results, strict=False):
+        history = result["history"]
+        if history:
+            times = [max(t, 1e-3) for t, _ in history] + [max(budgets)]
+            values = [o for _, o in history] + [history[-1][1]]
+            ax.step(times, values, where="post", color="tab:blue")
+            ax.plot(times[:-1], values[:-1], ".", color="tab:blue", markersize=3)
+        for budget in budgets:
+            ax.axvline(budget, color="grey", linestyle=":", linewidth=0.8)
+        ax.set_xscale("log")
+        ax.set_title(f"{result['tickets']} tickets, {result['technicians']} technicians", fontsize=9)
+        ax.set_xlabel("seconds (engine clock)", fontsize=8)
+        ax.set_ylabel("objective (EUR, penalties included)", fontsize=8)
+        ax.tick_params(labelsize=7)
+    for ax in list(axes.flat)[count:]:
+        ax.set_visible(False)
+    fig.suptitle(f"Best plan objective over time (seed {SEED}, plan date {PLAN_DATE})", fontsize=10)
+    fig.tight_layout()
+    fig.savefig(path, dpi=120)
+    plt.close(fig)
+    return True
+
+
+def doc_section(
+    results: Sequence[dict[str, Any]], budgets: Sequence[float], command: str, plotted: bool, total_s: float
+) -> str:
+    header = [
+        "tickets",
+        "technicians",
+        "to visit",
+        "first plan (s)",
+        "engine first solution (s)",
+        "first plan objective (EUR)",
+        "read (s)",
+        "peak RSS (MB)",
+        *[f"objective @ {b:g} s (EUR)" for b in budgets],
+        "visited / unassigned at the end",
+    ]
+    rows = []
+    for r in results:
+        history = r["history"]
+        objectives = []
+        for b in budgets:
+            value = best_by(history, b)
+            objectives.append(f"{value:,.2f}" if value is not None else "none yet")
+        rows.append(
+            [
+                r["tickets"],
+                r["technicians"],
+                r["to_visit"],
+                _fmt(r["first_plan_s"], 2),
+                _fmt(r["first_solution_s"], 2),
+                f"{history[0][1]:,.2f}" if history else "none",
+                _fmt(r["read_s"], 2),
+                _fmt(r["peak_rss_mb"], 0),
+                *objectives,
+                f"{r['visited']} / {r['unassigned']}",
+            ]
+        )
+    checks = []
+    at_target = [r for r in results if r["tickets"] == FIRST_PLAN_TARGET_SIZE]
+    for r in at_target:
+        first = r["first_plan_s"]
+        verdict = "met" if first is not None and first < FIRST_PLAN_TARGET_S else "NOT met"
+        checks.append(
+            f"- First plan under {FIRST_PLAN_TARGET_S:g} s at {FIRST_PLAN_TARGET_SIZE} tickets: **{verdict}** "
+            f"({_fmt(first, 2)} s from the call of `solve`, problem already read)."
+        )
+    worst = max(results, key=lambda r: r["peak_rss_mb"])
+    verdict = "met" if worst["peak_rss_mb"] < PEAK_MEMORY_TARGET_MB else "NOT met"
+    checks.append(
+        f"- Peak memory under {PEAK_MEMORY_TARGET_MB:g} MB on every size: **{verdict}** "
+        f"(largest {worst['peak_rss_mb']:.0f} MB at {worst['tickets']} tickets; a bare process with the "
+        f"product imported already holds {worst['baseline_rss_mb']:.0f} MB)."
+    )
+    parts = [
+        "## End-to-end scaling on generated problems",
+        "",
+        f"- Date: {now()}",
+        f"- Machine: {machine()}",
+        f"- Versions: {versions(['dromologio', 'ortools'])}",
+        f"- Code: {code_version()}",
+        f"- Command: `{command}` ({total_s / 60:.1f} min)",
+        f"- Problems: `generate_problem_files(num_tickets=N, num_technicians=max(6, round(N/12)), seed={SEED})`, "
+        f"read with `read_problem`, planned for {PLAN_DATE} by `dromologio.dispatch.solve(..., "
+        f"time_limit_s={max(budgets):g}, seed={SEED})` with the default policy and search, once per size in a "
+        "fresh process.",
+        "- *first plan*: from the call of `solve` (triage, travel matrices and model building included) to the "
+        "first complete plan; *engine first solution*: the same on the engine's clock (`history[0][0]`). "
+        "*objective @ b s*: the best objective the engine had found after b s of its own clock (one run, read "
+        "from its history), costs plus penalties of unvisited tickets. *peak RSS*: maximum resident memory of "
+        "the process that read and solved the problem.",
+        "- *visited / unassigned*: tickets planned for the day against tickets left for later days (their "
+        "penalties are part of the objective); with about one technician per 12 tickets most tickets cannot "
+        "fit in one day, so the objective is dominated by those penalties.",
+        "",
+        markdown_table(header, rows, [True] * (len(header) - 1) + [False]),
+        "",
+        *checks,
+    ]
+    if plotted:
+        parts += ["", "![objective over time](../bench/results/scaling.png)"]
+    return "\n".join(parts) + "\n"
+
+
+def parse_list(text: str) -> list[str]:
+    return [v.strip() for v in text.split(",") if v.strip()]
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.scaling", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", help="comma-separated ticket counts (default 50,150,300)")
+    parser.add_argument("--budgets", help="comma-separated seconds (default 5,15,60)")
+    parser.add_argument("--quick", action="store_true", help="sizes 50,150,300 with budgets 5,15")
+    parser.add_argument("--seed", type=int, default=SEED, help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--results", type=Path, default=RESULTS_DIR, help="results folder (default bench/results)"
+    )
+    parser.add_argument("--no-doc", action="store_true", help="do not rewrite docs/benchmarks.md")
+    parser.add_argument("--worker", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--time-limit", type=float, help=argparse.SUPPRESS)
+    parser.add_argument("--out", type=Path, help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+
+    if args.worker is not None:
+        result = worker(args.worker, args.time_limit, args.seed)
+        args.out.write_text(json.dumps(result))
+        return 0
+
+    sizes = [int(s) for s in parse_list(args.sizes or "50,150,300")]
+    budgets = sorted(float(b) for b in parse_list(args.budgets or ("5,15" if args.quick else "5,15,60")))
+    if not sizes or not budgets or min(sizes) < 1 or min(budgets) <= 0:
+        parser.error("sizes and budgets must be positive")
+    started = time.monotonic()
+    results: list[dict[str, Any]] = []
+    print(
+        f"{len(sizes)} size(s), one run of {max(budgets):g} s each (about {len(sizes) * max(budgets) / 60:.1f} min)"
+    )
+    with tempfile.TemporaryDirectory(prefix="dromologio-scaling-") as tmp:
+        for tickets in sizes:
+            result = run_size(tickets, max(budgets), args.seed, Path(tmp))
+            results.append(result)
+            print(
+                f"{tickets:>5} tickets, {result['technicians']:>3} technicians: first plan "
+                f"{_fmt(result['first_plan_s'], 2, 'none')} s (engine {_fmt(result['first_solution_s'], 2, 'none')} s), "
+                f"peak {result['peak_rss_mb']:.0f} MB, "
+                + ", ".join(f"@{b:g}s {_fmt(best_by(result['history'], b), 2, 'none')}" for b in budgets)
+                + f" EUR; visited {result['visited']}/{result['to_visit']}",
+                flush=True,
+            )
+    total_s = time.monotonic() - started
+
+    args.results.mkdir(parents=True, exist_ok=True)
+    with (args.results / "scaling.csv").open("w", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=SCALING_FIELDS, lineterminator="\n")
+        writer.writeheader()
+        for result in results:
+            writer.writerows(rows_for(result, budgets))
+    with (args.results / "scaling_history.csv").open("w", newline="") as handle:
+        history_writer = csv.writer(handle, lineterminator="\n")
+        history_writer.writerow(["tickets", "seconds", "objective_eur"])
+        for result in results:
+            for t, o in result["history"]:
+                history_writer.writerow([result["tickets"], f"{t:.3f}", f"{o:.2f}"])
+    plotted = plot(results, budgets, args.results / "scaling.png")
+    print(
+        f"wrote {args.results / 'scaling.csv'}"
+        + (" and scaling.png" if plotted else " (no matplotlib: no plot)")
+    )
+    if not args.no_doc:
+        replace_section(
+            "scaling", doc_section(results, budgets, command_line("bench.scaling"), plotted, total_s)
+        )
+        print("updated docs/benchmarks.md")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

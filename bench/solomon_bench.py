@@ -1,0 +1,628 @@
+"""Solomon VRPTW benchmark: the product's engine against OR-Tools defaults, PyVRP and VROOM.
+
+    python -m bench.solomon_bench [--quick] [--budgets 5,30] [--seeds 1,2,3]
+        [--solvers dromologio,ortools-default,pyvrp,vroom] [--instances R101,RC101] [--jobs 2]
+
+Every solver gets the same integer matrix ``floor(10 * euclid)`` as distances and travel times
+(times ×10), the same capacity, windows and service times, and at most 25 vehicles.  Every
+solution is re-scored by :mod:`bench.rescore`, which does not use the solvers' numbers: the
+recomputed distance is what is reported, and a solution that misses a customer or breaks a
+capacity or window is recorded as infeasible.  Gaps are against the DIMACS rows of
+``bench/instances/bks.csv`` (proven optima).
+
+One row per run is appended to ``bench/results/solomon_runs.csv``; runs already there are
+skipped, so an interrupted run picks up where it stopped.  The summaries
+(``solomon.csv``, ``solomon_classes.csv`` and the Solomon section of ``docs/benchmarks.md``)
+are rebuilt from every run recorded in that file.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import multiprocessing
+import statistics
+import sys
+import time
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor, as_completed
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from rich.console import Console
+
+from bench.report import (
+    RESULTS_DIR,
+    code_version,
+    command_line,
+    machine,
+    markdown_table,
+    now,
+    replace_section,
+    versions,
+)
+from bench.rescore import score_routes
+from bench.solomon import SolomonData, instance_class, instance_names, instance_path, read_bks, read_solomon
+
+SOLVERS = ("dromologio", "ortools-default", "pyvrp", "vroom")
+CLASSES = ("C1", "C2", "R1", "R2", "RC1", "RC2")
+QUICK_INSTANCES = ("C101", "C201", "R101", "R201", "RC101", "RC201")
+#: VROOM has no time budget: it runs its search at exploration level 5 to the end.
+VROOM_EXPLORATION = 5
+
+RUN_FIELDS = (
+    "solver",
+    "instance",
+    "class",
+    "budget_s",
+    "seed",
+    "feasible",
+    "distance",
+    "vehicles",
+    "bks",
+    "gap_pct",
+    "reported_distance",
+    "wall_s",
+    "status",
+    "errors",
+    "finished_at",
+)
+SUMMARY_FIELDS = (
+    "solver",
+    "instance",
+    "class",
+    "budget_s",
+    "distance",
+    "vehicles",
+    "bks",
+    "gap_pct",
+    "feasible",
+    "seeds",
+    "feasible_seeds",
+    "best_distance",
+    "worst_distance",
+    "wall_s",
+)
+CLASS_FIELDS = (
+    "solver",
+    "budget_s",
+    "class",
+    "instances",
+    "mean_gap_pct",
+    "max_gap_pct",
+    "infeasible",
+    "mean_vehicles",
+)
+
+console = Console(highlight=False, soft_wrap=True)
+
+
+@dataclass(frozen=True)
+class Task:
+    solver: str
+    instance: str
+    budget_s: float
+    seed: int
+
+    @property
+    def key(self) -> tuple[str, str, str, str]:
+        return (self.solver, self.instance, fmt_budget(self.budget_s), str(self.seed))
+
+
+@dataclass(frozen=True)
+class SolverOutput:
+    #: customer numbers per route (depot omitted).
+    routes: list[list[int]]
+    #: the solver's own distance in tenths, when it reports one.
+    reported_tenths: int | None
+    status: str
+
+
+def fmt_budget(budget_s: float) -> str:
+    return f"{budget_s:g}"
+
+
+# --------------------------------------------------------------------------- solvers
+
+
+def solve_dromologio(
+    data: SolomonData, budget_s: float, seed: int, *, ortools_default: bool = False
+) -> SolverOutput:
+    from bench.solomon import to_instance
+    from dromologio.dispatch import ORTOOLS_DEFAULT, SearchParams, solve_instance
+
+    params = ORTOOLS_DEFAULT if ortools_default else SearchParams()
+    solution = solve_instance(to_instance(data), time_limit_s=budget_s, seed=seed, params=params)
+    status = solution.status
+    if solution.dropped:
+        status += f", {len(solution.dropped)} dropped"
+    return SolverOutput(
+        routes=[list(r) for r in solution.routes],
+        reported_tenths=solution.objective if solution.objective >= 0 else None,
+        status=status,
+    )
+
+
+def solve_pyvrp(data: SolomonData, budget_s: float, seed: int) -> SolverOutput:
+    import pyvrp
+    from pyvrp.stop import MaxRuntime
+
+    matrix: Any = data.matrix()  # pyvrp's stubs spell the array type in their own way
+    depot_early, depot_late = int(data.ready[0]) * 10, int(data.due[0]) * 10
+    problem = pyvrp.ProblemData(
+        locations=[pyvrp.Location(float(x), float(y)) for x, y in data.xy],
+        clients=[
+            pyvrp.Client(
+                location=i,
+                delivery=[int(data.demand[i])],
+                service_duration=int(data.service[i]) * 10,
+                tw_early=int(data.ready[i]) * 10,
+                tw_late=int(data.due[i]) * 10,
+                name=str(i),
+            )
+            for i in range(1, len(data.demand))
+        ],
+        depots=[pyvrp.Depot(location=0, tw_early=depot_early, tw_late=depot_late)],
+        vehicle_types=[
+            pyvrp.VehicleType(
+                num_available=data.num_vehicles,
+                capacity=[data.capacity],
+                tw_early=depot_early,
+                tw_late=depot_late,
+            )
+        ],
+        distance_matrices=[matrix],
+        duration_matrices=[matrix],
+    )
+    result = pyvrp.solve(problem, stop=MaxRuntime(budget_s), seed=seed, collect_stats=False, display=False)
+    clients = problem.clients()
+    routes = [
+        [int(clients[a.idx].location) for a in route.schedule() if a.is_client()]
+        for route in result.best.routes()
+    ]
+    feasible = result.is_feasible()
+    return SolverOutput(
+        routes=routes,
+        reported_tenths=int(result.best.distance()),
+        status=f"{'feasible' if feasible else 'infeasible'}, {result.num_iterations} iterations",
+    )
+
+
+def solve_vroom(data: SolomonData, budget_s: float, seed: int) -> SolverOutput:
+    """VROOM ignores ``budget_s`` and ``seed``: it has neither (the run's wall time is recorded)."""
+    import vroom
+
+    matrix = data.matrix().tolist()
+    problem = vroom.Input()
+    problem.set_durations_matrix("car", matrix)
+    problem.set_costs_matrix("car", matrix)
+    window = vroom.TimeWindow(int(data.ready[0]) * 10, int(data.due[0]) * 10)
+    for v in range(data.num_vehicles):
+        problem.add_vehicle(
+            vroom.Vehicle(v + 1, start=0, end=0, capacity=[data.capacity], time_window=window)
+        )
+    for i in range(1, len(data.demand)):
+        problem.add_job(
+            vroom.Job(
+                i,
+                location=i,
+                default_service=int(data.service[i]) * 10,
+                delivery=[int(data.demand[i])],
+                time_windows=[vroom.TimeWindow(int(data.ready[i]) * 10, int(data.due[i]) * 10)],
+            )
+        )
+    solution = problem.solve(exploration_level=VROOM_EXPLORATION, nb_threads=1)
+    steps = solution.routes
+    jobs = steps[steps["type"] == "job"]
+    routes = [
+        [int(j) for j in group["id"]] for _, group in jobs.groupby("vehicle_id", sort=True, observed=True)
+    ]
+    unassigned = len(solution.unassigned) if solution.unassigned is not None else 0
+    return SolverOutput(
+        routes=routes,
+        reported_tenths=int(solution.summary.cost),
+        status=f"{unassigned} unassigned" if unassigned else "done",
+    )
+
+
+def solve_ortools_default(data: SolomonData, budget_s: float, seed: int) -> SolverOutput:
+    return solve_dromologio(data, budget_s, seed, ortools_default=True)
+
+
+SOLVER_FUNCTIONS: dict[str, Callable[[SolomonData, float, int], SolverOutput]] = {
+    "dromologio": solve_dromologio,
+    "ortools-default": solve_ortools_default,
+    "pyvrp": solve_pyvrp,
+    "vroom": solve_vroom,
+}
+
+
+# --------------------------------------------------------------------------- one run
+
+
+def run_task(task: Task) -> dict[str, str]:
+    """Solve one (solver, instance, budget, seed), re-score it and return the run's CSV row."""
+    data = read_solomon(instance_path(task.instance))
+    bks = read_bks()[task.instance][0]
+    row = {
+        "solver": task.solver,
+        "instance": task.instance,
+        "class": instance_class(task.instance),
+        "budget_s": fmt_budget(task.budget_s),
+        "seed": str(task.seed),
+        "bks": f"{bks:.1f}",
+    }
+    started = time.perf_counter()
+    try:
+        output = SOLVER_FUNCTIONS[task.solver](data, task.budget_s, task.seed)
+    except Exception as error:  # a crash is a result too: recorded as an infeasible run
+        row |= {
+            "feasible": "false",
+            "distance": "",
+            "vehicles": "",
+            "gap_pct": "",
+            "reported_distance": "",
+            "wall_s": f"{time.perf_counter() - started:.2f}",
+            "status": "error",
+            "errors": f"{type(error).__name__}: {error}"[:300],
+            "finished_at": now(),
+        }
+        return row
+    wall = time.perf_counter() - started
+    score = score_routes(data, output.routes)
+    row |= {
+        "feasible": "true" if score.feasible else "false",
+        "distance": f"{score.distance:.1f}",
+        "vehicles": str(score.vehicles),
+        "gap_pct": f"{100 * (score.distance - bks) / bks:.2f}" if score.feasible else "",
+        "reported_distance": f"{output.reported_tenths / 10:.1f}"
+        if output.reported_tenths is not None
+        else "",
+        "wall_s": f"{wall:.2f}",
+        "status": output.status,
+        "errors": "; ".join(score.errors),
+        "finished_at": now(),
+    }
+    return row
+
+
+# --------------------------------------------------------------------------- results files
+
+
+def read_runs(path: Path) -> list[dict[str, str]]:
+    if not path.exists() or path.stat().st_size == 0:
+        return []
+    with path.open(newline="") as handle:
+        reader = csv.DictReader(handle)
+        if tuple(reader.fieldnames or ()) != RUN_FIELDS:
+            raise SystemExit(
+                f"{path} has columns {reader.fieldnames}, expected {list(RUN_FIELDS)}; move it away"
+            )
+        return list(reader)
+
+
+def append_run(path: Path, row: dict[str, str]) -> None:
+    new = not path.exists() or path.stat().st_size == 0
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("a", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=RUN_FIELDS, lineterminator="\n")
+        if new:
+            writer.writeheader()
+        writer.writerow(row)
+
+
+def write_csv(path: Path, fields: Sequence[str], rows: Iterable[dict[str, object]]) -> None:
+    with path.open("w", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=fields, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+
+
+def _order(solver: str) -> int:
+    return SOLVERS.index(solver) if solver in SOLVERS else len(SOLVERS)
+
+
+def summarise(runs: Sequence[dict[str, str]]) -> list[dict[str, object]]:
+    """One row per (solver, instance, budget): the median over seeds of the feasible runs.
+
+    ``vehicles`` is that of the median run (the lower median for an even count); ``feasible`` is
+    true only when every seed gave a feasible solution.
+    """
+    groups: dict[tuple[str, str, str], list[dict[str, str]]] = defaultdict(list)
+    for run in runs:
+        groups[(run["solver"], run["instance"], run["budget_s"])].append(run)
+    rows: list[dict[str, object]] = []
+    for (solver, instance, budget), group in groups.items():
+        ok = sorted((r for r in group if r["feasible"] == "true"), key=lambda r: float(r["distance"]))
+        bks = float(group[0]["bks"])
+        distance = statistics.median(float(r["distance"]) for r in ok) if ok else None
+        rows.append(
+            {
+                "solver": solver,
+                "instance": instance,
+                "class": instance_class(instance),
+                "budget_s": budget,
+                "distance": f"{distance:.1f}" if distance is not None else "",
+                "vehicles": ok[(len(ok) - 1) // 2]["vehicles"] if ok else "",
+                "bks": f"{bks:.1f}",
+                "gap_pct": f"{100 * (distance - bks) / bks:.2f}" if distance is not None else "",
+                "feasible": "true" if len(ok) == len(group) else "false",
+                "seeds": len(group),
+                "feasible_seeds": len(ok),
+                "best_distance": ok[0]["distance"] if ok else "",
+                "worst_distance": ok[-1]["distance"] if ok else "",
+                "wall_s": f"{statistics.median(float(r['wall_s']) for r in group):.2f}",
+            }
+        )
+    rows.sort(
+        key=lambda r: (
+            float(str(r["budget_s"])),
+            _order(str(r["solver"])),
+            str(r["class"]),
+            str(r["instance"]),
+        )
+    )
+    return rows
+
+
+def summarise_classes(summary: Sequence[dict[str, object]]) -> list[dict[str, object]]:
+    """Mean gap per (solver, budget, class) over the instances whose median is feasible, plus 'all'."""
+    groups: dict[tuple[str, str, str], list[dict[str, object]]] = defaultdict(list)
+    for row in summary:
+        for cls in (str(row["class"]), "all"):
+            groups[(str(row["solver"]), str(row["budget_s"]), cls)].append(row)
+    rows: list[dict[str, object]] = []
+    for (solver, budget, cls), group in groups.items():
+        gaps = [float(str(r["gap_pct"])) for r in group if r["gap_pct"] != ""]
+        vehicles = [int(str(r["vehicles"])) for r in group if r["vehicles"] != ""]
+        rows.append(
+            {
+                "solver": solver,
+                "budget_s": budget,
+                "class": cls,
+                "instances": len(group),
+                "mean_gap_pct": f"{statistics.fmean(gaps):.2f}" if gaps else "",
+                "max_gap_pct": f"{max(gaps):.2f}" if gaps else "",
+                "infeasible": sum(1 for r in group if r["distance"] == ""),
+                "mean_vehicles": f"{statistics.fmean(vehicles):.1f}" if vehicles else "",
+            }
+        )
+    class_order = {c: i for i, c in enumerate((*CLASSES, "all"))}
+    rows.sort(
+        key=lambda r: (float(str(r["budget_s"])), _order(str(r["solver"])), class_order[str(r["class"])])
+    )
+    return rows
+
+
+# --------------------------------------------------------------------------- docs
+
+
+def _cell(row: dict[str, object] | None) -> str:
+    if row is None:
+        return "–"
+    if row["distance"] == "":
+        return "infeasible"
+    gap = float(str(row["gap_pct"]))
+    text = f"{row['distance']} ({gap:+.2f} %)"
+    if row["feasible"] != "true":
+        text += f" [{row['feasible_seeds']}/{row['seeds']} feasible]"
+    return text
+
+
+def doc_section(
+    runs: Sequence[dict[str, str]],
+    summary: Sequence[dict[str, object]],
+    classes: Sequence[dict[str, object]],
+    command: str,
+) -> str:
+    solvers = sorted({str(r["solver"]) for r in summary}, key=_order)
+    budgets = sorted({str(r["budget_s"]) for r in summary}, key=float)
+    seeds = sorted({int(str(r["seeds"])) for r in summary})
+    instances = sorted({str(r["instance"]) for r in summary}, key=lambda n: (instance_class(n), n))
+    by_key = {(str(r["solver"]), str(r["instance"]), str(r["budget_s"])): r for r in summary}
+    by_class = {(str(r["solver"]), str(r["budget_s"]), str(r["class"])): r for r in classes}
+    right = [False, *[True] * len(solvers)]
+    parts = [
+        "## Solomon VRPTW (DIMACS convention)",
+        "",
+        f"- Date: {now()}",
+        f"- Machine: {machine()}",
+        f"- Solvers: {versions(['ortools', 'pyvrp', 'pyvroom'])}",
+        f"- Code: {code_version()}",
+        f"- Command: `{command}` (the tables cover every run recorded in `bench/results/solomon_runs.csv`)",
+        f"- {len(instances)} instance(s), budget(s) {', '.join(b + ' s' for b in budgets)}, "
+        f"{'/'.join(str(s) for s in seeds)} seed(s) per cell; each cell is the median over seeds of the "
+        "independently re-scored distance (floor(10·euclid)/10 arcs, truncated times), gap against the "
+        "proven optimum (`bench/instances/bks.csv`, DIMACS rows).",
+        "- `dromologio` = the product's engine with its default `SearchParams()`; `ortools-default` = the same "
+        "model with OR-Tools' default search (`ORTOOLS_DEFAULT`); `pyvrp` = PyVRP `solve(..., MaxRuntime)`; "
+        f"`vroom` = pyvroom, exploration level {VROOM_EXPLORATION}, one thread. VROOM has no time budget: it "
+        "stops when its search ends, so its rows repeat across budgets and seeds; its time is in the last table.",
+        "",
+        "### Mean gap to the optimum per class (%)",
+        "",
+        "Means are over the instances each solver solved feasibly; the last row compares all solvers on the "
+        "same instances.",
+        "",
+    ]
+    for budget in budgets:
+        rows: list[list[object]] = []
+        for cls in (*CLASSES, "all"):
+            present = [by_class[(s, budget, cls)] for s in solvers if (s, budget, cls) in by_class]
+            if not present:
+                continue
+            cells = []
+            for solver in solvers:
+                row = by_class.get((solver, budget, cls))
+                if row is None:
+                    cells.append("–")
+                    continue
+                text = f"{float(str(row['mean_gap_pct'])):+.2f}" if row["mean_gap_pct"] != "" else "–"
+                if int(str(row["infeasible"])):
+                    text += f" ({row['infeasible']} infeasible)"
+                cells.append(text)
+            rows.append([f"{cls} ({present[0]['instances']})", *cells])
+        common = [
+            name
+            for name in instances
+            if all(by_key.get((s, name, budget), {}).get("distance", "") != "" for s in solvers)
+        ]
+        if len(solvers) > 1 and common and len(common) < len(instances):
+            cells = [
+                f"{statistics.fmean(float(str(by_key[(s, n, budget)]['gap_pct'])) for n in common):+.2f}"
+                for s in solvers
+            ]
+            rows.append([f"feasible for all ({len(common)})", *cells])
+        parts += [f"Budget {budget} s:", "", markdown_table(["class", *solvers], rows, right), ""]
+
+    parts += ["### Per instance: distance (gap to the optimum)", ""]
+    for budget in budgets:
+        rows = []
+        for name in instances:
+            first = next((by_key[(s, name, budget)] for s in solvers if (s, name, budget) in by_key), None)
+            if first is not None:
+                rows.append([name, first["bks"], *[_cell(by_key.get((s, name, budget))) for s in solvers]])
+        table = markdown_table(["instance", "optimum", *solvers], rows, [False, True, *right[1:]])
+        parts += [f"Budget {budget} s:", "", table, ""]
+
+    parts += ["### Wall time per run (median over instances and seeds, s)", ""]
+    rows = []
+    for budget in budgets:
+        cells = []
+        for solver in solvers:
+            times = [
+                float(str(r["wall_s"])) for r in summary if (r["solver"], r["budget_s"]) == (solver, budget)
+            ]
+            cells.append(f"{statistics.median(times):.2f}" if times else "–")
+        rows.append([f"{budget} s", *cells])
+    parts += [markdown_table(["budget", *solvers], rows, right), ""]
+
+    failed = sorted(
+        (r for r in runs if r["feasible"] != "true"),
+        key=lambda r: (
+            _order(r["solver"]),
+            float(r["budget_s"]),
+            instance_class(r["instance"]),
+            r["instance"],
+        ),
+    )
+    if failed:
+        parts += [f"### Infeasible runs ({len(failed)})", ""]
+        rows = [
+            [r["solver"], r["instance"], f"{r['budget_s']} s", r["seed"], r["status"], r["errors"][:90]]
+            for r in failed[:30]
+        ]
+        parts += [
+            markdown_table(["solver", "instance", "budget", "seed", "status", "first problems"], rows),
+            "",
+        ]
+        if len(failed) > 30:
+            parts += [f"... and {len(failed) - 30} more in `bench/results/solomon_runs.csv`.", ""]
+    return "\n".join(parts)
+
+
+# --------------------------------------------------------------------------- main
+
+
+def parse_list(text: str) -> list[str]:
+    return [v.strip() for v in text.split(",") if v.strip()]
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m bench.solomon_bench", description=__doc__.split("\n\n")[0]
+    )
+    parser.add_argument("--quick", action="store_true", help="C101,C201,R101,R201,RC101,RC201; 5 s; seed 1")
+    parser.add_argument("--budgets", help="comma-separated seconds per run (default 5,30)")
+    parser.add_argument("--seeds", help="comma-separated seeds (default 1,2,3)")
+    parser.add_argument("--solvers", default=",".join(SOLVERS), help=f"subset of {','.join(SOLVERS)}")
+    parser.add_argument("--instances", help="comma-separated names (default: all 56)")
+    parser.add_argument("--jobs", type=int, default=1, help="runs at once, one process each (default 1)")
+    parser.add_argument(
+        "--results", type=Path, default=RESULTS_DIR, help="results folder (default bench/results)"
+    )
+    parser.add_argument("--no-doc", action="store_true", help="do not rewrite docs/benchmarks.md")
+    args = parser.parse_args(argv)
+
+    budgets = [float(b) for b in parse_list(args.budgets or ("5" if args.quick else "5,30"))]
+    seeds = [int(s) for s in parse_list(args.seeds or ("1" if args.quick else "1,2,3"))]
+    solvers = parse_list(args.solvers)
+    unknown = sorted(set(solvers) - set(SOLVERS))
+    if unknown:
+        parser.error(f"unknown solver(s) {unknown}; known: {', '.join(SOLVERS)}")
+    if args.instances:
+        names = [n.upper() for n in parse_list(args.instances)]
+    elif args.quick:
+        names = list(QUICK_INSTANCES)
+    else:
+        names = instance_names()
+    for name in names:
+        instance_path(name)
+    if args.jobs < 1:
+        parser.error("--jobs must be at least 1")
+
+    runs_path: Path = args.results / "solomon_runs.csv"
+    done = {(r["solver"], r["instance"], r["budget_s"], r["seed"]) for r in read_runs(runs_path)}
+    tasks = [
+        Task(solver, name, budget, seed)
+        for budget in budgets
+        for name in names
+        for solver in solvers
+        for seed in seeds
+    ]
+    todo = [t for t in tasks if t.key not in done]
+    expected = sum(1.0 if t.solver == "vroom" else t.budget_s for t in todo) / args.jobs
+    console.print(
+        f"{len(tasks)} runs, {len(tasks) - len(todo)} already in {runs_path}, {len(todo)} to do "
+        f"(about {expected / 60:.1f} min with --jobs {args.jobs})"
+    )
+
+    started = time.monotonic()
+
+    def report(i: int, row: dict[str, str]) -> None:
+        append_run(runs_path, row)
+        if row["feasible"] == "true":
+            result = f"{row['distance']:>7} ({float(row['gap_pct']):+6.2f} %) {row['vehicles']:>2} veh"
+            reported = row["reported_distance"]
+            if reported and abs(float(reported) - float(row["distance"])) > 0.05:
+                result += f" [yellow](solver said {reported})[/yellow]"
+        else:
+            result = f"[red]infeasible[/red] {row['status']}: {row['errors'][:120]}"
+        console.print(
+            f"[{i:>{len(str(len(todo)))}}/{len(todo)}] {time.monotonic() - started:6.0f}s "
+            f"{row['solver']:<15} {row['instance']:<6} {row['budget_s']:>4}s seed {row['seed']}: "
+            f"{result}  {row['wall_s']} s"
+        )
+
+    if args.jobs == 1:
+        for i, task in enumerate(todo, start=1):
+            report(i, run_task(task))
+    elif todo:
+        context = multiprocessing.get_context("spawn")
+        with ProcessPoolExecutor(max_workers=args.jobs, mp_context=context) as pool:
+            futures: list[Future[dict[str, str]]] = [pool.submit(run_task, t) for t in todo]
+            for i, future in enumerate(as_completed(futures), start=1):
+                report(i, future.result())
+
+    runs = read_runs(runs_path)
+    summary = summarise(runs)
+    classes = summarise_classes(summary)
+    write_csv(args.results / "solomon.csv", SUMMARY_FIELDS, summary)
+    write_csv(args.results / "solomon_classes.csv", CLASS_FIELDS, classes)
+    console.print(f"wrote {args.results / 'solomon.csv'} and {args.results / 'solomon_classes.csv'}")
+    for row in classes:
+        if row["class"] == "all":
+            console.print(
+                f"  {row['solver']:<15} {row['budget_s']:>4}s: mean gap {row['mean_gap_pct'] or '–':>6} % over the "
+                f"feasible ones of {row['instances']} instance(s); {row['infeasible']} infeasible"
+            )
+    if not args.no_doc:
+        replace_section("solomon", doc_section(runs, summary, classes, command_line("bench.solomon_bench")))
+        console.print("updated docs/benchmarks.md")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
