@@ -12,6 +12,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 from ortools.constraint_solver import pywrapcp, routing_enums_pb2
@@ -90,11 +91,11 @@ def _routes_of(
 ) -> list[list[int]]:
     routes: list[list[int]] = []
     for vehicle in range(routing.vehicles()):
-        index = assignment.Value(routing.NextVar(routing.Start(vehicle)))  # type: ignore[attr-defined]
+        index = assignment.Value(routing.NextVar(routing.Start(vehicle)))
         sequence: list[int] = []
         while not routing.IsEnd(index):
             sequence.append(node(manager.IndexToNode(index)))
-            index = assignment.Value(routing.NextVar(index))  # type: ignore[attr-defined]
+            index = assignment.Value(routing.NextVar(index))
         routes.append(sequence)
     return routes
 
@@ -107,7 +108,7 @@ def _two_phase_solve(
     constructor: Constructor | None,
     node: Callable[[int], int],
     position: IntArray,
-) -> object:
+) -> Any:
     """First solution (always, even past the limit), the constructor's improvement, then local search.
 
     The first phase gets at least ``FIRST_SOLUTION_FLOOR_S``: on large problems the
