@@ -86,7 +86,7 @@ def _search_parameters(params: SearchParams, time_limit_s: float) -> pywrapcp.Ro
 def _routes_of(
     routing: pywrapcp.RoutingModel,
     manager: pywrapcp.RoutingIndexManager,
-    assignment: object,
+    assignment: Any,
     node: Callable[[int], int],
 ) -> list[list[int]]:
     routes: list[list[int]] = []
