@@ -34,6 +34,8 @@ Constructor = Callable[[list[list[int]], FeasibilityOracle, float], list[list[in
 FIRST_SOLUTION_FLOOR_S = 120.0
 #: share of the remaining time the constructor may use.
 CONSTRUCTOR_SHARE = 0.3
+#: ... and never more than this many seconds.
+CONSTRUCTOR_MAX_S = 3.0
 
 _STATUS = {
     0: "not_solved",
@@ -134,7 +136,7 @@ def _two_phase_solve(
         def feasible(candidate: Sequence[Sequence[int]]) -> bool:
             return routing.ReadAssignmentFromRoutes(to_indices(candidate), True) is not None
 
-        deadline = time.monotonic() + CONSTRUCTOR_SHARE * remaining_s()
+        deadline = time.monotonic() + min(CONSTRUCTOR_SHARE * remaining_s(), CONSTRUCTOR_MAX_S)
         built = routing.ReadAssignmentFromRoutes(to_indices(constructor(routes, feasible, deadline)), True)
         initial = built if built is not None else first
     if initial is None:

@@ -60,8 +60,20 @@ class ExcursionBuilder:
                 self.lodging[(info.vehicle, info.island)] = node
         for legs in self.legs.values():
             legs.sort(key=lambda leg: leg.depart_s)
-        cost_rates = zip(self.instance.vehicle_distance_cost, self.instance.vehicle_time_cost, strict=True)
-        self.arc_cost = [self.instance.arc_cost(float(d), float(t)) for d, t in cost_rates]
+        rates = sorted(
+            {
+                (float(d), float(t))
+                for d, t in zip(
+                    self.instance.vehicle_distance_cost, self.instance.vehicle_time_cost, strict=True
+                )
+            }
+        )
+        matrices = {rate: self.instance.arc_cost(*rate) for rate in rates}
+        self.arc_cost = [
+            matrices[(float(d), float(t))]
+            for d, t in zip(self.instance.vehicle_distance_cost, self.instance.vehicle_time_cost, strict=True)
+        ]
+        self.transit = self.instance.transit_time()
 
     def __call__(
         self, routes: list[list[int]], feasible: FeasibilityOracle, deadline: float
@@ -126,6 +138,19 @@ class ExcursionBuilder:
                 ):
                     yield [first, second]
 
+    def _times_fit(self, vehicle: int, route: Sequence[int]) -> bool:
+        """Earliest-start pass over the route: a quick necessary check before asking the model."""
+        windows = self.instance.time_windows
+        earliest, latest = (int(v) for v in self.instance.vehicle_windows[vehicle])
+        at = earliest
+        previous = int(self.instance.vehicle_start[vehicle])
+        for node in route:
+            at = max(at + int(self.transit[previous, node]), int(windows[node, 0]))
+            if at > windows[node, 1]:
+                return False
+            previous = node
+        return at + int(self.transit[previous, int(self.instance.vehicle_end[vehicle])]) <= latest
+
     def _cost(self, vehicle: int, route: Sequence[int]) -> int:
         path = [int(self.instance.vehicle_start[vehicle]), *route, int(self.instance.vehicle_end[vehicle])]
         matrix = self.arc_cost[vehicle]
@@ -174,6 +199,8 @@ class ExcursionBuilder:
                         candidate = [*route[:position], *out_nodes, node, *tail, *route[position:]]
                         added = self._cost(vehicle, candidate) - base_cost
                         if added >= value or (best is not None and added >= best[0]):
+                            continue
+                        if not self._times_fit(vehicle, candidate):
                             continue
                         trial = [list(r) for r in routes]
                         trial[vehicle] = candidate
