@@ -42,12 +42,12 @@ def _load(path: Path) -> Problem:
     except InputError as error:
         errors.print(f"[bold red]Σφάλματα εισόδου / input errors[/] ({len(error.issues)}):")
         for issue in error.issues:
-            errors.print(f"  • {issue}", markup=False, highlight=False)
+            errors.print(f"  • {issue}", markup=False, highlight=False, soft_wrap=True)
         raise typer.Exit(2) from error
     except ProblemError as error:
         errors.print("[bold red]Ασυνεπές πρόβλημα / inconsistent problem:[/]")
         for line in error.issues:
-            errors.print(f"  • {line}", markup=False, highlight=False)
+            errors.print(f"  • {line}", markup=False, highlight=False, soft_wrap=True)
         raise typer.Exit(2) from error
     except FileNotFoundError as error:
         errors.print(f"[bold red]Δεν βρέθηκε / not found:[/] {error}")
@@ -147,7 +147,7 @@ def check(path: ProblemPath, plan_path: Annotated[Path, typer.Argument(help="pla
         console.print("[green]Το πλάνο τηρεί όλους τους κανόνες / the plan obeys every rule[/]")
         return
     errors.print(f"[bold red]Παραβιάσεις / violations ({len(report.violations)})[/]")
-    errors.print(str(report), markup=False, highlight=False)
+    errors.print(str(report), markup=False, highlight=False, soft_wrap=True)
     raise typer.Exit(1)
 
 
