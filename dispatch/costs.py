@@ -228,7 +228,9 @@ def _places(problem: Problem, route: Route) -> list[dict[str, Any]]:
     """Tickets and visits by (directorate, island) of the schools visited, in visiting order."""
     found: dict[tuple[str, str], dict[str, Any]] = {}
     for stop in route.visits:
-        school = problem.school_by_id[stop.school_id or ""]
+        school = problem.school_by_id.get(stop.school_id or "")
+        if school is None:
+            raise ValueError(f"route of {route.technician_id} visits unknown school '{stop.school_id}'")
         key = (school.directorate, school.island)
         place = found.setdefault(
             key, {"directorate": school.directorate, "island": school.island, "tickets": 0, "visits": 0}
@@ -336,6 +338,8 @@ def cost_report(
     else:
         rows = table.copy()
         rows["_share"] = 1.0
+    if rows.empty:
+        return pd.DataFrame(columns=columns)
     for column in ("distance_km", *COST_PARTS, "total_eur"):
         rows[column] = rows[column].astype(float) * rows["_share"]
     rows["routes"] = ((rows["tickets_served"] > 0) | (rows["total_eur"] > 0)).astype(int)

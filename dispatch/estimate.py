@@ -30,6 +30,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from functools import cache
 from multiprocessing import get_context
 from os import PathLike
 from pathlib import Path
@@ -53,7 +54,7 @@ from dromologio.models import (
 from dromologio.models.cells import CellError, parse_non_negative, suggestion
 from dromologio.models.plan_io import write_plan_json
 
-from .costs import COST_PARTS, plan_cost_table, route_costs
+from .costs import COST_PARTS, cost_policy_issues, km_rate, plan_cost_table, route_costs
 from .solve import solve
 
 __all__ = [
@@ -421,6 +422,7 @@ class Estimate:
         return round(float(self.daily["total_eur"].sum()), 2) if not self.daily.empty else 0.0
 
 
+@cache
 def _period_days(period: str) -> tuple[date, ...]:
     year, _, month = period.partition("-")
     if month:
@@ -576,6 +578,8 @@ def estimate_costs(
         raise ValueError("time_limit_s must be positive")
     if workers < 1:
         raise ValueError("workers must be at least 1")
+    for technician in problem.technicians:
+        km_rate(problem, technician)  # an unknown vehicle fails now, not after hours of solving
     opened = [t.opened_at.date() for t in problem.tickets]
     if start is None or end is None:
         if not opened:
@@ -621,7 +625,7 @@ def estimate_costs(
     employers = sorted({t.employer for t in problem.technicians})
     lookup = _budget_lookup(budget)
     daily = _daily_table(routes, days, employers, lookup)
-    warnings = [
+    warnings = cost_policy_issues(problem) + [
         f"budget: '{name}' is not the employer of any technician{suggestion(name, employers)}"
         for name in sorted({e for e, _ in lookup} - set(employers))
     ]

@@ -17,6 +17,7 @@ from rich.console import Console
 from rich.table import Table
 
 from dromologio import ATTRIBUTION, __version__
+from dromologio.cli_costs import register as register_cost_commands
 from dromologio.models import Plan, Problem, ProblemError
 
 app = typer.Typer(
@@ -214,6 +215,9 @@ def print_plan(problem: Problem, plan: Plan) -> None:
         f"{len(plan.vendor)} προμηθευτής / vendor · {kpis.get('distance_km', 0)} km · "
         f"{kpis.get('cost_eur', 0)} € · στόχος / objective {kpis.get('objective_eur', 0)} €"
     )
+
+
+register_cost_commands(app)
 
 
 if __name__ == "__main__":  # pragma: no cover

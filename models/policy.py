@@ -1,8 +1,9 @@
 """``policy.json``: travel rules, cost values and solver settings, every field defaulted.
 
 The defaults are *examples* drawn from the Greek public-sector framework (Law
-4336/2015, D9) and from common practice; a partner body sets its own.  See
-``docs/problem-format.md`` for the table of fields.
+4336/2015, D9) and from common practice; a partner body sets its own, for its
+own technicians under ``employers`` (:meth:`Policy.for_employer`).  See
+``docs/problem-format.md`` and ``docs/costs.md`` for the table of fields.
 """
 
 from __future__ import annotations
@@ -18,6 +19,33 @@ from .vocab import PRIORITIES, TERRAINS
 _DEFAULT_PRIORITY_VALUE = {"urgent": 400.0, "high": 200.0, "normal": 100.0, "low": 50.0}
 _DEFAULT_SPEED = {"plain": 60.0, "semi_mountainous": 45.0, "mountainous": 35.0}
 _DEFAULT_CIRCUITY = {"plain": 1.3, "semi_mountainous": 1.45, "mountainous": 1.6}
+
+#: vehicle kinds a technician may drive (``technicians.csv`` column ``vehicle``).
+VEHICLE_KINDS: tuple[str, ...] = ("private_car", "service_car")
+#: example per-km rates: private car at the commonly cited rate; service car at its fuel
+#: (about 7 l/100 km at 1.70 EUR/l), since the body already owns and insures it.
+_DEFAULT_VEHICLE_RATES = {"private_car": 0.15, "service_car": 0.12}
+
+#: the money fields a partner body may set for its own technicians (``employers`` in policy.json).
+EMPLOYER_FIELDS: tuple[str, ...] = (
+    "cost_per_km_eur",
+    "vehicle_rates",
+    "toll_eur_per_km",
+    "per_diem_eur",
+    "per_diem_min_km",
+    "per_diem_min_hours",
+    "per_diem_same_day_share",
+    "overnight_eur",
+    "allow_overnight",
+)
+_MAPPING_FIELDS = ("priority_value_eur", "road_speed_kmh", "road_circuity", "vehicle_rates")
+_NON_NEGATIVE_MONEY = (
+    "toll_eur_per_km",
+    "per_diem_eur",
+    "per_diem_min_km",
+    "per_diem_min_hours",
+    "overnight_eur",
+)
 
 
 @dataclass(frozen=True)
@@ -51,14 +79,32 @@ class Policy:
     road_circuity: Mapping[str, float] = field(default_factory=lambda: dict(_DEFAULT_CIRCUITY))
     #: default solver time limit in seconds.
     solver_time_limit_s: float = 10.0
-    #: daily allowance and its thresholds (issue: travel allowances).
+    #: daily allowance (example: 40, Law 4336/2015 D9 art. 11 §1) ...
     per_diem_eur: float = 40.0
+    #: ... due for a day on which a school visited lies farther than this (great-circle km
+    #: from the technician's base), or a day that starts or ends lodging away.
     per_diem_min_km: float = 50.0
+    #: overnight allowance per night away (example: 80, art. 10 §2, category II).
     overnight_eur: float = 80.0
+    #: whether a plan may keep a technician away overnight.
     allow_overnight: bool = True
+    #: a same-day per diem also needs the route (start to end) to last at least this many
+    #: hours (example: 0, no duration threshold).
+    per_diem_min_hours: float = 0.0
+    #: share of the per diem paid for a qualifying day that returns home the same day
+    #: (example: 1.0, the full per diem; a body that pays half for same-day returns sets 0.5).
+    per_diem_same_day_share: float = 1.0
+    #: EUR per km by vehicle kind, for technicians whose ``vehicle`` column names one
+    #: and who have no ``cost_per_km`` of their own (examples: private_car 0.15, service_car 0.12).
+    vehicle_rates: Mapping[str, float] = field(default_factory=lambda: dict(_DEFAULT_VEHICLE_RATES))
+    #: road tolls, as an average EUR per road km driven (example: 0, no tolls counted).
+    toll_eur_per_km: float = 0.0
+    #: per-employer overrides of the money fields (:data:`EMPLOYER_FIELDS`), keyed by the
+    #: ``employer`` of ``technicians.csv``; None (the default) when every body follows the fields above.
+    employers: Mapping[str, Mapping[str, Any]] | None = None
 
     def __post_init__(self) -> None:
-        for name in ("priority_value_eur", "road_speed_kmh", "road_circuity"):
+        for name in _MAPPING_FIELDS:
             object.__setattr__(self, name, MappingProxyType(dict(getattr(self, name))))
         missing = [p for p in PRIORITIES if p not in self.priority_value_eur]
         if missing:
@@ -84,6 +130,32 @@ class Policy:
             raise ValueError("solver_time_limit_s must be positive")
         if self.ferry_check_in_min < 0 or self.visit_setup_min < 0:
             raise ValueError("ferry_check_in_min and visit_setup_min must not be negative")
+        for name in _NON_NEGATIVE_MONEY:
+            if getattr(self, name) < 0:
+                raise ValueError(f"{name} must not be negative")
+        if not 0.0 <= self.per_diem_same_day_share <= 1.0:
+            raise ValueError("per_diem_same_day_share must be between 0 and 1")
+        _check_vehicle_rates(self.vehicle_rates, "vehicle_rates", complete=True)
+        object.__setattr__(self, "employers", _frozen_employers(self.employers))
+        for employer in self.employers or {}:
+            try:
+                self.for_employer(employer)
+            except (ValueError, TypeError) as error:
+                raise ValueError(f"employers[{employer!r}]: {error}") from None
+
+    def for_employer(self, employer: str) -> Policy:
+        """The policy in force for technicians of ``employer``: these fields with its overrides applied.
+
+        An employer without overrides gets this policy unchanged.  The result carries no
+        ``employers`` table of its own (it is final: asking it again changes nothing).
+        """
+        overrides = (self.employers or {}).get(employer)
+        if overrides is None:
+            return self
+        values = dict(overrides)
+        if "vehicle_rates" in values:
+            values["vehicle_rates"] = {**self.vehicle_rates, **values["vehicle_rates"]}
+        return dataclasses.replace(self, employers=None, **values)
 
     @classmethod
     def field_names(cls) -> tuple[str, ...]:
@@ -96,7 +168,7 @@ class Policy:
         if unknown:
             raise ValueError(f"unknown policy field(s) {unknown}; known: {', '.join(cls.field_names())}")
         values = dict(data)
-        for name in ("priority_value_eur", "road_speed_kmh", "road_circuity"):
+        for name in _MAPPING_FIELDS:
             if name in values:
                 merged = dict(getattr(cls(), name))
                 merged.update(values[name])
@@ -106,6 +178,72 @@ class Policy:
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {}
         for f in dataclasses.fields(self):
-            value = getattr(self, f.name)
-            out[f.name] = dict(value) if isinstance(value, Mapping) else value
+            out[f.name] = _plain(getattr(self, f.name))
         return out
+
+
+def _plain(value: Any) -> Any:
+    """Frozen mappings (nested too) as plain dicts, for JSON."""
+    if isinstance(value, Mapping):
+        return {key: _plain(item) for key, item in value.items()}
+    return value
+
+
+def _is_number(value: object) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def _check_vehicle_rates(rates: object, name: str, *, complete: bool) -> None:
+    if not isinstance(rates, Mapping):
+        raise TypeError(
+            f'{name} must be an object of vehicle kind to EUR per km, e.g. {{"private_car": 0.15}}'
+        )
+    unknown = sorted(str(k) for k in rates if k not in VEHICLE_KINDS)
+    if unknown:
+        raise ValueError(f"{name}: {unknown} not among the vehicle kinds {', '.join(VEHICLE_KINDS)}")
+    if complete:
+        absent = [k for k in VEHICLE_KINDS if k not in rates]
+        if absent:
+            raise ValueError(f"{name} lacks {', '.join(absent)}")
+    for kind, rate in rates.items():
+        if not _is_number(rate) or rate < 0:
+            raise ValueError(f"{name}: {kind} must be a non-negative number of EUR per km, not {rate!r}")
+
+
+def _frozen_employers(employers: object) -> Mapping[str, Mapping[str, Any]] | None:
+    """``employers`` checked field by field and frozen; None when absent or empty."""
+    if employers is None:
+        return None
+    if not isinstance(employers, Mapping):
+        raise TypeError(
+            "employers must be an object keyed by employer name, "
+            'e.g. {"Πανεπιστήμιο Ιωαννίνων": {"cost_per_km_eur": 0.2}}'
+        )
+    frozen: dict[str, Mapping[str, Any]] = {}
+    for employer, overrides in employers.items():
+        where = f"employers[{employer!r}]"
+        if not isinstance(employer, str) or not employer.strip():
+            raise ValueError(f"{where}: the employer must be a non-empty name, as in technicians.csv")
+        if not isinstance(overrides, Mapping):
+            raise TypeError(f'{where} must be an object of policy fields, e.g. {{"per_diem_eur": 40}}')
+        unknown = sorted(str(k) for k in overrides if k not in EMPLOYER_FIELDS)
+        if unknown:
+            raise ValueError(
+                f"{where}: {unknown} cannot be set per employer; the fields an employer may set are "
+                f"{', '.join(EMPLOYER_FIELDS)}"
+            )
+        values: dict[str, Any] = {}
+        for name, value in overrides.items():
+            if name == "allow_overnight":
+                if not isinstance(value, bool):
+                    raise ValueError(f"{where}.allow_overnight must be true or false, not {value!r}")
+                values[name] = value
+            elif name == "vehicle_rates":
+                _check_vehicle_rates(value, f"{where}.vehicle_rates", complete=False)
+                values[name] = MappingProxyType({k: float(v) for k, v in value.items()})
+            elif _is_number(value):
+                values[name] = float(value)
+            else:
+                raise ValueError(f"{where}.{name} must be a number, not {value!r}")
+        frozen[employer] = MappingProxyType(values)
+    return MappingProxyType(frozen) if frozen else None
