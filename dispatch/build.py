@@ -31,11 +31,19 @@ from datetime import date
 
 import numpy as np
 
-from dromologio.geo import UNREACHABLE_M, UNREACHABLE_S, Place, TravelMatrices, TravelModel
+from dromologio.geo import (
+    UNREACHABLE_M,
+    UNREACHABLE_S,
+    Place,
+    TravelMatrices,
+    TravelModel,
+    haversine_km_matrix,
+)
 from dromologio.geo.ferries import DaySailing, FerryNetwork
 from dromologio.models import Base, Port, Problem, School, Technician, Ticket
 
 from . import reasons
+from .costs import employer_policy, km_rate
 from .instance import RoutingInstance
 from .reasons import Reason
 from .value import ticket_value_eur
@@ -102,11 +110,13 @@ def build_day(
     *,
     starts: Mapping[str, StartPoint] | None = None,
     allow_lodging: bool = False,
+    locks: Mapping[str, str] | None = None,
 ) -> DayModel:
     """Model one day: ``tickets`` are those that need a visit.
 
     ``starts`` overrides where technicians start (after a night away); with
-    ``allow_lodging`` the day may end with a night away from home.
+    ``allow_lodging`` the day may end with a night away from home; ``locks`` maps
+    ticket ids to the only technician who may serve them.
     """
     policy = problem.policy
     technicians = problem.technicians
@@ -147,7 +157,17 @@ def build_day(
         school = problem.school_by_id[ticket.school_id]
         here = location_of[("school", ticket.school_id)]
         eligible, reason = _eligible(
-            problem, ticket, school, here, start_of, home_of, reach, setup_s, allow_lodging, plan_date
+            problem,
+            ticket,
+            school,
+            here,
+            start_of,
+            home_of,
+            reach,
+            setup_s,
+            allow_lodging,
+            plan_date,
+            (locks or {}).get(ticket.ticket_id),
         )
         if eligible:
             candidates_of_ticket[ticket.ticket_id] = eligible
@@ -218,8 +238,10 @@ def build_day(
             sailing_nodes += 1
 
     # Lodging: a night away on an island other than home, for multi-day plans.
-    if allow_lodging and policy.allow_overnight:
+    if allow_lodging:
         for vehicle, tech in enumerate(technicians):
+            if not employer_policy(problem, tech).allow_overnight:
+                continue
             home = problem.base_of(tech).island
             for island in sorted(ticket_islands_of[tech.technician_id] - {home}):
                 ports = network.ports_on(island)
@@ -266,7 +288,9 @@ def build_day(
             allowed[node] = frozenset({info.vehicle})
         elif info.kind == "lodging" and info.vehicle is not None:
             penalty[node] = 0
-            entry_cost[node] = round(policy.overnight_eur * COST_UNITS_PER_EUR)
+            # A night away earns the overnight allowance and the full per diem.
+            rules = employer_policy(problem, technicians[info.vehicle])
+            entry_cost[node] = round((rules.overnight_eur + rules.per_diem_eur) * COST_UNITS_PER_EUR)
             allowed[node] = frozenset({info.vehicle})
             # After a night away the route ends: only the end node follows, at no travel.
             duration[node, :] = UNREACHABLE_S
@@ -277,6 +301,7 @@ def build_day(
             # ... and the lodging is only reached from the island itself (no extra crossing).
             location[node] = -1 - node
 
+    zone, zone_cost = _per_diem_zones(problem, technicians, nodes)
     cost_scale = COST_UNITS_PER_EUR / 1000.0  # per metre
     instance = RoutingInstance(
         distance=distance,
@@ -290,7 +315,7 @@ def build_day(
         vehicle_windows=np.array(
             [(t.shift_start_min * 60, t.shift_end_min * 60) for t in technicians], dtype=np.int64
         ).reshape(-1, 2),
-        vehicle_distance_cost=np.array([problem.cost_per_km(t) * cost_scale for t in technicians]),
+        vehicle_distance_cost=np.array([km_rate(problem, t) * cost_scale for t in technicians]),
         vehicle_time_cost=np.full(
             len(technicians), policy.time_value_eur_per_hour * COST_UNITS_PER_EUR / 3600
         ),
@@ -301,6 +326,8 @@ def build_day(
         location=location,
         setup=setup,
         entry_cost=entry_cost,
+        zone=zone,
+        zone_entry_cost=zone_cost,
         balance_cost=round(policy.balance_eur_per_hour * COST_UNITS_PER_EUR / 3600),
         name=f"{problem.name or 'problem'} {plan_date.isoformat()}",
     )
@@ -314,6 +341,35 @@ def build_day(
         num_sailing_nodes=sailing_nodes,
         stats={"nodes": n, "tickets": len(routed), "sailing_nodes": sailing_nodes},
     )
+
+
+def _per_diem_zones(
+    problem: Problem, technicians: tuple[Technician, ...], nodes: list[NodeInfo]
+) -> tuple[np.ndarray, np.ndarray]:
+    """Per technician, the schools beyond its employer's per-diem distance, and what entering them costs.
+
+    Entering the zone from outside pays ``per_diem_eur x per_diem_same_day_share``: a day
+    that goes out once pays the allowance once, as the rules say (a day that goes out
+    twice would pay it twice in the objective; the plan's costs are priced exactly).
+    """
+    m, n = len(technicians), len(nodes)
+    zone = np.zeros((m, n), dtype=np.bool_)
+    cost = np.zeros(m, dtype=np.int64)
+    tickets = [i for i, info in enumerate(nodes) if info.kind == "ticket"]
+    if not tickets or not m:
+        return zone, cost
+    lat = np.array([nodes[i].lat for i in tickets])
+    lon = np.array([nodes[i].lon for i in tickets])
+    for vehicle, tech in enumerate(technicians):
+        rules = employer_policy(problem, tech)
+        share = rules.per_diem_eur * rules.per_diem_same_day_share
+        if share <= 0:
+            continue
+        base = problem.base_of(tech)
+        km = haversine_km_matrix(np.append(lat, base.lat), np.append(lon, base.lon))[-1, :-1]
+        zone[vehicle, tickets] = km > rules.per_diem_min_km
+        cost[vehicle] = round(share * COST_UNITS_PER_EUR)
+    return zone, cost
 
 
 def _base_point(base: Base) -> StartPoint:
@@ -376,6 +432,7 @@ def _eligible(
     setup_s: int,
     allow_lodging: bool,
     plan_date: date,
+    locked_to: str | None = None,
 ) -> tuple[tuple[Technician, ...], Reason | None]:
     """Technicians who could serve the ticket alone today, or the reason there are none.
 
@@ -384,6 +441,25 @@ def _eligible(
     """
     if not problem.technicians:
         return (), reasons.no_technicians()
+    if locked_to is not None:
+        locked = [t for t in problem.technicians if t.technician_id == locked_to]
+        if not locked:
+            return (), reasons.locked_to_unknown(ticket, locked_to)
+        eligible, reason = _eligible(
+            problem.replace(technicians=tuple(locked)),
+            ticket,
+            school,
+            here,
+            start_of,
+            home_of,
+            reach,
+            setup_s,
+            allow_lodging,
+            plan_date,
+        )
+        if reason is not None:
+            return (), reasons.locked(ticket, locked_to, reason)
+        return eligible, None
     pool = [t for t in problem.technicians if ticket.skill in t.skills]
     if not pool:
         return (), reasons.no_skill(ticket)
@@ -391,7 +467,6 @@ def _eligible(
         pool = [t for t in pool if t.has_4x4]
         if not pool:
             return (), reasons.no_4x4(ticket, school)
-    may_lodge = allow_lodging and problem.policy.allow_overnight
     service_s = ticket.service_minutes * 60
     in_hours: list[Technician] = []
     first_arrival: int | None = None
@@ -407,6 +482,7 @@ def _eligible(
             continue
         back = reach.arrival(here, home_of[tech.technician_id], finish)
         returns_in_shift = back is not None and back <= tech.shift_end_min * 60
+        may_lodge = allow_lodging and employer_policy(problem, tech).allow_overnight
         lodges = may_lodge and not reach.same_island(here, home_of[tech.technician_id])
         if returns_in_shift or (lodges and finish <= tech.shift_end_min * 60):
             in_hours.append(tech)
@@ -417,6 +493,7 @@ def _eligible(
                 return (), reasons.across_water(ticket, school)
             if first_arrival is None:
                 return (), reasons.no_sailing(ticket, school, plan_date)
+            may_lodge = allow_lodging and any(employer_policy(problem, t).allow_overnight for t in pool)
             return (), reasons.no_round_trip(ticket, school, plan_date, first_arrival, may_lodge)
         return (), reasons.outside_hours(ticket, school)
     within_cap: list[Technician] = []

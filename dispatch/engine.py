@@ -182,14 +182,14 @@ def solve_instance(
     routing = pywrapcp.RoutingModel(manager)
     reorder = np.ix_(order, order)
 
-    # Arc costs: one transit matrix per distinct (distance rate, time rate) pair.
-    cost_classes: dict[tuple[float, float], int] = {}
+    # Arc costs: one transit matrix per cost class (rates and far zone).
+    cost_classes: dict[tuple[float, float, int, bytes], int] = {}
     for vehicle in range(instance.num_vehicles):
-        rates = (float(instance.vehicle_distance_cost[vehicle]), float(instance.vehicle_time_cost[vehicle]))
-        if rates not in cost_classes:
-            matrix = instance.arc_cost(*rates)[reorder]
-            cost_classes[rates] = routing.RegisterTransitMatrix(matrix.tolist())
-        routing.SetArcCostEvaluatorOfVehicle(cost_classes[rates], vehicle)
+        key = instance.cost_class(vehicle)
+        if key not in cost_classes:
+            matrix = instance.vehicle_arc_cost(vehicle)[reorder]
+            cost_classes[key] = routing.RegisterTransitMatrix(matrix.tolist())
+        routing.SetArcCostEvaluatorOfVehicle(cost_classes[key], vehicle)
     if instance.vehicle_fixed_cost:
         routing.SetFixedCostOfAllVehicles(instance.vehicle_fixed_cost)
 

@@ -26,6 +26,7 @@ from dromologio.models import Problem
 
 from .build import DayModel
 from .engine import FeasibilityOracle
+from .instance import IntArray
 
 MAX_HOPS = 2
 MAX_CHECKS_PER_TICKET = 120
@@ -60,19 +61,13 @@ class ExcursionBuilder:
                 self.lodging[(info.vehicle, info.island)] = node
         for legs in self.legs.values():
             legs.sort(key=lambda leg: leg.depart_s)
-        rates = sorted(
-            {
-                (float(d), float(t))
-                for d, t in zip(
-                    self.instance.vehicle_distance_cost, self.instance.vehicle_time_cost, strict=True
-                )
-            }
-        )
-        matrices = {rate: self.instance.arc_cost(*rate) for rate in rates}
-        self.arc_cost = [
-            matrices[(float(d), float(t))]
-            for d, t in zip(self.instance.vehicle_distance_cost, self.instance.vehicle_time_cost, strict=True)
-        ]
+        classes: dict[tuple[float, float, int, bytes], IntArray] = {}
+        self.arc_cost: list[IntArray] = []
+        for vehicle in range(len(model.technicians)):
+            key = self.instance.cost_class(vehicle)
+            if key not in classes:
+                classes[key] = self.instance.vehicle_arc_cost(vehicle)
+            self.arc_cost.append(classes[key])
         self.transit = self.instance.transit_time()
 
     def __call__(

@@ -8,12 +8,14 @@ the objective.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, datetime, time, timedelta
 
 from dromologio.models import Problem, Route, Stop, Unassigned
 
 from . import reasons
 from .build import COST_UNITS_PER_EUR, DayModel, StartPoint
+from .costs import route_costs
 from .instance import InstanceSolution
 
 
@@ -48,8 +50,6 @@ def extract_routes(
         ]
         distance_m = 0
         travel_s = 0
-        fares_eur = 0.0
-        lodging_eur = 0.0
         previous = start_node
         leave_s = departure
         position = 0
@@ -60,7 +60,6 @@ def extract_routes(
             leg_s = int(instance.duration[previous, node])
             if info.kind == "lodging":
                 lodged_at = StartPoint(info.lat, info.lon, info.island, lodging=True)
-                lodging_eur += problem.policy.overnight_eur
                 distance_m += int(instance.distance[previous, node])
                 travel_s += leg_s
                 leave_s = solution.service_start[node]
@@ -81,7 +80,6 @@ def extract_routes(
                     )
                 )
                 travel_s += sailing.arrive_s - sailing.depart_s
-                fares_eur += sailing.sailing.fare_eur or 0.0
                 leave_s = sailing.arrive_s
                 previous = node
                 position += 1
@@ -131,35 +129,34 @@ def extract_routes(
             end_info = model.nodes[end_node]
             return_s = solution.vehicle_return[vehicle] if sequence else departure
             stops.append(Stop("end", lat=end_info.lat, lon=end_info.lon, arrive=_instant(day, return_s)))
-        distance_km = distance_m / 1000.0
-        distance_eur = distance_km * problem.cost_per_km(technician)
-        costs = {"distance_eur": round(distance_eur, 2)}
-        if fares_eur:
-            costs["ferry_eur"] = round(fares_eur, 2)
-        if lodging_eur:
-            costs["overnight_eur"] = round(lodging_eur, 2)
-        routes.append(
-            Route(
-                technician_id=technician.technician_id,
-                date=day,
-                stops=tuple(stops),
-                distance_km=round(distance_km, 1),
-                travel_minutes=travel_s // 60,
-                cost_eur=round(sum(costs.values()), 2),
-                costs=costs,
-            )
+        route = Route(
+            technician_id=technician.technician_id,
+            date=day,
+            stops=tuple(stops),
+            distance_km=round(distance_m / 1000.0, 1),
+            travel_minutes=travel_s // 60,
+            cost_eur=0.0,
         )
+        # Money is priced by the employer's rules from the route itself, as any reader of the plan would.
+        costs = route_costs(problem, route)
+        total = costs.pop("total")
+        routes.append(replace(route, cost_eur=total, costs={k: v for k, v in costs.items() if v}))
     return routes, lodgings
 
 
 def extract_unassigned(model: DayModel, solution: InstanceSolution) -> list[Unassigned]:
     """Tickets left out: the pre-check's reasons, then the solver's drops."""
     out = [Unassigned(ticket_id, r.text, r.code) for ticket_id, r in model.precheck_unassigned.items()]
+    idle = {t.technician_id for v, t in enumerate(model.technicians) if not solution.routes[v]}
     for node in solution.dropped:
         if model.nodes[node].kind != "ticket":
             continue
         ticket = model.ticket_of(node)
-        reason = reasons.capacity(ticket, list(model.candidates[node]))
+        candidates = list(model.candidates[node])
+        if any(t.technician_id in idle for t in candidates):
+            reason = reasons.not_worth(ticket, [t for t in candidates if t.technician_id in idle])
+        else:
+            reason = reasons.capacity(ticket, candidates)
         out.append(Unassigned(ticket.ticket_id, reason.text, reason.code))
     return out
 

@@ -62,6 +62,10 @@ class RoutingInstance:
     #: (n,) demand and (m,) capacity, for capacitated benchmarks; None = no capacity.
     demand: IntArray | None = None
     vehicle_capacity: IntArray | None = None
+    #: (m, n) per vehicle, the nodes of its "far zone", and (m,) the cost paid each time the
+    #: vehicle enters that zone from outside it (a daily allowance due beyond some distance).
+    zone: npt.NDArray[np.bool_] | None = None
+    zone_entry_cost: IntArray | None = None
     #: cost units per unit of service time on the busiest vehicle (workload balance).
     balance_cost: int = 0
     #: cost units added when a vehicle is used at all.
@@ -102,6 +106,10 @@ class RoutingInstance:
             array = getattr(self, optional)
             if array is not None and array.shape != (n,):
                 raise ValueError(f"{optional} has shape {array.shape}, expected {(n,)}")
+        if (self.zone is None) != (self.zone_entry_cost is None):
+            raise ValueError("zone and zone_entry_cost go together")
+        if self.zone is not None and self.zone.shape != (m, n):
+            raise ValueError(f"zone has shape {self.zone.shape}, expected {(m, n)}")
         if (self.demand is None) != (self.vehicle_capacity is None):
             raise ValueError("demand and vehicle_capacity go together")
         depots = set(self.vehicle_start.tolist()) | set(self.vehicle_end.tolist())
@@ -139,6 +147,27 @@ class RoutingInstance:
         np.fill_diagonal(transit, 0)
         result: IntArray = transit.astype(np.int64)
         return result
+
+    def cost_class(self, vehicle: int) -> tuple[float, float, int, bytes]:
+        """Vehicles with equal keys share one arc-cost matrix."""
+        zone_cost = 0 if self.zone_entry_cost is None else int(self.zone_entry_cost[vehicle])
+        zone = b"" if self.zone is None or zone_cost == 0 else np.packbits(self.zone[vehicle]).tobytes()
+        return (
+            float(self.vehicle_distance_cost[vehicle]),
+            float(self.vehicle_time_cost[vehicle]),
+            zone_cost,
+            zone,
+        )
+
+    def vehicle_arc_cost(self, vehicle: int) -> IntArray:
+        """Integer arc costs of one vehicle: its rates, entry costs and far-zone entries."""
+        cost = self.arc_cost(
+            float(self.vehicle_distance_cost[vehicle]), float(self.vehicle_time_cost[vehicle])
+        )
+        if self.zone is not None and self.zone_entry_cost is not None and self.zone_entry_cost[vehicle]:
+            inside = self.zone[vehicle]
+            cost = cost + np.where(~inside[:, None] & inside[None, :], int(self.zone_entry_cost[vehicle]), 0)
+        return cost
 
     def arc_cost(self, distance_cost: float, time_cost: float) -> IntArray:
         """Integer arc costs for one cost class (distance and time rates, plus entry costs)."""

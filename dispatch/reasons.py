@@ -20,6 +20,8 @@ KM_CAP = "km_cap"
 NO_SAILING = "no_sailing"
 NO_ROUND_TRIP = "no_round_trip"
 CLOSED = "closed"
+LOCKED = "locked"
+NOT_WORTH = "not_worth"
 CAPACITY = "capacity"
 NO_TECHNICIANS = "no_technicians"
 
@@ -104,8 +106,35 @@ def over_km_cap(ticket: Ticket, school: School, round_trip_km: float) -> Reason:
     )
 
 
+def locked_to_unknown(ticket: Ticket, technician_id: str) -> Reason:
+    return Reason(
+        LOCKED,
+        f"δεσμευμένο στον τεχνικό {technician_id}, που δεν υπάρχει / locked to technician {technician_id}, "
+        "who is not in the problem",
+    )
+
+
+def locked(ticket: Ticket, technician_id: str, why: Reason) -> Reason:
+    return Reason(
+        LOCKED,
+        f"δεσμευμένο στον {technician_id}, που δεν μπορεί σήμερα: {why.text.split(' / ')[0]} / "
+        f"locked to {technician_id}, who cannot serve it today: {why.text.split(' / ')[-1]}",
+    )
+
+
 def no_technicians() -> Reason:
     return Reason(NO_TECHNICIANS, "δεν υπάρχουν τεχνικοί / there are no technicians in the problem")
+
+
+def not_worth(ticket: Ticket, idle: list[Technician]) -> Reason:
+    names = ", ".join(t.technician_id for t in idle)
+    return Reason(
+        NOT_WORTH,
+        f"δεν αξίζει το ταξίδι σήμερα: μετακίνηση και αποζημιώσεις κοστίζουν περισσότερο από την αξία του "
+        f"αιτήματος ({ticket.priority}) — μπορούν οι {names} / not worth the trip today: travel and allowances "
+        f"cost more than the ticket's value ({ticket.priority}); {names} could go — raise its priority or plan "
+        "it with other tickets there",
+    )
 
 
 def capacity(ticket: Ticket, candidates: list[Technician]) -> Reason:

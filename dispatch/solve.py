@@ -7,6 +7,7 @@ a day lodging on an island starts the next one there; the last day ends at home.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -68,11 +69,14 @@ def solve(
     travel: TravelModel | None = None,
     on_solution: ProgressCallback | None = None,
     should_stop: StopCallback | None = None,
+    locks: Mapping[str, str] | None = None,
 ) -> Result:
     """Plan ``days`` working days from ``plan_date``.  Every ticket ends in exactly one place.
 
     ``time_limit_s`` (per day) defaults to the policy's ``solver_time_limit_s``;
-    the best plan found by then is returned.
+    the best plan found by then is returned.  ``locks`` maps ticket ids to the only
+    technician who may serve them (a locked ticket that technician cannot serve is
+    unassigned, saying why).
     """
     if days < 1:
         raise ValueError("days must be at least 1")
@@ -87,7 +91,9 @@ def solve(
     unassigned: list[Unassigned] = []
     for number, day in enumerate(dates):
         last_day = number == len(dates) - 1
-        model = build_day(problem, pending, day, travel, starts=starts, allow_lodging=not last_day)
+        model = build_day(
+            problem, pending, day, travel, starts=starts, allow_lodging=not last_day, locks=locks
+        )
         crossings = model.num_sailing_nodes > 0
         solution = solve_instance(
             model.instance,

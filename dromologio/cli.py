@@ -217,6 +217,26 @@ def print_plan(problem: Problem, plan: Plan) -> None:
     )
 
 
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="address to listen on")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="port to listen on")] = 8000,
+    database_url: Annotated[
+        str | None,
+        typer.Option(
+            "--database-url", help="SQLAlchemy URL (default: $DATABASE_URL, else sqlite:///dromologio.db)"
+        ),
+    ] = None,
+    no_sample: Annotated[
+        bool, typer.Option("--no-sample", help="do not seed an empty database with the sample")
+    ] = False,
+) -> None:
+    """Υπηρεσία / run the dispatch service (HTTP API; docs at /docs)."""
+    from dromologio.api.server import serve as run_service
+
+    run_service(host, port, database_url, seed_sample=not no_sample)
+
+
 register_cost_commands(app)
 
 

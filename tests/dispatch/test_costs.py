@@ -543,7 +543,7 @@ def solved_island_plan() -> tuple[Problem, Plan]:
 
 @pytest.mark.parametrize("make", [solved_far_plan, solved_island_plan])
 def test_solver_parts_agree_with_route_costs(make: Callable[[], tuple[Problem, Plan]]) -> None:
-    """Every part the solver prices today (km, fares, nights) equals ours to the cent.
+    """Every part of the solver's plan (km, fares, per diem, nights) equals ours to the cent.
 
     ``distance_eur`` may differ by one cent: the solver multiplies unrounded km, the
     plan keeps km to 0.1.
@@ -556,12 +556,12 @@ def test_solver_parts_agree_with_route_costs(make: Callable[[], tuple[Problem, P
         assert ours["distance_eur"] == pytest.approx(route_.costs.get("distance_eur", 0.0), abs=0.011)
         assert ours["ferry_eur"] == pytest.approx(route_.costs.get("ferry_eur", 0.0), abs=0.001)
         assert ours["overnight_eur"] == pytest.approx(route_.costs.get("overnight_eur", 0.0), abs=0.001)
-        assert route_.cost_eur == pytest.approx(ours["total"] - ours["per_diem_eur"], abs=0.011)
+        assert route_.costs.get("per_diem_eur", 0.0) == ours["per_diem_eur"]
+        assert route_.cost_eur == pytest.approx(ours["total"], abs=0.011)
     if make is solved_island_plan:
         assert route_costs(problem, visited[0])["ferry_eur"] == 23.5  # 12.00 out + 11.50 back
 
 
-@pytest.mark.xfail(strict=True, reason="the solver's cost_eur does not include the per diem yet")
 def test_solver_cost_eur_equals_route_costs_total() -> None:
     problem, plan = solved_far_plan()
     for route_ in plan.routes:

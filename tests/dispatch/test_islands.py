@@ -25,11 +25,11 @@ def sailing(
     return Sailing(frm, to, int(hours) * 60 + int(minutes), 50, frozenset(days.split(";")), fare)
 
 
-def island_problem(sailings: list[Sailing], service_minutes: int = 150) -> Problem:
+def island_problem(sailings: list[Sailing], service_minutes: int = 150, priority: str = "normal") -> Problem:
     return problem(
         [TINOS_SCHOOL],
         [technician("T1", base_id="SYR", shift=("06:30", "16:00"))],
-        [ticket("K1", "S_TIN", service_minutes=service_minutes)],
+        [ticket("K1", "S_TIN", priority=priority, service_minutes=service_minutes)],
         bases=[BASE],
         ports=PORTS,
         sailings=sailings,
@@ -88,13 +88,18 @@ def test_two_day_plan_stays_overnight_when_the_timetable_forces_it() -> None:
         sailing("TIN", "JSY", "17:30"),
         sailing("TIN", "JSY", "08:00"),
     ]
-    result = solve_checked(island_problem(timetable), days=2)
+    # A night away costs fares, the overnight allowance and a per diem (80 + 40 + 24 EUR):
+    # worth it for a high-priority ticket, not for a normal one.
+    normal = solve_checked(island_problem(timetable), days=2)
+    assert normal.plan.visited_ticket_ids == ()
+    result = solve_checked(island_problem(timetable, priority="high"), days=2)
     assert result.plan.visited_ticket_ids == ("K1",)
     first, second = result.plan.routes
     assert first.stops[-1].lodging and first.stops[-1].island == TINOS
     assert second.stops[0].lodging and second.stops[0].island == TINOS
     assert ferries(result) == [("JSY", "TIN", "07:15"), ("TIN", "JSY", "08:00")]
     assert first.costs["overnight_eur"] == 80.0
+    assert first.costs["per_diem_eur"] == 40.0 and second.costs["per_diem_eur"] == 40.0
     assert result.plan.kpis["nights_away"] == 1
 
 

@@ -183,3 +183,26 @@ def test_a_lone_reachable_ticket_is_always_served(priority: str) -> None:
     (route,) = result.plan.routes
     assert route.distance_km > 2 * 15 * 1.0
     assert route.cost_eur == pytest.approx(route.distance_km * 0.15, abs=0.01)
+
+
+def test_a_trip_not_worth_its_cost_is_explained_as_such() -> None:
+    far = problem(
+        [school("S1", 60)],
+        [technician("T1", cost_per_km=2.0)],
+        [ticket("K1", "S1", priority="low", service_minutes=30)],
+    )
+    result = solve_valid(far)
+    assert reason_codes(result) == {"K1": "not_worth"}
+
+
+def test_a_locked_ticket_goes_to_its_technician_or_says_why_not() -> None:
+    p = problem(
+        [school("S1", 5), school("S2", 6, needs_4x4=True)],
+        [technician("T1", has_4x4=True), technician("T2")],
+        [ticket("K1", "S1"), ticket("K2", "S2")],
+    )
+    result = solve(p, DAY, time_limit_s=1.0, locks={"K1": "T2", "K2": "T2"})
+    assert check_plan(p, result.plan.to_dict()).ok
+    assert technician_of(result) == {"K1": "T2"}
+    assert reason_codes(result) == {"K2": "locked"}
+    assert "T2" in result.plan.unassigned[0].reason

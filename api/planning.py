@@ -1,0 +1,268 @@
+"""From the database to a problem to solve, and from a plan of today to its re-planning.
+
+A plan job stores a snapshot of its problem (the contract's JSON document), so a
+job solves what was asked even if tickets change meanwhile, survives restarts, and
+can be checked and exported later against exactly what was solved.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import uuid
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from dromologio.models import Problem, Ticket
+from dromologio.models.writers import problem_to_dict
+
+from . import convert, schemas
+from .auth import Principal, redact
+from .errors import ApiError
+from .tables import (
+    BaseRow,
+    PlanRow,
+    PlanVisitRow,
+    PolicyRow,
+    PortRow,
+    SailingRow,
+    SchoolRow,
+    TechnicianRow,
+    TicketRow,
+)
+
+
+def plan_directorates(session: Session, principal: Principal, wanted: list[str] | None) -> list[str]:
+    """The Directorates a plan covers: those asked for, within the caller's; all of the caller's by default."""
+    if principal.reads_all:
+        known = set(session.scalars(select(SchoolRow.directorate).distinct()))
+    else:
+        known = set(principal.directorates)
+    if wanted is None:
+        return sorted(known)
+    outside = [d for d in wanted if d not in known]
+    if outside:
+        raise ApiError(
+            403 if not principal.reads_all else 422,
+            f"Directorates not available to this key: {', '.join(outside)}",
+            errors=[("body.directorates", f"'{d}' is not available") for d in outside],
+        )
+    return sorted(set(wanted))
+
+
+def build_problem(
+    session: Session,
+    principal: Principal,
+    body: schemas.PlanCreate,
+    directorates: list[str],
+) -> tuple[Problem, dict[str, str]]:
+    """The problem of a plan request, and its ticket locks."""
+    schools = list(session.scalars(select(SchoolRow).where(SchoolRow.directorate.in_(directorates))))
+    school_ids = [s.school_id for s in schools]
+    tickets = list(
+        session.scalars(
+            select(TicketRow)
+            .where(TicketRow.school_id.in_(school_ids), TicketRow.status == "open")
+            .order_by(TicketRow.ticket_id)
+        )
+    )
+    if body.technician_ids is not None:
+        technicians = list(
+            session.scalars(
+                select(TechnicianRow).where(
+                    TechnicianRow.technician_id.in_(body.technician_ids), principal.technician_filter()
+                )
+            )
+        )
+        missing = sorted(set(body.technician_ids) - {t.technician_id for t in technicians})
+        if missing:
+            raise ApiError(
+                404,
+                f"no technician {', '.join(repr(m) for m in missing)}",
+                errors=[("body.technician_ids", f"'{m}' is not known") for m in missing],
+            )
+    else:
+        in_scope = select(BaseRow.base_id).where(BaseRow.directorate.in_(directorates))
+        technicians = list(
+            session.scalars(
+                select(TechnicianRow)
+                .where(TechnicianRow.base_id.in_(in_scope), principal.technician_filter())
+                .order_by(TechnicianRow.technician_id)
+            )
+        )
+    base_ids = sorted({t.base_id for t in technicians})
+    bases = list(session.scalars(select(BaseRow).where(BaseRow.base_id.in_(base_ids))))
+    policy = session.get(PolicyRow, 1)
+    problem = convert.problem_from_rows(
+        schools=schools,
+        bases=bases,
+        technicians=technicians,
+        tickets=tickets,
+        ports=session.scalars(select(PortRow).order_by(PortRow.port_id)),
+        sailings=session.scalars(select(SailingRow).order_by(SailingRow.sailing_id)),
+        policy=None if policy is None else policy.data,
+        name=body.label or ", ".join(directorates),
+    )
+    locks = {t.ticket_id: t.locked_technician_id for t in tickets if t.locked_technician_id}
+    return problem, locks
+
+
+def new_plan_row(
+    *,
+    principal: Principal,
+    problem: Problem,
+    locks: dict[str, str],
+    plan_date: date,
+    days: int,
+    time_limit_s: float,
+    seed: int,
+    directorates: list[str],
+    scenario: bool,
+    label: str,
+    parent_plan_id: str | None,
+    when: datetime,
+) -> PlanRow:
+    return PlanRow(
+        plan_id=uuid.uuid4().hex,
+        created_at=when,
+        created_by=principal.name,
+        status="queued",
+        scenario=scenario,
+        label=label,
+        plan_date=plan_date.isoformat(),
+        days=days,
+        time_limit_s=time_limit_s,
+        seed=seed,
+        directorates=directorates,
+        parent_plan_id=parent_plan_id,
+        problem=problem_to_dict(problem),
+        locks=locks,
+        cancel_requested=False,
+        attempts=0,
+        solutions_found=0,
+        tickets_to_visit=sum(1 for t in problem.tickets if t.needs_visit),
+        message="",
+    )
+
+
+#: Started visits are re-planned at this priority, so the solver keeps them.
+PINNED_PRIORITY = "urgent"
+
+
+def replan_problem(
+    session: Session,
+    parent: PlanRow,
+    urgent: Ticket,
+) -> tuple[Problem, dict[str, str], list[str]]:
+    """Today's remaining work with the urgent ticket: (problem, locks, notes).
+
+    - tickets done or not solved today are left out (they are history, or back in the queue);
+    - a started visit stays with its technician (locked) and is raised to urgent so it is kept;
+    - the rest of the day's tickets and the parent's locks are planned again.
+    """
+    from dromologio.models.readers import read_problem_dict
+
+    base = read_problem_dict(parent.problem, source="plan")
+    states = {
+        v.ticket_id: v
+        for v in session.scalars(select(PlanVisitRow).where(PlanVisitRow.plan_id == parent.plan_id))
+    }
+    closed = {t for t, v in states.items() if v.state in ("done", "not_solved")}
+    withdrawn = set(
+        session.scalars(
+            select(TicketRow.ticket_id).where(
+                TicketRow.ticket_id.in_([t.ticket_id for t in base.tickets]), TicketRow.status != "open"
+            )
+        )
+    )
+    locks = {t: owner for t, owner in (parent.locks or {}).items() if t not in closed}
+    tickets: list[Ticket] = []
+    notes: list[str] = []
+    for ticket in base.tickets:
+        if ticket.ticket_id in closed or ticket.ticket_id in withdrawn:
+            continue
+        visit = states.get(ticket.ticket_id)
+        if visit is not None and visit.state == "started":
+            locks[ticket.ticket_id] = visit.technician_id
+            ticket = dataclasses.replace(
+                ticket,
+                priority=PINNED_PRIORITY,
+                extra={**dict(ticket.extra), "pinned": f"started by {visit.technician_id}"},
+            )
+            notes.append(f"{ticket.ticket_id} started by {visit.technician_id}: kept with them")
+        tickets.append(ticket)
+    tickets.append(urgent)
+    schools = list(base.schools)
+    if urgent.school_id not in base.school_by_id:
+        row = session.get(SchoolRow, urgent.school_id)
+        if row is None:
+            raise ApiError(
+                404, f"no school '{urgent.school_id}'", errors=[("body.ticket.school_id", "not known")]
+            )
+        schools.append(convert.school_from_row(row))
+    return base.replace(tickets=tuple(tickets), schools=tuple(schools)), locks, notes
+
+
+def plan_job(
+    row: PlanRow, *, hide_costs: bool = False, hidden: frozenset[str] = frozenset()
+) -> schemas.PlanJob:
+    return schemas.PlanJob(
+        plan_id=row.plan_id,
+        status=row.status,  # type: ignore[arg-type]
+        created_at=row.created_at,
+        created_by=row.created_by,
+        started_at=row.started_at,
+        finished_at=row.finished_at,
+        date=row.plan_date,
+        days=row.days,
+        time_limit_s=row.time_limit_s,
+        seed=row.seed,
+        scenario=row.scenario,
+        label=row.label,
+        directorates=list(row.directorates or []),
+        parent_plan_id=row.parent_plan_id,
+        attempts=row.attempts,
+        message=redact(row.message, hidden),
+        progress=schemas.JobProgress(
+            elapsed_s=row.elapsed_s,
+            best_objective_eur=None if hide_costs else row.best_objective_eur,
+            solutions_found=row.solutions_found,
+            tickets_to_visit=row.tickets_to_visit,
+            tickets_placed=row.tickets_placed,
+        ),
+        has_plan=row.result is not None,
+        check_ok=row.check_ok,
+    )
+
+
+def plan_view(result: dict[str, Any], visible: frozenset[str] | None) -> dict[str, Any]:
+    """The plan as a caller may see it: only the routes of technicians it sees, and their totals.
+
+    Reasons that name other technicians have those names taken out.
+    """
+    if visible is None:
+        return result
+    routes = [r for r in result.get("routes", []) if r.get("technician_id") in visible]
+    if len(routes) == len(result.get("routes", [])):
+        return result
+    hidden = {r.get("technician_id", "") for r in result.get("routes", [])} - visible
+    unassigned = [
+        {**u, "reason": redact(str(u.get("reason", "")), hidden)} for u in result.get("unassigned", [])
+    ]
+    kpis = {
+        "tickets": result.get("kpis", {}).get("tickets"),
+        "visited": sum(
+            len(s.get("ticket_ids", [])) for r in routes for s in r["stops"] if s["type"] == "visit"
+        ),
+        "visits": sum(1 for r in routes for s in r["stops"] if s["type"] == "visit"),
+        "technicians_used": len(
+            {r["technician_id"] for r in routes if any(s["type"] == "visit" for s in r["stops"])}
+        ),
+        "distance_km": round(sum(float(r.get("distance_km", 0)) for r in routes), 1),
+        "travel_minutes": sum(int(r.get("travel_minutes", 0)) for r in routes),
+        "cost_eur": round(sum(float(r.get("cost_eur", 0)) for r in routes), 2),
+        "routes_shown": "own technicians only",
+    }
+    return {**result, "routes": routes, "unassigned": unassigned, "kpis": kpis}

@@ -1,0 +1,20 @@
+"""One router per resource."""
+
+from fastapi import APIRouter
+
+from .bases import router as bases
+from .health import router as health
+from .imports import router as imports
+from .keys import router as keys
+from .operations import router as operations
+from .plans import router as plans
+from .regions import router as regions
+from .schools import router as schools
+from .technicians import router as technicians
+from .tickets import router as tickets
+
+api_router = APIRouter()
+for router in (health, keys, regions, schools, bases, technicians, tickets, imports, plans, operations):
+    api_router.include_router(router)
+
+__all__ = ["api_router"]

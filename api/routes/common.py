@@ -1,0 +1,39 @@
+"""Helpers shared by the routers."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from datetime import datetime
+from typing import Annotated, TypeVar
+
+from fastapi import Query
+from pydantic import ValidationError
+
+from ..errors import ApiError
+
+T = TypeVar("T")
+
+Limit = Annotated[int, Query(ge=1, le=5000, description="most items to return")]
+Offset = Annotated[int, Query(ge=0, description="items to skip")]
+
+_FIELD = re.compile(r"^([a-z_0-9]+)\b")
+
+
+def now() -> datetime:
+    return datetime.now().replace(microsecond=0)
+
+
+def validated(build: Callable[[], T], *, prefix: str = "body") -> T:
+    """Run a domain constructor; its ValueError (which names the field first) becomes a 422."""
+    try:
+        return build()
+    except ValidationError as exc:
+        errors = [(".".join([prefix, *(str(p) for p in e["loc"])]), e["msg"]) for e in exc.errors()]
+        count = len(errors)
+        raise ApiError(422, f"{count} field{'' if count == 1 else 's'} not valid", errors=errors) from exc
+    except ValueError as exc:
+        message = str(exc)
+        match = _FIELD.match(message)
+        field = f"{prefix}.{match.group(1)}" if match else prefix
+        raise ApiError(422, message, errors=[(field, message)]) from exc

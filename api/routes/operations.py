@@ -1,0 +1,183 @@
+"""The day's work: visits started, done or not solved, and urgent tickets inserted into today's plan."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from fastapi import APIRouter, Response, status
+from sqlalchemy import select
+
+from .. import convert, schemas
+from ..auth import Principal
+from ..deps import CurrentPrincipal, RunnerDep, SessionDep, SettingsDep
+from ..errors import PROBLEM_RESPONSES, ApiError, forbidden, not_found
+from ..planning import new_plan_row, plan_job, replan_problem
+from ..tables import PlanRow, PlanVisitRow, SchoolRow, TicketEventRow, TicketRow
+from .common import now, validated
+from .plans import get_plan_row
+from .tickets import create_ticket_row
+
+router = APIRouter(prefix="/plans/{plan_id}", tags=["operations"], responses=PROBLEM_RESPONSES)
+
+#: allowed moves of a visit's state.
+MOVES = {
+    "start": ({"planned"}, "started"),
+    "done": ({"planned", "started"}, "done"),
+    "not-solved": ({"planned", "started"}, "not_solved"),
+}
+
+
+def _live_plan(session: SessionDep, principal: Principal, plan_id: str) -> PlanRow:
+    principal.require("admin", "dispatcher")
+    row = get_plan_row(session, principal, plan_id)
+    if row.scenario:
+        raise ApiError(409, f"plan '{plan_id}' is a scenario: the day's work is not run on it")
+    if row.result is None:
+        raise ApiError(409, f"plan '{plan_id}' has no plan yet (status {row.status})")
+    if not all(principal.may_write_directorate(d) for d in row.directorates or []):
+        raise forbidden("this key may not run the day in every Directorate of this plan")
+    return row
+
+
+@router.get("/visits", summary="Each visited ticket of the plan and what happened to it")
+def list_visits(plan_id: str, session: SessionDep, principal: CurrentPrincipal) -> list[schemas.VisitPublic]:
+    get_plan_row(session, principal, plan_id)
+    visible = principal.visible_technicians(session)
+    rows = session.scalars(
+        select(PlanVisitRow).where(PlanVisitRow.plan_id == plan_id).order_by(PlanVisitRow.ticket_id)
+    )
+    return [
+        schemas.VisitPublic.model_validate(r) for r in rows if visible is None or r.technician_id in visible
+    ]
+
+
+def _move(
+    plan_id: str,
+    ticket_id: str,
+    move: str,
+    body: schemas.VisitNote,
+    session: SessionDep,
+    principal: Principal,
+) -> schemas.VisitPublic:
+    _live_plan(session, principal, plan_id)
+    visit = session.get(PlanVisitRow, (plan_id, ticket_id))
+    if visit is None:
+        raise not_found("visit of ticket", ticket_id)
+    allowed, target = MOVES[move]
+    if visit.state not in allowed:
+        raise ApiError(409, f"ticket '{ticket_id}' is {visit.state}; it cannot become {target}")
+    when = now()
+    visit.state = target
+    visit.updated_at = when
+    visit.note = body.note
+    ticket = session.get(TicketRow, ticket_id)
+    if ticket is not None:
+        if target == "done":
+            ticket.status = "done"
+        elif target == "not_solved":
+            # Back to the queue: the next plan takes it again, with this visit in its history.
+            ticket.status = "open"
+        ticket.updated_at = when
+        session.add(
+            TicketEventRow(
+                ticket_id=ticket_id,
+                at=when,
+                kind=target,
+                plan_id=plan_id,
+                technician_id=visit.technician_id,
+                note=body.note,
+            )
+        )
+    session.commit()
+    return schemas.VisitPublic.model_validate(visit)
+
+
+@router.post("/visits/{ticket_id}/start", summary="The technician started work on the ticket")
+def start_visit(
+    plan_id: str,
+    ticket_id: str,
+    session: SessionDep,
+    principal: CurrentPrincipal,
+    body: schemas.VisitNote | None = None,
+) -> schemas.VisitPublic:
+    return _move(plan_id, ticket_id, "start", body or schemas.VisitNote(), session, principal)
+
+
+@router.post("/visits/{ticket_id}/done", summary="The ticket was solved on site")
+def finish_visit(
+    plan_id: str,
+    ticket_id: str,
+    session: SessionDep,
+    principal: CurrentPrincipal,
+    body: schemas.VisitNote | None = None,
+) -> schemas.VisitPublic:
+    return _move(plan_id, ticket_id, "done", body or schemas.VisitNote(), session, principal)
+
+
+@router.post(
+    "/visits/{ticket_id}/not-solved", summary="Visited but not solved: the ticket goes back to the queue"
+)
+def visit_not_solved(
+    plan_id: str,
+    ticket_id: str,
+    session: SessionDep,
+    principal: CurrentPrincipal,
+    body: schemas.VisitNote | None = None,
+) -> schemas.VisitPublic:
+    return _move(plan_id, ticket_id, "not-solved", body or schemas.VisitNote(), session, principal)
+
+
+@router.post(
+    "/urgent",
+    status_code=status.HTTP_202_ACCEPTED,
+    summary="Insert an urgent ticket into the plan: re-plans the day, keeping started visits with their technician",
+)
+def insert_urgent(
+    plan_id: str,
+    body: schemas.UrgentInsert,
+    session: SessionDep,
+    principal: CurrentPrincipal,
+    runner: RunnerDep,
+    settings: SettingsDep,
+    response: Response,
+) -> schemas.PlanJob:
+    parent = _live_plan(session, principal, plan_id)
+    if body.time_limit_s > settings.max_time_limit_s:
+        raise ApiError(
+            422,
+            f"time_limit_s may be at most {settings.max_time_limit_s:g}",
+            errors=[("body.time_limit_s", "too long")],
+        )
+    ticket_body = body.ticket
+    if "priority" not in ticket_body.model_fields_set:
+        ticket_body = ticket_body.model_copy(update={"priority": "urgent"})
+    school = session.get(SchoolRow, ticket_body.school_id)
+    if school is None or school.directorate not in (parent.directorates or []):
+        raise ApiError(
+            422,
+            f"school '{ticket_body.school_id}' is not in the Directorates of plan '{plan_id}'",
+            errors=[("body.ticket.school_id", "outside the plan")],
+        )
+    create_ticket_row(session, principal, ticket_body, "urgent")
+    urgent = validated(lambda: convert.ticket_from_create(ticket_body), prefix="body.ticket")
+    problem, locks, notes = replan_problem(session, parent, urgent)
+    row = new_plan_row(
+        principal=principal,
+        problem=problem,
+        locks=locks,
+        plan_date=date.fromisoformat(parent.plan_date),
+        days=parent.days,
+        time_limit_s=body.time_limit_s,
+        seed=body.seed,
+        directorates=list(parent.directorates or []),
+        scenario=False,
+        label=f"{parent.label or parent.plan_date} + {urgent.ticket_id}",
+        parent_plan_id=parent.plan_id,
+        when=now(),
+    )
+    row.message = "; ".join(notes)
+    session.add(row)
+    session.commit()
+    runner.submit(row.plan_id)
+    response.headers["Location"] = f"/plans/{row.plan_id}/job"
+    return plan_job(row)

@@ -1,0 +1,282 @@
+"""Plans: solving as a job (POST answers 202 at once), progress, cancellation, the plan and its exports."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+from fastapi import APIRouter, Response, status
+from fastapi.responses import HTMLResponse, JSONResponse
+from sqlalchemy import select
+
+from dromologio.models import Plan, Problem
+
+from .. import exports, schemas
+from ..auth import Principal
+from ..deps import CurrentPrincipal, RunnerDep, SessionDep, SettingsDep
+from ..errors import PROBLEM_RESPONSES, ApiError, forbidden, not_found
+from ..planning import build_problem, new_plan_row, plan_directorates, plan_job, plan_view
+from ..tables import PlanRow
+from .common import Limit, Offset, now
+
+router = APIRouter(prefix="/plans", tags=["plans"], responses=PROBLEM_RESPONSES)
+
+PLAN_EXAMPLE = {
+    "dates": ["2026-11-23"],
+    "routes": [
+        {
+            "technician_id": "T01",
+            "date": "2026-11-23",
+            "stops": [
+                {"type": "start", "lat": 39.664341, "lon": 20.850914, "depart": "2026-11-23T08:00"},
+                {
+                    "type": "visit",
+                    "school_id": "S0001",
+                    "ticket_ids": ["K0001"],
+                    "lat": 39.667036,
+                    "lon": 20.8528,
+                    "arrive": "2026-11-23T08:02",
+                    "start": "2026-11-23T08:12",
+                    "end": "2026-11-23T09:12",
+                },
+                {"type": "end", "lat": 39.664341, "lon": 20.850914, "arrive": "2026-11-23T09:15"},
+            ],
+            "distance_km": 0.8,
+            "travel_minutes": 3,
+            "cost_eur": 0.12,
+        }
+    ],
+    "unassigned": [],
+    "remote": [],
+    "vendor": [],
+    "kpis": {"tickets": 1, "visited": 1, "distance_km": 0.8, "cost_eur": 0.12},
+}
+
+
+def get_plan_row(session: SessionDep, principal: Principal, plan_id: str) -> PlanRow:
+    row = session.get(PlanRow, plan_id)
+    if row is None or not principal.sees_directorates(row.directorates or []):
+        raise not_found("plan", plan_id)
+    return row
+
+
+def _job(row: PlanRow, principal: Principal, hidden: frozenset[str] = frozenset()) -> schemas.PlanJob:
+    return plan_job(row, hide_costs=principal.role == "partner", hidden=hidden)
+
+
+def _links(plan_id: str) -> dict[str, str]:
+    return {"Location": f"/plans/{plan_id}/job"}
+
+
+def solved_plan(row: PlanRow) -> Plan:
+    if row.result is None:
+        raise ApiError(409, f"plan '{row.plan_id}' has no plan yet (status {row.status})")
+    return Plan.from_dict(row.result)
+
+
+def solved_problem(row: PlanRow) -> Problem:
+    from dromologio.models.readers import read_problem_dict
+
+    return read_problem_dict(row.problem, source="plan")
+
+
+def visible_plan(
+    session: SessionDep, principal: Principal, row: PlanRow
+) -> tuple[Plan, frozenset[str] | None]:
+    """The plan restricted to the routes the caller may see."""
+    visible = principal.visible_technicians(session)
+    return Plan.from_dict(plan_view(solved_plan(row).to_dict(), visible)), visible
+
+
+@router.post(
+    "",
+    status_code=status.HTTP_202_ACCEPTED,
+    summary="Solve: answers 202 with the job at once; poll /plans/{plan_id}/job",
+)
+def create_plan(
+    body: schemas.PlanCreate,
+    session: SessionDep,
+    principal: CurrentPrincipal,
+    runner: RunnerDep,
+    settings: SettingsDep,
+    response: Response,
+) -> schemas.PlanJob:
+    principal.require("admin", "dispatcher", "planner")
+    if body.time_limit_s > settings.max_time_limit_s:
+        raise ApiError(
+            422,
+            f"time_limit_s may be at most {settings.max_time_limit_s:g}",
+            errors=[("body.time_limit_s", f"at most {settings.max_time_limit_s:g}")],
+        )
+    plan_date = body.date or date.today() + timedelta(days=1)
+    directorates = plan_directorates(session, principal, body.directorates)
+    problem, locks = build_problem(session, principal, body, directorates)
+    row = new_plan_row(
+        principal=principal,
+        problem=problem,
+        locks=locks,
+        plan_date=plan_date,
+        days=body.days,
+        time_limit_s=body.time_limit_s,
+        seed=body.seed,
+        directorates=directorates,
+        # A planner's plans are always scenarios: they never drive the day's work.
+        scenario=body.scenario or principal.role == "planner",
+        label=body.label,
+        parent_plan_id=None,
+        when=now(),
+    )
+    session.add(row)
+    session.commit()
+    runner.submit(row.plan_id)
+    response.headers.update(_links(row.plan_id))
+    return _job(row, principal)
+
+
+@router.get("", summary="Plans the caller sees, newest first")
+def list_plans(
+    session: SessionDep,
+    principal: CurrentPrincipal,
+    status: schemas.JobStatus | None = None,
+    limit: Limit = 100,
+    offset: Offset = 0,
+) -> list[schemas.PlanJob]:
+    query = select(PlanRow).order_by(PlanRow.created_at.desc(), PlanRow.plan_id)
+    if status is not None:
+        query = query.where(PlanRow.status == status)
+    rows = [r for r in session.scalars(query) if principal.sees_directorates(r.directorates or [])]
+    hidden = principal.hidden_technicians(session)
+    return [_job(r, principal, hidden) for r in rows[offset : offset + limit]]
+
+
+@router.get(
+    "/{plan_id}/job", summary="The job: status and progress (elapsed, best objective, tickets placed)"
+)
+def get_job(plan_id: str, session: SessionDep, principal: CurrentPrincipal) -> schemas.PlanJob:
+    return _job(get_plan_row(session, principal, plan_id), principal, principal.hidden_technicians(session))
+
+
+@router.get(
+    "/{plan_id}",
+    summary="The plan (the contract's plan JSON); 202 with the job while there is none yet",
+    responses={
+        200: {"content": {"application/json": {"example": PLAN_EXAMPLE}}},
+        202: {"model": schemas.PlanJob, "description": "still queued or solving"},
+    },
+)
+def get_plan(plan_id: str, session: SessionDep, principal: CurrentPrincipal) -> Any:
+    row = get_plan_row(session, principal, plan_id)
+    if row.result is None:
+        if row.status == "failed":
+            raise ApiError(409, f"plan '{plan_id}' failed: {row.message}")
+        return JSONResponse(
+            _job(row, principal, principal.hidden_technicians(session)).model_dump(mode="json"),
+            status_code=202,
+            headers={**_links(plan_id), "Retry-After": "1"},
+        )
+    return plan_view(row.result, principal.visible_technicians(session))
+
+
+@router.delete("/{plan_id}", summary="Stop solving: the best plan found so far is kept (status cancelled)")
+def cancel_plan(plan_id: str, session: SessionDep, principal: CurrentPrincipal) -> schemas.PlanJob:
+    principal.require("admin", "dispatcher", "planner")
+    row = get_plan_row(session, principal, plan_id)
+    if principal.role == "planner" and row.created_by != principal.name:
+        raise forbidden("a planner may stop only its own plans")
+    if row.status == "queued":
+        row.status = "cancelled"
+        row.finished_at = now()
+        row.message = "cancelled before solving started"
+    elif row.status == "running":
+        row.cancel_requested = True
+    session.commit()
+    return _job(row, principal, principal.hidden_technicians(session))
+
+
+@router.get("/{plan_id}/problem", summary="The problem the plan was solved for (contract JSON document)")
+def get_plan_problem(plan_id: str, session: SessionDep, principal: CurrentPrincipal) -> dict[str, Any]:
+    principal.require("admin", "planner", "dispatcher")
+    row = get_plan_row(session, principal, plan_id)
+    return dict(row.problem)
+
+
+@router.get("/{plan_id}/check", summary="The independent checker's verdict on the plan")
+def check_plan_route(plan_id: str, session: SessionDep, principal: CurrentPrincipal) -> schemas.CheckOut:
+    principal.require("admin", "planner", "dispatcher")
+    row = get_plan_row(session, principal, plan_id)
+    solved_plan(row)
+    return schemas.CheckOut(ok=bool(row.check_ok), violations=list(row.check_violations or []))
+
+
+# --- exports ---------------------------------------------------------------------------------
+
+
+@router.get(
+    "/{plan_id}/plan.csv",
+    summary="The plan as CSV: one row per stop, then the tickets not visited",
+    response_class=Response,
+    responses={200: {"content": {"text/csv": {}}}},
+)
+def export_csv(plan_id: str, session: SessionDep, principal: CurrentPrincipal) -> Response:
+    plan, _ = visible_plan(session, principal, get_plan_row(session, principal, plan_id))
+    return Response(
+        exports.plan_csv(plan),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="plan-{plan_id}.csv"'},
+    )
+
+
+@router.get(
+    "/{plan_id}/plan.geojson",
+    summary="The plan as GeoJSON: routes as LineStrings, visits and unassigned tickets as Points",
+    response_class=Response,
+    responses={200: {"content": {"application/geo+json": {}}}},
+)
+def export_geojson(plan_id: str, session: SessionDep, principal: CurrentPrincipal) -> Response:
+    import json
+
+    row = get_plan_row(session, principal, plan_id)
+    plan, _ = visible_plan(session, principal, row)
+    body = json.dumps(exports.plan_geojson(plan, solved_problem(row)), ensure_ascii=False)
+    return Response(body, media_type="application/geo+json")
+
+
+def _technician_in_plan(session: SessionDep, principal: Principal, row: PlanRow, technician_id: str) -> Plan:
+    plan, visible = visible_plan(session, principal, row)
+    if visible is not None and technician_id not in visible:
+        raise not_found("technician", technician_id)
+    if all(r.technician_id != technician_id for r in solved_plan(row).routes):
+        raise not_found("route of technician", technician_id)
+    return plan
+
+
+@router.get(
+    "/{plan_id}/routes/{technician_id}.ics",
+    summary="One technician's visits as an iCalendar file (one event per visit)",
+    response_class=Response,
+    responses={200: {"content": {"text/calendar": {}}}},
+)
+def export_calendar(
+    plan_id: str, technician_id: str, session: SessionDep, principal: CurrentPrincipal
+) -> Response:
+    row = get_plan_row(session, principal, plan_id)
+    plan = _technician_in_plan(session, principal, row, technician_id)
+    body = exports.technician_calendar(plan, solved_problem(row), technician_id, plan_id)
+    return Response(
+        body,
+        media_type="text/calendar; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{technician_id}-{row.plan_date}.ics"'},
+    )
+
+
+@router.get(
+    "/{plan_id}/routes/{technician_id}.html",
+    summary="A printable route sheet for one technician (Greek)",
+    response_class=HTMLResponse,
+)
+def export_sheet(
+    plan_id: str, technician_id: str, session: SessionDep, principal: CurrentPrincipal
+) -> HTMLResponse:
+    row = get_plan_row(session, principal, plan_id)
+    plan = _technician_in_plan(session, principal, row, technician_id)
+    return HTMLResponse(exports.route_sheet_html(plan, solved_problem(row), technician_id))

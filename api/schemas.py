@@ -1,0 +1,520 @@
+"""Request and response bodies.
+
+Families follow ``Base`` (shared fields) / ``Create`` (with the id) / ``Update``
+(every field optional) / ``Public`` (what is returned).  Field names are the
+contract's column names (``docs/problem-format.md``), with the same units and
+text forms (``HH:MM`` times, ISO 8601 instants).  Requests reject unknown fields.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from datetime import datetime
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+Skill = Literal["windows", "linux", "ltsp", "network", "hardware", "printer", "egov"]
+Priority = Literal["urgent", "high", "normal", "low"]
+BaseKind = Literal["keplinet", "partner", "substation"]
+Terrain = Literal["plain", "semi_mountainous", "mountainous"]
+Role = Literal["dispatcher", "partner", "planner", "admin"]
+JobStatus = Literal["queued", "running", "done", "failed", "cancelled"]
+TicketStatus = Literal["open", "done", "closed"]
+VisitState = Literal["planned", "started", "done", "not_solved"]
+
+HHMM = r"^([01]?\d|2[0-4]):[0-5]\d$"
+ID_PATTERN = r"^\S(.*\S)?$"
+
+
+class Request(BaseModel):
+    """A request body: unknown fields are an error (they are usually typos)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+class Response(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+
+Extra: Any = Field(
+    default_factory=dict,
+    description="columns beyond the contract, kept as text and written back unchanged",
+    examples=[{"helpdesk_ref": "HD-2026-0412"}],
+)
+
+
+# --- regions -----------------------------------------------------------------------
+
+
+class RegionBase(Request):
+    name: str = Field(
+        min_length=1,
+        max_length=300,
+        description="the Directorate of Education exactly as schools.directorate names it",
+        examples=["Δ.Π.Ε. Ιωαννίνων"],
+    )
+    area: str = Field(default="", max_length=300, description="wider area, for display", examples=["Ήπειρος"])
+
+
+class RegionCreate(RegionBase):
+    region_id: str | None = Field(
+        default=None,
+        max_length=64,
+        pattern=r"^[a-z0-9][a-z0-9-]*$",
+        description="short id; made from the name when absent",
+        examples=["dpe-ioanninon"],
+    )
+
+
+class RegionUpdate(Request):
+    area: str | None = Field(default=None, max_length=300, description="wider area", examples=["Ήπειρος"])
+
+
+class RegionPublic(Response):
+    region_id: str = Field(description="short id", examples=["dpe-ioanninon"])
+    name: str = Field(description="the Directorate of Education", examples=["Δ.Π.Ε. Ιωαννίνων"])
+    area: str = Field(description="wider area", examples=["Ήπειρος"])
+
+
+# --- schools -----------------------------------------------------------------------
+
+
+class SchoolBase(Request):
+    name: str = Field(
+        min_length=1, max_length=300, description="display name", examples=["1ο Δημοτικό Σχολείο Ιωαννίνων"]
+    )
+    lat: float = Field(ge=-90, le=90, description="WGS84 latitude, degrees", examples=[39.667])
+    lon: float = Field(ge=-180, le=180, description="WGS84 longitude, degrees", examples=[20.853])
+    directorate: str = Field(
+        min_length=1, max_length=300, description="Directorate of Education", examples=["Δ.Π.Ε. Ιωαννίνων"]
+    )
+    island: str = Field(
+        default="", max_length=300, description="island name; empty = mainland", examples=[""]
+    )
+    opens: str = Field(
+        default="08:15", pattern=HHMM, description="when work can start, HH:MM", examples=["08:15"]
+    )
+    closes: str = Field(
+        default="14:00", pattern=HHMM, description="when work must end, HH:MM", examples=["14:00"]
+    )
+    needs_4x4: bool = Field(default=False, description="mountain access that needs a 4x4", examples=[False])
+    terrain: Terrain = Field(default="plain", description="terrain class (road speed)", examples=["plain"])
+    lab_installed: int | None = Field(
+        default=None, ge=1980, le=2100, description="year the computer lab was installed", examples=[2014]
+    )
+    notes: str = Field(
+        default="", max_length=4000, description="notes for technicians", examples=["Κλειδί στο γραφείο"]
+    )
+    extra: dict[str, str] = Extra
+
+
+class SchoolCreate(SchoolBase):
+    school_id: str = Field(
+        min_length=1, max_length=64, pattern=ID_PATTERN, description="unique id", examples=["S0001"]
+    )
+
+
+class SchoolUpdate(Request):
+    name: str | None = Field(default=None, min_length=1, max_length=300, description="display name")
+    lat: float | None = Field(default=None, ge=-90, le=90, description="WGS84 latitude")
+    lon: float | None = Field(default=None, ge=-180, le=180, description="WGS84 longitude")
+    directorate: str | None = Field(default=None, min_length=1, max_length=300, description="Directorate")
+    island: str | None = Field(default=None, max_length=300, description="island; empty = mainland")
+    opens: str | None = Field(default=None, pattern=HHMM, description="HH:MM")
+    closes: str | None = Field(default=None, pattern=HHMM, description="HH:MM")
+    needs_4x4: bool | None = Field(default=None, description="needs a 4x4")
+    terrain: Terrain | None = Field(default=None, description="terrain class")
+    lab_installed: int | None = Field(default=None, ge=1980, le=2100, description="lab installation year")
+    notes: str | None = Field(default=None, max_length=4000, description="notes for technicians")
+    extra: dict[str, str] | None = Field(default=None, description="extra columns (replaces them all)")
+
+
+class SchoolPublic(Response):
+    school_id: str = Field(description="unique id", examples=["S0001"])
+    name: str = Field(description="display name")
+    lat: float = Field(description="WGS84 latitude")
+    lon: float = Field(description="WGS84 longitude")
+    directorate: str = Field(description="Directorate of Education")
+    island: str = Field(description="island; empty = mainland")
+    opens: str = Field(description="HH:MM")
+    closes: str = Field(description="HH:MM")
+    needs_4x4: bool = Field(description="needs a 4x4")
+    terrain: str = Field(description="terrain class")
+    lab_installed: int | None = Field(description="lab installation year")
+    notes: str = Field(description="notes for technicians")
+    extra: dict[str, str] = Field(description="extra columns")
+
+
+# --- bases -------------------------------------------------------------------------
+
+
+class BaseBase(Request):
+    name: str = Field(
+        min_length=1, max_length=300, description="display name", examples=["ΚΕ.ΠΛΗ.ΝΕ.Τ. Ιωαννίνων"]
+    )
+    lat: float = Field(ge=-90, le=90, description="WGS84 latitude", examples=[39.664])
+    lon: float = Field(ge=-180, le=180, description="WGS84 longitude", examples=[20.851])
+    island: str = Field(default="", max_length=300, description="island; empty = mainland", examples=[""])
+    kind: BaseKind = Field(
+        default="keplinet", description="keplinet, partner or substation", examples=["keplinet"]
+    )
+    directorate: str | None = Field(
+        default=None,
+        max_length=300,
+        description="the Directorate the base serves (scoping); the nearest school's when absent",
+        examples=["Δ.Π.Ε. Ιωαννίνων"],
+    )
+    extra: dict[str, str] = Extra
+
+
+class BaseCreate(BaseBase):
+    base_id: str = Field(
+        min_length=1, max_length=64, pattern=ID_PATTERN, description="unique id", examples=["KPN-IOA"]
+    )
+
+
+class BaseUpdate(Request):
+    name: str | None = Field(default=None, min_length=1, max_length=300, description="display name")
+    lat: float | None = Field(default=None, ge=-90, le=90, description="WGS84 latitude")
+    lon: float | None = Field(default=None, ge=-180, le=180, description="WGS84 longitude")
+    island: str | None = Field(default=None, max_length=300, description="island")
+    kind: BaseKind | None = Field(default=None, description="kind")
+    directorate: str | None = Field(
+        default=None, min_length=1, max_length=300, description="Directorate served"
+    )
+    extra: dict[str, str] | None = Field(default=None, description="extra columns (replaces them all)")
+
+
+class BasePublic(Response):
+    base_id: str = Field(description="unique id", examples=["KPN-IOA"])
+    name: str = Field(description="display name")
+    lat: float = Field(description="WGS84 latitude")
+    lon: float = Field(description="WGS84 longitude")
+    island: str = Field(description="island; empty = mainland")
+    kind: str = Field(description="keplinet, partner or substation")
+    directorate: str = Field(description="the Directorate the base serves")
+    extra: dict[str, str] = Field(description="extra columns")
+
+
+# --- technicians -------------------------------------------------------------------
+
+
+class TechnicianBase(Request):
+    name: str = Field(min_length=1, max_length=300, description="display name", examples=["Ελένη Κίτσου"])
+    base_id: str = Field(min_length=1, max_length=64, description="home base", examples=["KPN-IOA"])
+    skills: list[Skill] = Field(min_length=1, description="skills", examples=[["windows", "network"]])
+    shift_start: str = Field(default="08:00", pattern=HHMM, description="HH:MM", examples=["08:00"])
+    shift_end: str = Field(default="16:00", pattern=HHMM, description="HH:MM", examples=["16:00"])
+    employer: str = Field(
+        min_length=1,
+        max_length=300,
+        description="KE.PLI.NE.T. or partner body",
+        examples=["ΚΕ.ΠΛΗ.ΝΕ.Τ. Ιωαννίνων"],
+    )
+    max_km_per_day: float | None = Field(
+        default=None, gt=0, description="travel cap, km a day", examples=[250]
+    )
+    has_4x4: bool = Field(default=False, description="drives a 4x4", examples=[True])
+    cost_per_km: float | None = Field(
+        default=None, ge=0, description="EUR per km; policy's when null", examples=[0.15]
+    )
+    extra: dict[str, str] = Extra
+
+
+class TechnicianCreate(TechnicianBase):
+    technician_id: str = Field(
+        min_length=1, max_length=64, pattern=ID_PATTERN, description="unique id", examples=["T01"]
+    )
+
+
+class TechnicianUpdate(Request):
+    name: str | None = Field(default=None, min_length=1, max_length=300, description="display name")
+    base_id: str | None = Field(default=None, min_length=1, max_length=64, description="home base")
+    skills: list[Skill] | None = Field(default=None, min_length=1, description="skills")
+    shift_start: str | None = Field(default=None, pattern=HHMM, description="HH:MM")
+    shift_end: str | None = Field(default=None, pattern=HHMM, description="HH:MM")
+    employer: str | None = Field(default=None, min_length=1, max_length=300, description="employer")
+    max_km_per_day: float | None = Field(default=None, gt=0, description="travel cap, km a day")
+    has_4x4: bool | None = Field(default=None, description="drives a 4x4")
+    cost_per_km: float | None = Field(default=None, ge=0, description="EUR per km")
+    extra: dict[str, str] | None = Field(default=None, description="extra columns (replaces them all)")
+
+
+class TechnicianPublic(Response):
+    technician_id: str = Field(description="unique id", examples=["T01"])
+    name: str = Field(description="display name")
+    base_id: str = Field(description="home base")
+    skills: list[str] = Field(description="skills")
+    shift_start: str = Field(description="HH:MM")
+    shift_end: str = Field(description="HH:MM")
+    employer: str = Field(description="employer")
+    max_km_per_day: float | None = Field(description="travel cap, km a day")
+    has_4x4: bool = Field(description="drives a 4x4")
+    cost_per_km: float | None = Field(description="EUR per km; the policy's when null")
+    extra: dict[str, str] = Field(description="extra columns")
+
+
+# --- tickets -----------------------------------------------------------------------
+
+
+class TicketBase(Request):
+    school_id: str = Field(
+        min_length=1, max_length=64, description="school that reported it", examples=["S0001"]
+    )
+    opened_at: datetime = Field(description="when it was opened (local time)", examples=["2026-11-20T09:30"])
+    category: str = Field(
+        min_length=1, max_length=300, description="helpdesk category", examples=["Δίκτυο / network"]
+    )
+    skill: Skill = Field(description="the one skill required on site", examples=["network"])
+    priority: Priority = Field(default="normal", description="urgent, high, normal or low", examples=["high"])
+    service_minutes: int = Field(gt=0, le=1440, description="estimated minutes on site", examples=[60])
+    remote: bool = Field(default=False, description="solved remotely: never routed", examples=[False])
+    warranty: bool = Field(default=False, description="under warranty: goes to the vendor", examples=[False])
+    due_by: datetime | None = Field(default=None, description="SLA instant", examples=["2026-11-24T14:00"])
+    extra: dict[str, str] = Extra
+
+
+class TicketCreate(TicketBase):
+    ticket_id: str = Field(
+        min_length=1, max_length=64, pattern=ID_PATTERN, description="unique id", examples=["K0100"]
+    )
+
+
+class TicketUpdate(Request):
+    school_id: str | None = Field(default=None, min_length=1, max_length=64, description="school")
+    opened_at: datetime | None = Field(default=None, description="when it was opened")
+    category: str | None = Field(default=None, min_length=1, max_length=300, description="category")
+    skill: Skill | None = Field(default=None, description="skill required")
+    priority: Priority | None = Field(default=None, description="priority")
+    service_minutes: int | None = Field(default=None, gt=0, le=1440, description="minutes on site")
+    remote: bool | None = Field(default=None, description="solved remotely")
+    warranty: bool | None = Field(default=None, description="under warranty")
+    due_by: datetime | None = Field(default=None, description="SLA instant")
+    status: TicketStatus | None = Field(default=None, description="open, done or closed")
+    extra: dict[str, str] | None = Field(default=None, description="extra columns (replaces them all)")
+
+
+class TicketPublic(Response):
+    ticket_id: str = Field(description="unique id", examples=["K0001"])
+    school_id: str = Field(description="school")
+    opened_at: str = Field(description="when it was opened, YYYY-MM-DDTHH:MM")
+    category: str = Field(description="helpdesk category")
+    skill: str = Field(description="skill required")
+    priority: str = Field(description="priority")
+    service_minutes: int = Field(description="minutes on site")
+    remote: bool = Field(description="solved remotely")
+    warranty: bool = Field(description="under warranty")
+    due_by: str | None = Field(description="SLA instant, YYYY-MM-DDTHH:MM")
+    extra: dict[str, str] = Field(description="extra columns")
+    status: TicketStatus = Field(description="open (in the queue), done or closed")
+    locked_technician_id: str | None = Field(description="the only technician who may serve it, if locked")
+
+
+class TicketEventPublic(Response):
+    at: datetime = Field(description="when it happened")
+    kind: str = Field(
+        description="imported, created, updated, planned, started, done, not_solved, locked, unlocked"
+    )
+    plan_id: str | None = Field(description="the plan it happened in")
+    technician_id: str | None = Field(description="the technician involved")
+    note: str = Field(description="what the technician or dispatcher wrote")
+
+
+class TicketWithHistory(TicketPublic):
+    history: list[TicketEventPublic] = Field(description="events, oldest first")
+
+
+class LockRequest(Request):
+    technician_id: str = Field(
+        min_length=1, max_length=64, description="the only technician who may serve it", examples=["T03"]
+    )
+
+
+class RecurringFault(Response):
+    skill: str = Field(description="skill of the repeated fault", examples=["network"])
+    category: str = Field(description="helpdesk category", examples=["Δίκτυο / network"])
+    count: int = Field(description="tickets with this category at the school", examples=[3])
+    last_opened_at: str = Field(description="the latest of them")
+
+
+class SchoolHistory(Response):
+    school: SchoolPublic = Field(description="the school")
+    tickets: list[TicketWithHistory] = Field(description="every ticket of the school, newest first")
+    recurring_faults: list[RecurringFault] = Field(description="categories reported more than once")
+    lab_age_years: int | None = Field(description="age of the computer lab in years, when known")
+    lab_note: str | None = Field(description="a note on the lab's age, in Greek")
+
+
+# --- import ------------------------------------------------------------------------
+
+
+class TableCounts(Response):
+    created: int = Field(default=0, description="rows new to the database")
+    updated: int = Field(default=0, description="rows that existed and changed")
+    unchanged: int = Field(default=0, description="rows that existed as they are")
+
+
+class ImportSummary(Response):
+    name: str = Field(description="the problem's name")
+    schools: TableCounts = Field(description="schools")
+    bases: TableCounts = Field(description="bases")
+    technicians: TableCounts = Field(description="technicians")
+    tickets: TableCounts = Field(description="tickets")
+    ports: TableCounts = Field(description="ports")
+    sailings: int = Field(description="sailings of the timetable now in force")
+    policy_replaced: bool = Field(description="the document carried a policy, which is now in force")
+    regions_created: list[str] = Field(description="Directorates seen for the first time")
+
+
+# --- plans (solve jobs) -------------------------------------------------------------
+
+
+class PlanCreate(Request):
+    date: dt.date | None = Field(
+        default=None, description="first day to plan; tomorrow when absent", examples=["2026-11-23"]
+    )
+    days: int = Field(default=1, ge=1, le=10, description="working days to plan", examples=[1])
+    time_limit_s: float = Field(
+        default=10.0, gt=0, description="solver time limit per day, seconds", examples=[10]
+    )
+    seed: int = Field(default=0, ge=0, description="random seed of the search", examples=[0])
+    directorates: list[str] | None = Field(
+        default=None, description="Directorates to plan; all the caller may plan when absent", examples=[None]
+    )
+    technician_ids: list[str] | None = Field(
+        default=None,
+        description="technicians to use; those based in the Directorates when absent",
+        examples=[None],
+    )
+    scenario: bool = Field(
+        default=False, description="a what-if plan: daily operations do not apply", examples=[False]
+    )
+    label: str = Field(default="", max_length=300, description="free label", examples=["Δευτέρα"])
+
+
+class JobProgress(Response):
+    elapsed_s: float | None = Field(description="seconds spent solving so far")
+    best_objective_eur: float | None = Field(description="best objective found so far, EUR")
+    solutions_found: int = Field(description="improving solutions found so far")
+    tickets_to_visit: int | None = Field(description="tickets that need a visit")
+    tickets_placed: int | None = Field(description="tickets placed in routes (known once a day is solved)")
+
+
+class PlanJob(Response):
+    plan_id: str = Field(description="the job's and the plan's id")
+    status: JobStatus = Field(description="queued, running, done, failed or cancelled")
+    created_at: datetime = Field(description="when it was asked for")
+    created_by: str = Field(description="name of the key that asked")
+    started_at: datetime | None = Field(description="when solving started")
+    finished_at: datetime | None = Field(description="when it ended")
+    date: str = Field(description="first planned day")
+    days: int = Field(description="working days")
+    time_limit_s: float = Field(description="time limit per day")
+    seed: int = Field(description="seed")
+    scenario: bool = Field(description="a what-if plan")
+    label: str = Field(description="label")
+    directorates: list[str] = Field(description="Directorates covered")
+    parent_plan_id: str | None = Field(description="the plan this one re-plans")
+    attempts: int = Field(description="times solving started (restarts re-run a job)")
+    message: str = Field(description="why it failed, or what happened on the way")
+    progress: JobProgress = Field(description="progress of the search")
+    has_plan: bool = Field(description="a plan is ready at GET /plans/{plan_id}")
+    check_ok: bool | None = Field(description="the independent checker found no violation")
+
+
+class CheckOut(Response):
+    ok: bool = Field(description="no violation")
+    violations: list[dict[str, Any]] = Field(description="rule, message, technician_id, date, stop_index")
+
+
+# --- daily operations ----------------------------------------------------------------
+
+
+class VisitNote(Request):
+    note: str = Field(
+        default="", max_length=4000, description="what was done or found", examples=["Άλλαξε τροφοδοτικό"]
+    )
+
+
+class VisitPublic(Response):
+    ticket_id: str = Field(description="ticket")
+    technician_id: str = Field(description="technician")
+    state: VisitState = Field(description="planned, started, done or not_solved")
+    updated_at: datetime | None = Field(description="last change")
+    note: str = Field(description="note")
+
+
+class UrgentInsert(Request):
+    ticket: TicketCreate = Field(description="the urgent ticket (created; priority urgent unless given)")
+    time_limit_s: float = Field(default=10.0, gt=0, description="solver time limit, seconds", examples=[5])
+    seed: int = Field(default=0, ge=0, description="random seed", examples=[0])
+
+
+# --- keys ----------------------------------------------------------------------------
+
+
+class KeyCreate(Request):
+    name: str = Field(min_length=1, max_length=300, description="who holds it", examples=["Κέντρο Ιωαννίνων"])
+    role: Role = Field(description="dispatcher, partner, planner or admin", examples=["dispatcher"])
+    directorates: list[str] = Field(
+        default_factory=list,
+        description="Directorates a dispatcher or partner works in",
+        examples=[["Δ.Π.Ε. Ιωαννίνων"]],
+    )
+    employer: str | None = Field(
+        default=None,
+        max_length=300,
+        description="a partner's employer name (technicians.employer)",
+        examples=[None],
+    )
+
+
+class KeyPublic(Response):
+    key_id: str = Field(description="id of the key (not the secret)")
+    name: str = Field(description="who holds it")
+    role: Role = Field(description="role")
+    directorates: list[str] = Field(description="Directorates")
+    employer: str | None = Field(description="partner's employer")
+    created_at: datetime = Field(description="when made")
+    active: bool = Field(description="accepted")
+
+
+class KeyCreated(KeyPublic):
+    api_key: str = Field(description="the secret: shown once, send it as X-API-Key or a Bearer token")
+
+
+class Me(Response):
+    name: str = Field(description="key holder")
+    role: Role = Field(description="role")
+    directorates: list[str] = Field(description="Directorates")
+    employer: str | None = Field(description="partner's employer")
+
+
+# --- errors ----------------------------------------------------------------------------
+
+
+class FieldError(Response):
+    field: str = Field(description="where: body.tickets.0.skill, query.limit ...")
+    message: str = Field(description="what is wrong")
+
+
+class IssueOut(Response):
+    file: str = Field(description="file, sheet or table")
+    row: int | None = Field(description="row (header = 1) or position in a JSON list")
+    column: str | None = Field(description="column")
+    value: str | None = Field(description="the value found")
+    message: str = Field(description="what is wrong")
+    fix: str = Field(description="how to fix it")
+
+
+class ProblemDetails(Response):
+    """RFC 9457 problem details (media type application/problem+json)."""
+
+    type: str = Field(description="a URI naming the kind of problem", examples=["about:blank"])
+    title: str = Field(description="short summary", examples=["Not Found"])
+    status: int = Field(description="HTTP status", examples=[404])
+    detail: str = Field(description="what happened here", examples=["no school 'S9999'"])
+    instance: str | None = Field(default=None, description="the request path")
+    errors: list[FieldError] | None = Field(default=None, description="one entry per wrong field")
+    issues: list[IssueOut] | None = Field(default=None, description="one entry per input issue (imports)")

@@ -1,0 +1,231 @@
+"""Database tables (SQLAlchemy 2 declarative, typed).
+
+One row per domain object, keyed by its domain id; times of day in minutes after
+midnight (``*_min``), instants as naive local datetimes (Europe/Athens), as in
+:mod:`dromologio.models`.  Columns beyond the contract are kept in ``extra``.
+The schema is created and upgraded only by the Alembic migrations in
+``migrations/``; a test compares them with these classes.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, Boolean, DateTime, Float, ForeignKey, Index, Integer, MetaData, String, Text
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+#: Constraint names that are the same on SQLite and PostgreSQL, so migrations can name them.
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+ID = String(64)
+NAME = String(300)
+
+
+class Table(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+
+
+class RegionRow(Table):
+    """A Directorate of Education: the unit dispatchers and partners are scoped by."""
+
+    __tablename__ = "regions"
+
+    region_id: Mapped[str] = mapped_column(ID, primary_key=True)
+    name: Mapped[str] = mapped_column(NAME, unique=True)
+    area: Mapped[str] = mapped_column(NAME, default="")
+
+
+class SchoolRow(Table):
+    __tablename__ = "schools"
+
+    school_id: Mapped[str] = mapped_column(ID, primary_key=True)
+    name: Mapped[str] = mapped_column(NAME)
+    lat: Mapped[float] = mapped_column(Float)
+    lon: Mapped[float] = mapped_column(Float)
+    directorate: Mapped[str] = mapped_column(NAME, index=True)
+    island: Mapped[str] = mapped_column(NAME, default="")
+    opens_min: Mapped[int] = mapped_column(Integer)
+    closes_min: Mapped[int] = mapped_column(Integer)
+    needs_4x4: Mapped[bool] = mapped_column(Boolean, default=False)
+    terrain: Mapped[str] = mapped_column(String(32), default="plain")
+    lab_installed: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    notes: Mapped[str] = mapped_column(Text, default="")
+    extra: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+
+class BaseRow(Table):
+    __tablename__ = "bases"
+
+    base_id: Mapped[str] = mapped_column(ID, primary_key=True)
+    name: Mapped[str] = mapped_column(NAME)
+    lat: Mapped[float] = mapped_column(Float)
+    lon: Mapped[float] = mapped_column(Float)
+    island: Mapped[str] = mapped_column(NAME, default="")
+    kind: Mapped[str] = mapped_column(String(32), default="keplinet")
+    directorate: Mapped[str] = mapped_column(NAME, index=True)
+    extra: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+
+class TechnicianRow(Table):
+    __tablename__ = "technicians"
+
+    technician_id: Mapped[str] = mapped_column(ID, primary_key=True)
+    name: Mapped[str] = mapped_column(NAME)
+    base_id: Mapped[str] = mapped_column(ID, ForeignKey("bases.base_id"), index=True)
+    skills: Mapped[list[Any]] = mapped_column(JSON)
+    employer: Mapped[str] = mapped_column(NAME, index=True)
+    shift_start_min: Mapped[int] = mapped_column(Integer)
+    shift_end_min: Mapped[int] = mapped_column(Integer)
+    max_km_per_day: Mapped[float | None] = mapped_column(Float, nullable=True)
+    has_4x4: Mapped[bool] = mapped_column(Boolean, default=False)
+    cost_per_km: Mapped[float | None] = mapped_column(Float, nullable=True)
+    extra: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+
+class TicketRow(Table):
+    __tablename__ = "tickets"
+
+    ticket_id: Mapped[str] = mapped_column(ID, primary_key=True)
+    school_id: Mapped[str] = mapped_column(ID, ForeignKey("schools.school_id"), index=True)
+    opened_at: Mapped[datetime] = mapped_column(DateTime)
+    category: Mapped[str] = mapped_column(NAME)
+    skill: Mapped[str] = mapped_column(String(32))
+    priority: Mapped[str] = mapped_column(String(16))
+    service_minutes: Mapped[int] = mapped_column(Integer)
+    remote: Mapped[bool] = mapped_column(Boolean, default=False)
+    warranty: Mapped[bool] = mapped_column(Boolean, default=False)
+    due_by: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    extra: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    #: open (in the queue), done (solved on site) or closed (withdrawn).
+    status: Mapped[str] = mapped_column(String(16), default="open", index=True)
+    #: the one technician who may serve it, when locked.
+    locked_technician_id: Mapped[str | None] = mapped_column(
+        ID, ForeignKey("technicians.technician_id"), nullable=True
+    )
+    updated_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class TicketEventRow(Table):
+    """The history of a ticket: imported, planned, started, done, not solved, locked ..."""
+
+    __tablename__ = "ticket_events"
+
+    event_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    ticket_id: Mapped[str] = mapped_column(ID, ForeignKey("tickets.ticket_id"), index=True)
+    at: Mapped[datetime] = mapped_column(DateTime)
+    kind: Mapped[str] = mapped_column(String(32))
+    plan_id: Mapped[str | None] = mapped_column(ID, nullable=True)
+    technician_id: Mapped[str | None] = mapped_column(ID, nullable=True)
+    note: Mapped[str] = mapped_column(Text, default="")
+
+
+class PortRow(Table):
+    __tablename__ = "ports"
+
+    port_id: Mapped[str] = mapped_column(ID, primary_key=True)
+    name: Mapped[str] = mapped_column(NAME)
+    lat: Mapped[float] = mapped_column(Float)
+    lon: Mapped[float] = mapped_column(Float)
+    island: Mapped[str] = mapped_column(NAME, default="")
+    extra: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+
+class SailingRow(Table):
+    __tablename__ = "sailings"
+
+    sailing_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    from_port: Mapped[str] = mapped_column(ID, ForeignKey("ports.port_id"))
+    to_port: Mapped[str] = mapped_column(ID, ForeignKey("ports.port_id"))
+    depart_min: Mapped[int] = mapped_column(Integer)
+    duration_min: Mapped[int] = mapped_column(Integer)
+    days: Mapped[list[Any]] = mapped_column(JSON)
+    fare_eur: Mapped[float | None] = mapped_column(Float, nullable=True)
+    extra: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+
+class PolicyRow(Table):
+    """The policy in force (one row, ``policy_id`` 1): the fields of ``policy.json``."""
+
+    __tablename__ = "policy"
+
+    policy_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    data: Mapped[dict[str, Any]] = mapped_column(JSON)
+
+
+class PlanRow(Table):
+    """A solve job and, once solved, its plan.  Survives restarts of the service."""
+
+    __tablename__ = "plans"
+    __table_args__ = (Index("ix_plans_status_created", "status", "created_at"),)
+
+    plan_id: Mapped[str] = mapped_column(ID, primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    created_by: Mapped[str] = mapped_column(NAME)
+    #: queued, running, done, failed or cancelled.
+    status: Mapped[str] = mapped_column(String(16))
+    scenario: Mapped[bool] = mapped_column(Boolean, default=False)
+    label: Mapped[str] = mapped_column(NAME, default="")
+    plan_date: Mapped[str] = mapped_column(String(10))
+    days: Mapped[int] = mapped_column(Integer, default=1)
+    time_limit_s: Mapped[float] = mapped_column(Float)
+    seed: Mapped[int] = mapped_column(Integer, default=0)
+    #: the Directorates the plan covers (scoping of reads).
+    directorates: Mapped[list[Any]] = mapped_column(JSON)
+    #: the plan this one re-plans (urgent insertion), if any.
+    parent_plan_id: Mapped[str | None] = mapped_column(ID, nullable=True)
+    #: the problem solved, as the contract's JSON document (a snapshot: later edits do not change it).
+    problem: Mapped[dict[str, Any]] = mapped_column(JSON)
+    #: ticket id -> technician id: tickets only that technician may serve.
+    locks: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    cancel_requested: Mapped[bool] = mapped_column(Boolean, default=False)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    started_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    elapsed_s: Mapped[float | None] = mapped_column(Float, nullable=True)
+    best_objective_eur: Mapped[float | None] = mapped_column(Float, nullable=True)
+    solutions_found: Mapped[int] = mapped_column(Integer, default=0)
+    tickets_to_visit: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    tickets_placed: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    #: why it failed, or what happened on the way (restart, cancellation).
+    message: Mapped[str] = mapped_column(Text, default="")
+    #: the contract's plan JSON, once there is one.
+    result: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
+    check_ok: Mapped[bool | None] = mapped_column(Boolean, nullable=True)
+    check_violations: Mapped[list[Any] | None] = mapped_column(JSON, nullable=True)
+
+
+class PlanVisitRow(Table):
+    """What happened to a ticket of a plan during the day: planned, started, done or not solved."""
+
+    __tablename__ = "plan_visits"
+
+    plan_id: Mapped[str] = mapped_column(ID, ForeignKey("plans.plan_id"), primary_key=True)
+    ticket_id: Mapped[str] = mapped_column(ID, primary_key=True)
+    technician_id: Mapped[str] = mapped_column(ID)
+    state: Mapped[str] = mapped_column(String(16))
+    updated_at: Mapped[datetime] = mapped_column(DateTime)
+    note: Mapped[str] = mapped_column(Text, default="")
+
+
+class ApiKeyRow(Table):
+    """An API key (only its SHA-256 is stored) with its role and scope."""
+
+    __tablename__ = "api_keys"
+
+    key_id: Mapped[str] = mapped_column(ID, primary_key=True)
+    name: Mapped[str] = mapped_column(NAME)
+    key_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    #: dispatcher, partner, planner or admin.
+    role: Mapped[str] = mapped_column(String(16))
+    directorates: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    #: a partner's employer name (technicians.employer).
+    employer: Mapped[str | None] = mapped_column(NAME, nullable=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
