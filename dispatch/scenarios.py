@@ -52,7 +52,7 @@ import dataclasses
 import json
 import math
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from os import PathLike
@@ -247,10 +247,12 @@ class DaySelection:
         return frozenset(chosen)
 
     def describe(self) -> str:
-        parts = [_ranges([str(d) for d in self.days], self.days)] if self.days else []
+        parts = ["days " + _runs(self.days, str)] if self.days else []
         if self.dates:
-            parts.append(", ".join(d.isoformat() for d in self.dates))
-        return ("days " if self.days else "") + "; ".join(parts)
+            parts.append(
+                _runs([d.toordinal() for d in self.dates], lambda n: date.fromordinal(n).isoformat())
+            )
+        return "; ".join(parts)
 
 
 def _as_list(value: Any) -> list[Any]:
@@ -261,10 +263,15 @@ def _as_list(value: Any) -> list[Any]:
     raise _ChangeError(f"expected a list, not {value!r}")
 
 
-def _ranges(labels: list[str], numbers: Sequence[int]) -> str:
-    if len(numbers) > 1 and list(numbers) == list(range(numbers[0], numbers[-1] + 1)):
-        return f"{numbers[0]}–{numbers[-1]}"
-    return ", ".join(labels)
+def _runs(numbers: Sequence[int], label: Callable[[int], str]) -> str:
+    """Sorted numbers as runs: ``1–3, 5``."""
+    runs: list[list[int]] = []
+    for number in numbers:
+        if runs and number == runs[-1][-1] + 1:
+            runs[-1].append(number)
+        else:
+            runs.append([number])
+    return ", ".join(label(r[0]) if len(r) == 1 else f"{label(r[0])} – {label(r[-1])}" for r in runs)
 
 
 # --------------------------------------------------------------------------- changes
@@ -315,18 +322,7 @@ class AddTechnician(Change):
                 _known("technician", _text(data["like"], "like"), problem.technician_by_id)
             ]
         values: dict[str, Any] = {"technician_id": ident, "name": _text(data.get("name", ident), "name")}
-        if like is not None:
-            values.update(
-                base_id=like.base_id,
-                skills=like.skills,
-                employer=like.employer,
-                shift_start_min=like.shift_start_min,
-                shift_end_min=like.shift_end_min,
-                max_km_per_day=like.max_km_per_day,
-                has_4x4=like.has_4x4,
-                cost_per_km=like.cost_per_km,
-            )
-        elif not {"base_id", "skills"} <= set(data):
+        if like is None and not {"base_id", "skills"} <= set(data):
             raise _ChangeError("add_technician needs base_id and skills (or like: <technician_id> to copy)")
         if "base_id" in data:
             values["base_id"] = _known("base", _text(data["base_id"], "base_id"), problem.base_by_id)
@@ -341,19 +337,15 @@ class AddTechnician(Change):
         for name, attr in (("shift_start", "shift_start_min"), ("shift_end", "shift_end_min")):
             if name in data:
                 values[attr] = _time(data[name], name)
-        if "max_km_per_day" in data:
-            values["max_km_per_day"] = (
-                None if data["max_km_per_day"] is None else _number(data["max_km_per_day"], "max_km_per_day")
-            )
-        if "cost_per_km" in data:
-            values["cost_per_km"] = (
-                None if data["cost_per_km"] is None else _number(data["cost_per_km"], "cost_per_km")
-            )
+        for name in ("max_km_per_day", "cost_per_km"):
+            if name in data:
+                values[name] = None if data[name] is None else _number(data[name], name)
         if "has_4x4" in data:
             values["has_4x4"] = _flag(data["has_4x4"], "has_4x4")
         try:
-            return cls(Technician(**values))
-        except ValueError as error:
+            # A copy keeps every column of the technician copied (extra columns included).
+            return cls(dataclasses.replace(like, **values) if like is not None else Technician(**values))
+        except (TypeError, ValueError) as error:
             raise _ChangeError(str(error)) from None
 
     def apply(self, problem: Problem, baseline: Problem) -> Problem:
@@ -1018,10 +1010,13 @@ def parse_scenarios(
             scenarios.append(_parse_scenario(raw, index, problem))
         except ScenarioError as error:
             issues += error.issues
-    names = [s.name for s in scenarios]
+    given = [str(r["name"]).strip() for r in raw_scenarios if isinstance(r, Mapping) and r.get("name")]
+    issues += [
+        f"scenario '{n}' is named more than once" for n in sorted({n for n in given if given.count(n) > 1})
+    ]
     reference = str(document.get("reference") or "")
-    if reference and reference not in names:
-        issues.append(f"{source}: reference '{reference}' is not one of the scenarios ({', '.join(names)})")
+    if reference and reference not in given:
+        issues.append(f"{source}: reference '{reference}' is not one of the scenarios ({', '.join(given)})")
     if issues:
         raise ScenarioError(issues)
     return ScenarioSet(
@@ -1048,16 +1043,28 @@ def _parse_scenario(raw: Any, index: int, problem: Problem) -> Scenario:
     if not isinstance(raw_changes, Sequence) or isinstance(raw_changes, str):
         raise ScenarioError([f"scenario '{name}': changes must be a list"])
     issues: list[str] = []
-    changes: list[Change] = []
+    changes: list[tuple[int, Change]] = []
     for number, data in enumerate(raw_changes, start=1):
         kind = str(next(iter(data))) if isinstance(data, Mapping) and len(data) == 1 else "?"
         try:
-            changes.append(parse_change(data, problem))
+            changes.append((number, parse_change(data, problem)))
         except ValueError as error:
             issues.append(f"scenario '{name}', change {number} ({kind}): {error}")
+    # Changes that parse are also made on the baseline now, so that every finding shows at once.
+    changed = problem
+    for number, change in changes:
+        try:
+            changed = change.apply(changed, problem)
+        except ValueError as error:
+            issues.append(f"scenario '{name}', change {number} ({change.kind}): {error}")
     if issues:
-        raise ScenarioError(issues)
-    return Scenario(name, tuple(changes), str(raw.get("description") or ""))
+        raise ScenarioError(sorted(issues, key=lambda line: _change_number(line)))
+    return Scenario(name, tuple(c for _, c in changes), str(raw.get("description") or ""))
+
+
+def _change_number(line: str) -> int:
+    match = re.search(r", change (\d+) \(", line)
+    return int(match[1]) if match else 0
 
 
 def load_scenarios(path: str | PathLike[str], problem: Problem | None = None) -> ScenarioSet:

@@ -49,9 +49,8 @@ from typing import TYPE_CHECKING, Any, Final, Literal, Protocol
 
 import numpy as np
 
-from dromologio.models import Plan, Problem, School, Ticket, Unassigned
+from dromologio.models import Problem, School, Ticket, Unassigned
 from dromologio.models.checker import check_plan
-from dromologio.models.vocab import PRIORITIES
 
 from . import reasons
 from .params import SearchParams
@@ -239,7 +238,9 @@ class TicketGenerator:
         schools = rng.choice(len(self.school_ids), size=count, p=self.school_p)
         categories = rng.choice(len(self.categories), size=count, p=self.category_p)
         priorities = rng.choice(len(self.priorities), size=count, p=self.priority_p)
-        minutes = np.sort(rng.integers(0, (_LAST_MINUTE - _FIRST_MINUTE) // 5 + 1, size=count)) * 5 + _FIRST_MINUTE
+        minutes = (
+            np.sort(rng.integers(0, (_LAST_MINUTE - _FIRST_MINUTE) // 5 + 1, size=count)) * 5 + _FIRST_MINUTE
+        )
         draws = rng.random((count, 4))
         tickets: list[Ticket] = []
         for n in range(count):
@@ -283,7 +284,9 @@ class HistoryArrivals:
     scale: float = 1.0
 
     @classmethod
-    def from_history(cls, history: Sequence[Ticket], *, tickets_per_day: float | None = None) -> HistoryArrivals:
+    def from_history(
+        cls, history: Sequence[Ticket], *, tickets_per_day: float | None = None
+    ) -> HistoryArrivals:
         if not history:
             raise ValueError("cannot replay an empty history")
         first = min(t.opened_at.date() for t in history)
@@ -342,13 +345,22 @@ def read_history(path: Any, problem: Problem) -> tuple[Ticket, ...]:
     return read_problem_dict(document, source=location.name).tickets
 
 
-def make_arrivals(settings: ArrivalSettings, problem: Problem, history: Sequence[Ticket] | None = None) -> ArrivalSource:
+def make_arrivals(
+    settings: ArrivalSettings, problem: Problem, history: Sequence[Ticket] | None = None
+) -> ArrivalSource:
     """The arrival source of ``settings``, fitted to ``history`` (default: ``problem``'s tickets)."""
     tickets = problem.tickets if history is None else tuple(history)
+    unknown = sorted({t.school_id for t in tickets} - set(problem.school_by_id))
+    if unknown:
+        shown = ", ".join(unknown[:10]) + (" ..." if len(unknown) > 10 else "")
+        raise ValueError(f"the history names {len(unknown)} school(s) the problem does not have: {shown}")
     if settings.model == "history":
         return HistoryArrivals.from_history(tickets, tickets_per_day=settings.tickets_per_day)
     return TicketGenerator.fit(
-        tickets, problem.schools, tickets_per_day=settings.tickets_per_day, school_smoothing=settings.school_smoothing
+        tickets,
+        problem.schools,
+        tickets_per_day=settings.tickets_per_day,
+        school_smoothing=settings.school_smoothing,
     )
 
 
@@ -514,7 +526,9 @@ def start_state(context: DayContext) -> SimulationState:
     scenario = context.scenario
     first = scenario.horizon[0]
     schools = scenario.problem.school_by_id
-    records = {t.ticket_id: _record(t, schools[t.school_id], first, backlog=True) for t in scenario.problem.tickets}
+    records = {
+        t.ticket_id: _record(t, schools[t.school_id], first, backlog=True) for t in scenario.problem.tickets
+    }
     return SimulationState(scenario.name, 0, scenario.problem.tickets, records)
 
 
@@ -551,14 +565,20 @@ def advance(context: DayContext, state: SimulationState) -> SimulationState:
     problem = scenario.problem
     records = dict(state.tickets)
     for ticket in arrivals:
-        records[ticket.ticket_id] = _record(ticket, problem.school_by_id[ticket.school_id], day, backlog=False)
+        records[ticket.ticket_id] = _record(
+            ticket, problem.school_by_id[ticket.school_id], day, backlog=False
+        )
     open_tickets = (*state.open_tickets, *arrivals)
     closed = scenario.closed_on(day)
     held = tuple(t for t in open_tickets if t.needs_visit and t.school_id in closed)
     held_ids = {t.ticket_id for t in held}
     sailings = scenario.sailings_on(day)
-    day_problem = problem.replace(tickets=tuple(t for t in open_tickets if t.ticket_id not in held_ids), sailings=sailings)
-    result = solve(day_problem, day, time_limit_s=settings.time_limit_s, seed=settings.seed, params=settings.params)
+    day_problem = problem.replace(
+        tickets=tuple(t for t in open_tickets if t.ticket_id not in held_ids), sailings=sailings
+    )
+    result = solve(
+        day_problem, day, time_limit_s=settings.time_limit_s, seed=settings.seed, params=settings.params
+    )
     plan = result.plan
     if held:
         reason = closed_reason(day)
@@ -596,7 +616,6 @@ def advance(context: DayContext, state: SimulationState) -> SimulationState:
                 )
     leaving = set(plan.visited_ticket_ids) | set(plan.remote) | set(plan.vendor)
     carried = tuple(t for t in open_tickets if t.ticket_id not in leaving)
-    kpis = plan.kpis
     record = DayRecord(
         date=day,
         day=number + 1,
@@ -613,9 +632,10 @@ def advance(context: DayContext, state: SimulationState) -> SimulationState:
         travel_minutes=sum(r.travel_minutes for r in plan.routes),
         technicians_used=sum(1 for r in plan.routes if r.visits),
         sailings=sum(1 for s in sailings if s.runs_on(day)),
-        sailings_cancelled=sum(1 for s in problem.sailings if s.runs_on(day)) - sum(1 for s in sailings if s.runs_on(day)),
-        solve_seconds=float(kpis.get("solve_seconds") or 0.0),
-        status=str(kpis.get("status", "")),
+        sailings_cancelled=sum(1 for s in problem.sailings if s.runs_on(day))
+        - sum(1 for s in sailings if s.runs_on(day)),
+        solve_seconds=float(plan.kpis.get("solve_seconds") or 0.0),
+        status=str(plan.kpis.get("status", "")),
     )
     return SimulationState(
         scenario=state.scenario,
@@ -809,7 +829,9 @@ def _progress(show: bool, contexts: Sequence[DayContext]) -> Iterator[Tick]:
         TimeElapsedColumn(),
     )
     with Progress(*columns, console=Console(stderr=True)) as bar:
-        tasks = {c.scenario.name: bar.add_task(c.scenario.name, total=len(c.scenario.horizon)) for c in contexts}
+        tasks = {
+            c.scenario.name: bar.add_task(c.scenario.name, total=len(c.scenario.horizon)) for c in contexts
+        }
 
         def tick(name: str, days: int) -> None:
             bar.update(tasks[name], completed=days)
@@ -821,7 +843,9 @@ def _failure(name: str, day: date | None, error: BaseException, trace: str = "")
     return ScenarioFailure(name, day, f"{type(error).__name__}: {error}", trace)
 
 
-def _run_serial(contexts: Sequence[DayContext], tick: Tick) -> tuple[list[ScenarioRun], list[ScenarioFailure]]:
+def _run_serial(
+    contexts: Sequence[DayContext], tick: Tick
+) -> tuple[list[ScenarioRun], list[ScenarioFailure]]:
     runs: list[ScenarioRun] = []
     failures: list[ScenarioFailure] = []
     for context in contexts:
@@ -848,20 +872,20 @@ def _client(scheduler: str | Client | None, n_workers: int) -> Iterator[tuple[Cl
         yield scheduler, f"Dask client {scheduler.scheduler.address if scheduler.scheduler else ''}"
         return
     if scheduler:
-        with Client(scheduler, set_as_default=False) as client:
+        with Client(scheduler, set_as_default=False) as client:  # type: ignore[no-untyped-call]
             yield client, f"Dask scheduler {scheduler}"
         return
     if n_workers < 1:
         raise ValueError("n_workers must be at least 1")
     with (
-        LocalCluster(
+        LocalCluster(  # type: ignore[no-untyped-call]
             n_workers=n_workers,
             threads_per_worker=1,
             processes=True,
             dashboard_address=None,
             silence_logs=logging.ERROR,
         ) as cluster,
-        Client(cluster, set_as_default=False) as client,
+        Client(cluster, set_as_default=False) as client,  # type: ignore[no-untyped-call]
     ):
         yield client, f"Dask LocalCluster ({n_workers} processes × 1 thread)"
 
@@ -874,24 +898,26 @@ def _run_dask(
     token = uuid.uuid4().hex[:8]
     # future key -> (scenario index, day index; -1 for the final assembly)
     where: dict[str, tuple[int, int]] = {}
-    futures = []
-    finals = {}
+    futures: list[Any] = []
+    finals: dict[int, Any] = {}
     for index, context in enumerate(contexts):
-        shared = client.scatter(context, hash=False)
-        state = client.submit(start_state, shared, key=f"sim-{token}-{index}-start", pure=False)
+        shared = client.scatter(context, hash=False)  # type: ignore[no-untyped-call]
+        state: Any = client.submit(start_state, shared, key=f"sim-{token}-{index}-start", pure=False)
         futures.append(state)
-        where[state.key] = (index, -2)
+        where[str(state.key)] = (index, -2)
         for number in range(len(context.scenario.horizon)):
-            state = client.submit(advance, shared, state, key=f"sim-{token}-{index}-day{number + 1:03d}", pure=False)
+            state = client.submit(
+                advance, shared, state, key=f"sim-{token}-{index}-day{number + 1:03d}", pure=False
+            )
             futures.append(state)
-            where[state.key] = (index, number)
+            where[str(state.key)] = (index, number)
         final = client.submit(finish, shared, state, key=f"sim-{token}-{index}-finish", pure=False)
         futures.append(final)
-        where[final.key] = (index, -1)
+        where[str(final.key)] = (index, -1)
         finals[index] = final
     first_error: dict[int, tuple[int, BaseException, str]] = {}
-    for future in as_completed(futures):
-        index, number = where[future.key]
+    for future in as_completed(futures, loop=client.loop):  # type: ignore[no-untyped-call]
+        index, number = where[str(future.key)]
         name = contexts[index].scenario.name
         if future.status == "finished":
             if number >= 0:
@@ -915,5 +941,6 @@ def _run_dask(
             day = horizon[order] if 0 <= order < len(horizon) else None
             failures.append(_failure(context.scenario.name, day, error, trace))
             continue
-        runs.append(finals[index].result())
+        run: ScenarioRun = finals[index].result()
+        runs.append(run)
     return runs, failures

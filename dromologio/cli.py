@@ -18,6 +18,7 @@ from rich.table import Table
 
 from dromologio import ATTRIBUTION, __version__
 from dromologio.cli_costs import register as register_cost_commands
+from dromologio.cli_scenarios import scenarios_app
 from dromologio.models import Plan, Problem, ProblemError
 
 app = typer.Typer(
@@ -25,6 +26,7 @@ app = typer.Typer(
     no_args_is_help=True,
     help="Δρομολόγιο: ημερήσια πλάνα επισκέψεων τεχνικών σε σχολεία / daily visit plans for school IT support.",
 )
+app.add_typer(scenarios_app, name="scenarios")
 console = Console()
 errors = Console(stderr=True)
 

@@ -1,0 +1,321 @@
+"""The comparison report of simulated scenarios: KPI tables (CSV), markdown and PNG charts.
+
+:func:`write_report` writes into a folder:
+
+- ``kpis.csv``: the tidy KPI table (:func:`dromologio.dispatch.kpis.kpi_table`);
+- ``days.csv``: one row per scenario and working day (arrivals, served, backlog, km, EUR ...);
+- ``backlog.png``: tickets open at the end of each day, one line per scenario;
+- ``cost_served.png``: tickets served and EUR spent over the horizon, per scenario;
+- ``report.md``: what ran, and every scenario against the reference.
+
+Charts are drawn with Matplotlib's Agg canvas directly (no ``pyplot``, no global backend).
+:func:`update_doc` copies the report into a marked section of another markdown file.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from os import PathLike
+from pathlib import Path
+from typing import Final
+
+import pandas as pd
+
+from dromologio.models.vocab import PRIORITIES
+
+from .kpis import HEADLINE, ORIGINS, backlog, kpi_table, summary
+from .simulate import AREAS, SimulationResults
+
+__all__ = ["ReportFiles", "render_markdown", "update_doc", "write_report"]
+
+SECTION_START: Final = "<!-- scenarios:start -->"
+SECTION_END: Final = "<!-- scenarios:end -->"
+
+_LABELS: Final = {
+    "served": "εξυπηρετήθηκαν / tickets served",
+    "served_share": "μερίδιο / share of tickets served",
+    "backlog_end": "ανοιχτά στο τέλος / open at the end",
+    "time_to_visit_mean_days": "αναμονή μ.ό. / time to visit, mean (days)",
+    "time_to_visit_p95_days": "αναμονή 95% / time to visit, 95th pct (days)",
+    "sla_breaches": "παραβιάσεις SLA / SLA breaches",
+    "distance_km": "χιλιόμετρα / km",
+    "cost_eur": "κόστος / cost (EUR)",
+    "cost_per_served_eur": "κόστος ανά εισιτήριο / EUR per ticket served",
+    "utilisation": "αξιοποίηση / utilisation",
+    "overtime_minutes": "υπερωρίες / overtime (min)",
+}
+_SHARES: Final = frozenset({"served_share", "utilisation"})
+
+
+@dataclass(frozen=True)
+class ReportFiles:
+    folder: Path
+    kpis_csv: Path
+    days_csv: Path
+    backlog_png: Path
+    cost_served_png: Path
+    report_md: Path
+
+
+def _fmt(metric: str, value: float) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "–"
+    if metric in _SHARES:
+        return f"{100 * value:.0f} %"
+    if metric.endswith("_days"):
+        return f"{value:.2f}"
+    if metric in ("cost_eur", "distance_km"):
+        return f"{value:,.0f}".replace(",", " ")
+    if metric == "cost_per_served_eur":
+        return f"{value:.2f}"
+    return f"{value:.0f}" if float(value).is_integer() else f"{value:.1f}"
+
+
+def _delta(metric: str, value: float, reference: float) -> str:
+    if any(isinstance(v, float) and math.isnan(v) for v in (value, reference)):
+        return ""
+    change = value - reference
+    if abs(change) < 1e-9:
+        return ""
+    if metric in _SHARES:
+        return f" ({100 * change:+.0f} pt)"
+    if reference:
+        return f" ({100 * change / abs(reference):+.0f} %)"
+    return f" ({change:+g})"
+
+
+def days_table(results: SimulationResults) -> pd.DataFrame:
+    """One row per scenario and simulated working day."""
+    rows = [{"scenario": run.scenario, **dataclasses.asdict(day)} for run in results.runs for day in run.days]
+    return pd.DataFrame(rows)
+
+
+def _cells(table: pd.DataFrame) -> dict[tuple[str, str], float]:
+    """(row label, column label) -> value of a numeric table."""
+    out: dict[tuple[str, str], float] = {}
+    for label, row in zip(table.index, table.to_numpy(dtype=float), strict=True):
+        for column, value in zip(table.columns, row, strict=True):
+            out[(str(label), str(column))] = float(value)
+    return out
+
+
+def _markdown_table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
+    lines = ["| " + " | ".join(header) + " |", "|" + "|".join(" --- " for _ in header) + "|"]
+    lines += ["| " + " | ".join(row) + " |" for row in rows]
+    return "\n".join(lines)
+
+
+def render_markdown(
+    results: SimulationResults,
+    kpis: pd.DataFrame | None = None,
+    *,
+    image_prefix: str = "",
+    command: str | None = None,
+    heading: str = "#",
+) -> str:
+    """The comparison report as markdown; images are named ``{image_prefix}backlog.png`` etc."""
+    kpis = kpi_table(results.runs) if kpis is None else kpis
+    settings = results.settings
+    horizon = results.horizon
+    reference = results.reference
+    names = [r.scenario for r in results.runs]
+    out: list[str] = [
+        f"{heading} Σύγκριση σεναρίων / Scenario comparison",
+        "",
+        f"- ορίζοντας / horizon: {len(horizon)} εργάσιμες / working days, "
+        f"{horizon[0].isoformat()} – {horizon[-1].isoformat()}",
+        f"- όριο επίλυσης / solver limit: {settings.time_limit_s:g} s ανά ημέρα / per day; seed {settings.seed}",
+        f"- εκτέλεση / ran on: {results.scheduler}, {results.wall_seconds:.0f} s",
+        f"- σύγκριση με / compared with: **{reference}**",
+    ]
+    if command:
+        out += ["", "```", command, "```"]
+    out += ["", f"{heading}# Σενάρια / Scenarios", ""]
+    out.append(
+        _markdown_table(
+            ["σενάριο / scenario", "αλλαγές / changes"],
+            [[name, results.descriptions.get(name, "")] for name in names],
+        )
+    )
+    if results.runs:
+        table = summary(kpis)
+        values = _cells(table)
+        rows = []
+        for metric in HEADLINE:
+            if metric not in table.columns:
+                continue
+            cells = [_LABELS.get(metric, metric)]
+            for name in names:
+                value = values.get((name, metric), math.nan)
+                delta = ""
+                if name != reference and (reference, metric) in values:
+                    delta = _delta(metric, value, values[(reference, metric)])
+                cells.append(_fmt(metric, value) + delta)
+            rows.append(cells)
+        out += ["", f"{heading}# Κύριοι δείκτες / Headline KPIs", ""]
+        out.append(_markdown_table(["δείκτης / KPI", *names], rows))
+        out += [
+            "",
+            "Σε παρένθεση η μεταβολή έναντι του σεναρίου αναφοράς. Υπερωρίες: 0 εκ κατασκευής "
+            "(κάθε διαδρομή μέσα στη βάρδια). / In brackets, the change against the reference. "
+            "Overtime is 0 by construction (every route lies inside its shift).",
+            "",
+            f"{heading}# Ανοιχτά εισιτήρια ανά ημέρα / Backlog over time",
+            "",
+            f"![backlog]({image_prefix}backlog.png)",
+            "",
+            f"{heading}# Εξυπηρέτηση και κόστος / Served and cost",
+            "",
+            f"![served and cost]({image_prefix}cost_served.png)",
+            "",
+            f"{heading}# Χρόνος ως την επίσκεψη / Time to visit (days): mean / 95th percentile",
+            "",
+            "(SLA: παραβιάσεις / breaches; open: ανοιχτά στο τέλος / still open at the end)",
+            "",
+        ]
+        groups = [("priority", p) for p in PRIORITIES] + [("area", a) for a in AREAS]
+        groups += [("origin", o) for o in ORIGINS]
+        rows = []
+        for by, key in groups:
+            cells = [f"{by}: {key}"]
+            for name in names:
+                part = kpis[(kpis["scenario"] == name) & (kpis["by"] == by) & (kpis["key"] == key)]
+                got = {str(m): float(v) for m, v in zip(part["metric"], part["value"], strict=True)}
+                cells.append(
+                    f"{_fmt('x_days', got.get('time_to_visit_mean_days', math.nan))} / "
+                    f"{_fmt('x_days', got.get('time_to_visit_p95_days', math.nan))} "
+                    f"(SLA {_fmt('n', got.get('sla_breaches', math.nan))}, "
+                    f"open {_fmt('n', got.get('backlog_end', math.nan))})"
+                )
+            rows.append(cells)
+        out.append(_markdown_table(["ομάδα / group", *names], rows))
+        out += ["", f"{heading}# Αξιοποίηση τεχνικών / Technician utilisation", ""]
+        techs = kpis[(kpis["by"] == "technician") & (kpis["metric"] == "utilisation")]
+        wide = techs.pivot(index="key", columns="scenario", values="value").reindex(columns=names)
+        shares = _cells(wide)
+        rows = [
+            [str(t), *(_fmt("utilisation", shares.get((str(t), n), math.nan)) for n in names)]
+            for t in wide.index
+        ]
+        out.append(_markdown_table(["τεχνικός / technician", *names], rows))
+        out += [
+            "",
+            "(εργασία + μετακίνηση) / βάρδια· – = δεν υπάρχει στο σενάριο. "
+            "(work + travel) / shift minutes; – = not in the scenario.",
+        ]
+    if results.failures:
+        out += ["", f"{heading}# Αποτυχίες / Failures", ""]
+        out += [f"- {failure}" for failure in results.failures]
+    return "\n".join(out) + "\n"
+
+
+def _plot_backlog(kpis: pd.DataFrame, path: Path) -> None:
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    figure = Figure(figsize=(10, 6.4), dpi=100)
+    FigureCanvasAgg(figure)
+    panels = (
+        (None, "όλα / all"),
+        ("mainland", "πεδινά ηπειρωτικά / mainland"),
+        ("mountain", "ορεινά / mountain"),
+        ("island", "νησιά / islands"),
+    )
+    for number, (area, title) in enumerate(panels, start=1):
+        series = backlog(kpis, area)
+        axes = figure.add_subplot(2, 2, number)
+        labels = [str(k)[5:] for k in series.index]
+        for name in series.columns:
+            axes.plot(
+                range(len(series)), series[name].to_numpy(), marker="o", markersize=2.5, label=str(name)
+            )
+        step = max(1, len(labels) // 6)
+        axes.set_xticks(
+            range(0, len(labels), step), [labels[i] for i in range(0, len(labels), step)], fontsize=8
+        )
+        axes.set_title(title, fontsize=10)
+        axes.grid(alpha=0.3)
+        axes.set_ylim(bottom=0)
+        if number % 2:
+            axes.set_ylabel("ανοιχτά / open tickets", fontsize=9)
+        if number == 1:
+            axes.legend(fontsize=8)
+    figure.suptitle("Ανοιχτά στο τέλος κάθε ημέρας / Backlog at the end of each day")
+    figure.tight_layout()
+    figure.savefig(path)
+
+
+def _plot_cost_served(kpis: pd.DataFrame, path: Path) -> None:
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    table = summary(kpis, ("served", "cost_eur"))
+    figure = Figure(figsize=(8, 3.6), dpi=110)
+    FigureCanvasAgg(figure)
+    names = [str(n) for n in table.index]
+    colours = [f"C{i}" for i in range(len(names))]
+    for column, (metric, title) in enumerate(
+        (("served", "εξυπηρετήθηκαν / served"), ("cost_eur", "κόστος / cost (EUR)")), start=1
+    ):
+        axes = figure.add_subplot(1, 2, column)
+        values = table[metric].to_numpy()
+        bars = axes.bar(range(len(names)), values, color=colours)
+        axes.bar_label(bars, labels=[f"{v:.0f}" for v in values], fontsize=8)
+        axes.set_xticks(range(len(names)), names, rotation=15, ha="right", fontsize=8)
+        axes.set_title(title)
+        axes.grid(axis="y", alpha=0.3)
+    figure.tight_layout()
+    figure.savefig(path)
+
+
+def write_report(
+    results: SimulationResults, folder: str | PathLike[str], *, command: str | None = None
+) -> ReportFiles:
+    """Write the KPI tables, the charts and ``report.md`` into ``folder`` (created when missing)."""
+    target = Path(folder)
+    target.mkdir(parents=True, exist_ok=True)
+    kpis = kpi_table(results.runs)
+    files = ReportFiles(
+        folder=target,
+        kpis_csv=target / "kpis.csv",
+        days_csv=target / "days.csv",
+        backlog_png=target / "backlog.png",
+        cost_served_png=target / "cost_served.png",
+        report_md=target / "report.md",
+    )
+    kpis.to_csv(files.kpis_csv, index=False)
+    days_table(results).to_csv(files.days_csv, index=False)
+    if results.runs:
+        _plot_backlog(kpis, files.backlog_png)
+        _plot_cost_served(kpis, files.cost_served_png)
+    files.report_md.write_text(render_markdown(results, kpis, command=command), encoding="utf-8")
+    return files
+
+
+def update_doc(
+    doc: str | PathLike[str], results: SimulationResults, files: ReportFiles, *, command: str | None = None
+) -> Path:
+    """Put the report between ``<!-- scenarios:start -->`` and ``<!-- scenarios:end -->`` in ``doc``
+    (appended when the markers are missing), images linked relative to the doc."""
+    path = Path(doc)
+    prefix = Path(_relative(files.folder, path.parent)).as_posix().rstrip("/") + "/"
+    body = render_markdown(results, image_prefix=prefix, command=command, heading="###")
+    section = f"{SECTION_START}\n{body}{SECTION_END}"
+    text = path.read_text(encoding="utf-8") if path.exists() else ""
+    pattern = re.compile(re.escape(SECTION_START) + ".*?" + re.escape(SECTION_END), re.DOTALL)
+    if pattern.search(text):
+        text = pattern.sub(lambda _: section, text)
+    else:
+        text = (text.rstrip() + "\n\n" if text else "") + section + "\n"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def _relative(target: Path, start: Path) -> str:
+    import os
+
+    return os.path.relpath(target.resolve(), start.resolve())

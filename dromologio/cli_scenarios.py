@@ -1,0 +1,258 @@
+"""``dromologio scenarios``: what-if scenarios simulated over weeks (typer sub-app).
+
+dromologio scenarios validate FILE                        check a scenario file against its problem
+dromologio scenarios run FILE --days 20 --out DIR         simulate, write KPIs, charts and report.md
+    [--time-limit 3] [--seed 1] [--scheduler tcp://host:8786 | serial] [--workers 2]
+    [--problem PATH] [--start YYYY-MM-DD] [--check] [--doc docs/scenarios.md]
+"""
+
+from __future__ import annotations
+
+import shlex
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+if TYPE_CHECKING:
+    from dromologio.dispatch.scenarios import ScenarioSet
+    from dromologio.models import Problem
+
+scenarios_app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    help="Σενάρια «τι θα γινόταν αν» σε βάθος εβδομάδων / what-if scenarios simulated over weeks.",
+)
+console = Console()
+errors = Console(stderr=True)
+
+DEFAULT_DAYS = 20
+DEFAULT_TIME_LIMIT_S = 3.0
+DEFAULT_SEED = 1
+
+ScenarioFile = Annotated[
+    Path, typer.Argument(help="scenario file (.yaml, .yml or .json)", show_default=False, exists=False)
+]
+ProblemOption = Annotated[
+    Path | None,
+    typer.Option("--problem", help="baseline problem (folder, .json, .xlsx); default: the file's 'problem'"),
+]
+
+
+def _fail(title: str, lines: list[str], code: int = 2) -> typer.Exit:
+    errors.print(f"[bold red]{title}[/] ({len(lines)}):")
+    for line in lines:
+        errors.print(f"  • {line}", markup=False, highlight=False)
+    return typer.Exit(code)
+
+
+def _load(file: Path, problem_path: Path | None) -> tuple[ScenarioSet, Problem]:
+    from dromologio.dispatch.scenarios import ScenarioError, load_baseline, load_scenarios
+    from dromologio.models.errors import InputError
+
+    try:
+        baseline = load_baseline(str(problem_path)) if problem_path is not None else None
+        scenario_set = load_scenarios(file, baseline)
+        return scenario_set, baseline or scenario_set.load_problem()
+    except ScenarioError as error:
+        raise _fail("Σφάλματα σεναρίων / scenario errors", error.issues) from error
+    except InputError as error:
+        raise _fail("Σφάλματα εισόδου / input errors", [str(i) for i in error.issues]) from error
+    except (OSError, ValueError) as error:
+        raise _fail("Σφάλμα / error", [str(error)]) from error
+
+
+def _start(text: str | None, scenario_set: ScenarioSet) -> date | None:
+    if not text:
+        return scenario_set.start
+    try:
+        return date.fromisoformat(text)
+    except ValueError as error:
+        raise _fail("Σφάλμα / error", [f"--start '{text}' is not a date; write it as YYYY-MM-DD"]) from error
+
+
+@scenarios_app.command()
+def validate(
+    file: ScenarioFile,
+    problem: ProblemOption = None,
+    days: Annotated[int | None, typer.Option(min=1, help="working days of the horizon")] = None,
+    start: Annotated[str | None, typer.Option(help="first working day, YYYY-MM-DD")] = None,
+) -> None:
+    """Ελέγχει ένα αρχείο σεναρίων / check a scenario file against its problem (exit 2 on errors)."""
+    from dromologio.dispatch.scenarios import ScenarioError, prepare_scenarios
+    from dromologio.dispatch.simulate import default_start
+    from dromologio.dispatch.solve import working_days
+
+    scenario_set, baseline = _load(file, problem)
+    first = _start(start, scenario_set) or default_start(baseline)
+    horizon = working_days(first, days or scenario_set.days or DEFAULT_DAYS)
+    try:
+        prepared = prepare_scenarios(baseline, scenario_set.scenarios, horizon)
+    except ScenarioError as error:
+        raise _fail("Σφάλματα σεναρίων / scenario errors", error.issues) from error
+    table = Table(title=f"{file.name}: {len(prepared)} σενάρια / scenarios", title_justify="left")
+    table.add_column("σενάριο / scenario")
+    table.add_column("τεχνικοί / technicians", justify="right")
+    table.add_column("αλλαγές / changes")
+    for item in prepared:
+        table.add_row(item.name, str(len(item.problem.technicians)), item.description)
+    console.print(table)
+    console.print(
+        f"[green]Εντάξει / valid[/]: {len(horizon)} εργάσιμες / working days "
+        f"{horizon[0].isoformat()} – {horizon[-1].isoformat()}; αναφορά / reference: {scenario_set.reference}"
+    )
+
+
+@scenarios_app.command()
+def run(
+    file: ScenarioFile,
+    out: Annotated[Path, typer.Option("--out", help="folder for kpis.csv, days.csv, charts and report.md")],
+    days: Annotated[
+        int | None,
+        typer.Option(min=1, help=f"working days to simulate (default: the file's, else {DEFAULT_DAYS})"),
+    ] = None,
+    time_limit: Annotated[
+        float | None,
+        typer.Option(
+            "--time-limit",
+            min=0.01,
+            help=f"solver seconds per day (default: the file's, else {DEFAULT_TIME_LIMIT_S:g})",
+        ),
+    ] = None,
+    seed: Annotated[
+        int | None, typer.Option(help=f"random seed (default: the file's, else {DEFAULT_SEED})")
+    ] = None,
+    scheduler: Annotated[
+        str | None,
+        typer.Option(
+            help="Dask scheduler address, e.g. tcp://host:8786 (default: an embedded LocalCluster); "
+            "'serial' runs every scenario in this process"
+        ),
+    ] = None,
+    workers: Annotated[int, typer.Option(min=1, help="worker processes of the embedded LocalCluster")] = 2,
+    problem: ProblemOption = None,
+    start: Annotated[
+        str | None, typer.Option(help="first working day, YYYY-MM-DD (default: the file's)")
+    ] = None,
+    check: Annotated[bool, typer.Option(help="run the independent checker on every daily plan")] = False,
+    doc: Annotated[
+        Path | None,
+        typer.Option(help="also put the report into this markdown file (between scenario markers)"),
+    ] = None,
+    quiet: Annotated[bool, typer.Option(help="no progress bars")] = False,
+) -> None:
+    """Προσομοιώνει τα σενάρια / simulate the scenarios; write KPIs (CSV), charts (PNG) and report.md."""
+    from dromologio.dispatch.kpis import summary
+    from dromologio.dispatch.scenario_report import update_doc, write_report
+    from dromologio.dispatch.scenarios import ScenarioError
+    from dromologio.dispatch.simulate import (
+        SimulationError,
+        SimulationSettings,
+        make_arrivals,
+        read_history,
+        run_scenarios,
+    )
+    from dromologio.models.errors import InputError
+
+    scenario_set, baseline = _load(file, problem)
+    settings = SimulationSettings(
+        days=days or scenario_set.days or DEFAULT_DAYS,
+        start=_start(start, scenario_set),
+        time_limit_s=_first(time_limit, scenario_set.time_limit_s, DEFAULT_TIME_LIMIT_S),
+        seed=int(_first(seed, scenario_set.seed, DEFAULT_SEED)),
+        check=check,
+    )
+    try:
+        history_path = scenario_set.history_path()
+        history = read_history(history_path, baseline) if history_path is not None else None
+        arrivals = make_arrivals(scenario_set.arrivals, baseline, history)
+    except InputError as error:
+        raise _fail("Σφάλματα ιστορικού / history errors", [str(i) for i in error.issues]) from error
+    except (OSError, ValueError) as error:
+        raise _fail("Σφάλμα αφίξεων / arrivals error", [str(error)]) from error
+    try:
+        results = run_scenarios(
+            baseline,
+            scenario_set.scenarios,
+            settings,
+            arrivals=arrivals,
+            scheduler=scheduler,
+            n_workers=workers,
+            reference=scenario_set.reference,
+            progress=not quiet,
+            on_error="collect",
+        )
+    except ScenarioError as error:
+        raise _fail("Σφάλματα σεναρίων / scenario errors", error.issues) from error
+    except SimulationError as error:  # pragma: no cover - on_error="collect" returns failures
+        raise _fail("Αποτυχίες / failures", [str(f) for f in error.failures], 1) from error
+    command = _command(
+        file, out, settings.days, settings.time_limit_s, settings.seed, scheduler, problem, start, check, doc
+    )
+    files = write_report(results, out, command=command)
+    if doc is not None:
+        update_doc(doc, results, files, command=command)
+    if results.runs:
+        table = summary(results.kpis())
+        shown = Table(title=f"{results.wall_seconds:.0f} s, {results.scheduler}", title_justify="left")
+        shown.add_column("σενάριο / scenario")
+        for column in ("served", "backlog_end", "time_to_visit_mean_days", "sla_breaches", "cost_eur"):
+            shown.add_column(column, justify="right")
+        for name, row in table.iterrows():
+            shown.add_row(
+                str(name),
+                f"{row['served']:.0f}",
+                f"{row['backlog_end']:.0f}",
+                f"{row['time_to_visit_mean_days']:.2f}",
+                f"{row['sla_breaches']:.0f}",
+                f"{row['cost_eur']:.0f}",
+            )
+        console.print(shown)
+    console.print(f"Αναφορά / report: [bold]{files.report_md}[/], KPIs: [bold]{files.kpis_csv}[/]")
+    if results.failures:
+        raise _fail("Αποτυχίες / failures", [str(f) for f in results.failures], 1)
+
+
+def _first(*values: float | None) -> float:
+    """The first value given (the command line's, then the file's, then the default)."""
+    return next(v for v in values if v is not None)
+
+
+def _command(
+    file: Path,
+    out: Path,
+    days: int,
+    time_limit: float,
+    seed: int,
+    scheduler: str | None,
+    problem: Path | None,
+    start: str | None,
+    check: bool,
+    doc: Path | None = None,
+) -> str:
+    words = [
+        "dromologio",
+        "scenarios",
+        "run",
+        str(file),
+        "--days",
+        str(days),
+        "--time-limit",
+        f"{time_limit:g}",
+    ]
+    words += ["--seed", str(seed)]
+    if scheduler:
+        words += ["--scheduler", scheduler]
+    if problem is not None:
+        words += ["--problem", str(problem)]
+    if start:
+        words += ["--start", start]
+    if check:
+        words.append("--check")
+    words += ["--out", str(out)]
+    if doc is not None:
+        words += ["--doc", str(doc)]
+    return shlex.join(words)
