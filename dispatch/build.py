@@ -25,7 +25,7 @@ hours at ``policy.balance_eur_per_hour``.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -39,6 +39,7 @@ from dromologio.geo import (
     TravelModel,
     haversine_km_matrix,
 )
+from dromologio.geo.closures import Closure, closed_on
 from dromologio.geo.ferries import DaySailing, FerryNetwork
 from dromologio.models import Base, Port, Problem, School, Technician, Ticket
 
@@ -111,12 +112,14 @@ def build_day(
     starts: Mapping[str, StartPoint] | None = None,
     allow_lodging: bool = False,
     locks: Mapping[str, str] | None = None,
+    closures: Sequence[Closure] = (),
 ) -> DayModel:
     """Model one day: ``tickets`` are those that need a visit.
 
     ``starts`` overrides where technicians start (after a night away); with
     ``allow_lodging`` the day may end with a night away from home; ``locks`` maps
-    ticket ids to the only technician who may serve them.
+    ticket ids to the only technician who may serve them; ``closures`` close
+    schools on given dates (snow), except to 4x4 vehicles where they say so.
     """
     policy = problem.policy
     technicians = problem.technicians
@@ -168,6 +171,7 @@ def build_day(
             allow_lodging,
             plan_date,
             (locks or {}).get(ticket.ticket_id),
+            closures,
         )
         if eligible:
             candidates_of_ticket[ticket.ticket_id] = eligible
@@ -433,6 +437,7 @@ def _eligible(
     allow_lodging: bool,
     plan_date: date,
     locked_to: str | None = None,
+    closures: Sequence[Closure] = (),
 ) -> tuple[tuple[Technician, ...], Reason | None]:
     """Technicians who could serve the ticket alone today, or the reason there are none.
 
@@ -467,6 +472,19 @@ def _eligible(
         pool = [t for t in pool if t.has_4x4]
         if not pool:
             return (), reasons.no_4x4(ticket, school)
+    if closures:
+        place = Place(school.lat, school.lon, school.island, school.terrain)
+        shut = {
+            t.technician_id: closed_on(
+                closures, school.school_id, plan_date, place=place, profile="4x4" if t.has_4x4 else "car"
+            )
+            for t in pool
+        }
+        open_to = [t for t in pool if shut[t.technician_id] is None]
+        if not open_to:
+            closure = next(c for c in shut.values() if c is not None)
+            return (), reasons.closed(ticket, school, closure.describe(plan_date))
+        pool = open_to
     service_s = ticket.service_minutes * 60
     in_hours: list[Technician] = []
     first_arrival: int | None = None

@@ -106,6 +106,13 @@ def over_km_cap(ticket: Ticket, school: School, round_trip_km: float) -> Reason:
     )
 
 
+def closed(ticket: Ticket, school: School, described: str) -> Reason:
+    return Reason(
+        CLOSED,
+        f"ο δρόμος προς {school.name} είναι κλειστός ({described}) / the road to {school.name} is {described}",
+    )
+
+
 def locked_to_unknown(ticket: Ticket, technician_id: str) -> Reason:
     return Reason(
         LOCKED,

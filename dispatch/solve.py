@@ -7,11 +7,12 @@ a day lodging on an island starts the next one there; the last day ends at home.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
 from dromologio.geo import RoadEstimateModel, TravelModel
+from dromologio.geo.closures import Closure
 from dromologio.models import Plan, Problem, Route, Unassigned
 
 from .build import DayModel, StartPoint, build_day
@@ -70,13 +71,14 @@ def solve(
     on_solution: ProgressCallback | None = None,
     should_stop: StopCallback | None = None,
     locks: Mapping[str, str] | None = None,
+    closures: Sequence[Closure] = (),
 ) -> Result:
     """Plan ``days`` working days from ``plan_date``.  Every ticket ends in exactly one place.
 
     ``time_limit_s`` (per day) defaults to the policy's ``solver_time_limit_s``;
     the best plan found by then is returned.  ``locks`` maps ticket ids to the only
     technician who may serve them (a locked ticket that technician cannot serve is
-    unassigned, saying why).
+    unassigned, saying why); ``closures`` close schools on given dates.
     """
     if days < 1:
         raise ValueError("days must be at least 1")
@@ -92,7 +94,14 @@ def solve(
     for number, day in enumerate(dates):
         last_day = number == len(dates) - 1
         model = build_day(
-            problem, pending, day, travel, starts=starts, allow_lodging=not last_day, locks=locks
+            problem,
+            pending,
+            day,
+            travel,
+            starts=starts,
+            allow_lodging=not last_day,
+            locks=locks,
+            closures=closures,
         )
         crossings = model.num_sailing_nodes > 0
         solution = solve_instance(

@@ -19,6 +19,7 @@ from rich.table import Table
 from dromologio import ATTRIBUTION, __version__
 from dromologio.cli_costs import register as register_cost_commands
 from dromologio.cli_scenarios import scenarios_app
+from dromologio.geo.closures import Closure
 from dromologio.models import Plan, Problem, ProblemError
 
 app = typer.Typer(
@@ -109,6 +110,7 @@ def plan(
     from dromologio.models.plan_io import write_plan_csv, write_plan_json
 
     problem = _load(path)
+    closures = _load_closures(path)
     day = _parse_date(plan_date)
     limit = problem.policy.solver_time_limit_s if time_limit is None else time_limit
     best: list[float] = []
@@ -121,7 +123,9 @@ def plan(
                 f"καλύτερο / best objective {objective / 10_000:,.2f} €"
             )
 
-        result = solve(problem, day, days=days, time_limit_s=limit, seed=seed, on_solution=progress)
+        result = solve(
+            problem, day, days=days, time_limit_s=limit, seed=seed, on_solution=progress, closures=closures
+        )
     report = check_plan(problem, result.plan)
     write_plan_json(result.plan, out)
     csv_path = write_plan_csv(result.plan, out.with_suffix(".csv"))
@@ -152,6 +156,24 @@ def check(path: ProblemPath, plan_path: Annotated[Path, typer.Argument(help="pla
     errors.print(f"[bold red]Παραβιάσεις / violations ({len(report.violations)})[/]")
     errors.print(str(report), markup=False, highlight=False, soft_wrap=True)
     raise typer.Exit(1)
+
+
+def _load_closures(path: Path) -> list[Closure]:
+    """``closures.csv`` beside the problem files, when there is one (road closures by date)."""
+    from dromologio.geo.closures import read_closures
+    from dromologio.models.errors import InputError
+
+    folder = path if path.is_dir() else path.parent
+    file = folder / "closures.csv"
+    if not file.exists():
+        return []
+    try:
+        return read_closures(file)
+    except InputError as error:
+        errors.print(f"[bold red]Σφάλματα εισόδου / input errors[/] ({len(error.issues)}):")
+        for issue in error.issues:
+            errors.print(f"  • {issue}", markup=False, highlight=False, soft_wrap=True)
+        raise typer.Exit(2) from error
 
 
 def _parse_date(text: str) -> date:

@@ -206,3 +206,22 @@ def test_a_locked_ticket_goes_to_its_technician_or_says_why_not() -> None:
     assert technician_of(result) == {"K1": "T2"}
     assert reason_codes(result) == {"K2": "locked"}
     assert "T2" in result.plan.unassigned[0].reason
+
+
+def test_a_school_closed_by_snow_is_explained_and_open_again_the_next_day() -> None:
+    from datetime import timedelta
+
+    from dromologio.geo.closures import Closure
+
+    snow = Closure(reason="closed by snow", start=DAY, end=DAY, place_ids=frozenset({"S1"}))
+    p = problem(
+        [school("S1", 20, terrain="mountainous"), school("S2", 3)],
+        [technician("T1")],
+        [ticket("K1", "S1"), ticket("K2", "S2")],
+    )
+    result = solve(p, DAY, time_limit_s=1.0, closures=[snow])
+    assert check_plan(p, result.plan.to_dict()).ok
+    assert reason_codes(result) == {"K1": "closed"}
+    assert "closed by snow on 2026-11-23" in result.plan.unassigned[0].reason
+    later = solve(p, DAY + timedelta(days=1), time_limit_s=1.0, closures=[snow])
+    assert set(later.plan.visited_ticket_ids) == {"K1", "K2"}
