@@ -9,8 +9,10 @@ they fail with the reason) and resubmits every queued job, oldest first.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import multiprocessing
+import os
 import threading
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -28,6 +30,16 @@ RESTART_REQUEUED = "service restarted while solving; solving again"
 RESTART_FAILED = "service restarted while solving, {attempts} times; not tried again"
 #: times a job whose worker never started is handed to a fresh pool before it fails.
 MAX_RESUBMITS = 3
+
+
+#: how much lower the solver processes run than the service (see os.nice).
+SOLVER_NICENESS = 10
+
+
+def _lower_priority() -> None:
+    """Solver processes yield the CPU to the service: reads stay fast while both cores solve."""
+    with contextlib.suppress(OSError):
+        os.nice(SOLVER_NICENESS)
 
 
 class JobRunner:
@@ -52,7 +64,11 @@ class JobRunner:
 
     def _new_executor(self) -> ProcessPoolExecutor:
         # spawn: the service has threads (event loop, thread pool); forking them is unsafe.
-        return ProcessPoolExecutor(max_workers=self.workers, mp_context=multiprocessing.get_context("spawn"))
+        return ProcessPoolExecutor(
+            max_workers=self.workers,
+            mp_context=multiprocessing.get_context("spawn"),
+            initializer=_lower_priority,
+        )
 
     def start(self) -> list[str]:
         """Start the pool and resume the jobs left over; returns the ids resubmitted."""
