@@ -47,6 +47,9 @@ class ClientRun:
     queued_s: float = 0.0
     solve_s: float = 0.0
     total_s: float = 0.0
+    #: monotonic instants the job was first seen running and seen finished.
+    began_at: float = 0.0
+    finished_at: float = 0.0
     status: str = ""
     visited: int = 0
     check_ok: bool | None = None
@@ -174,6 +177,7 @@ def run_client(
             finished = time.monotonic()
             run.queued_s = (began or finished) - asked
             run.solve_s = finished - (began or asked)
+            run.began_at, run.finished_at = (began or asked), finished
             run.status = job["status"]
             run.check_ok = job["check_ok"]
             if job["status"] != "done":
@@ -258,6 +262,11 @@ def benchmark(url: str, admin_key: str, args: argparse.Namespace) -> dict[str, A
     # One solve keeps one core busy for its time limit: the most the machine can do.
     ideal_per_min = cores * 60 / args.time_limit
     achieved_per_min = solved * 60 / wall if wall else 0.0
+    # While solves run: from the first job seen running to the last seen finished
+    # (imports before, and the last lone solve after, leave a core idle by construction).
+    done = [r for r in runs if r.status == "done"]
+    window = max(r.finished_at for r in done) - min(r.began_at for r in done) if done else 0.0
+    busy = sum(r.solve_s for r in done) / (cores * window) if window else 0.0
     return {
         "clients": args.clients,
         "tickets_per_client": args.tickets,
@@ -270,6 +279,8 @@ def benchmark(url: str, admin_key: str, args: argparse.Namespace) -> dict[str, A
         "throughput_solves_per_min": round(achieved_per_min, 2),
         "ideal_solves_per_min": round(ideal_per_min, 2),
         "throughput_vs_cores": round(achieved_per_min / ideal_per_min, 2) if ideal_per_min else None,
+        "solving_window_s": round(window, 1),
+        "cores_busy_while_solving": round(busy, 2),
         "import_s_mean": round(statistics.fmean(r.import_s for r in runs), 2),
         "queued_s_max": round(max(r.queued_s for r in runs), 1),
         "solve_s_mean": round(statistics.fmean(r.solve_s for r in runs), 2),
