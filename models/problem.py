@@ -279,12 +279,6 @@ class Problem:
     def base_of(self, technician: Technician) -> Base:
         return self.base_by_id[technician.base_id]
 
-    def cost_per_km(self, technician: Technician) -> float:
-        """The technician's own rate, else the policy's default."""
-        if technician.cost_per_km is not None:
-            return technician.cost_per_km
-        return self.policy.cost_per_km_eur
-
     def replace(self, **changes: Any) -> Problem:
         """A copy with some fields replaced (variants never mutate a baseline)."""
         return dataclasses.replace(self, **changes)
