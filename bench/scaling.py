@@ -2,6 +2,7 @@
 
     python -m bench.scaling [--sizes 50,150,300] [--budgets 5,15,60] [--quick]
     python -m bench.scaling --sizes 50,200,1000,3000 --budgets 5,30,120
+    python -m bench.scaling --quick --compare legacy,default --seeds 1,2,3
 
 For each size N a problem folder is generated (``generate_problem_files``, N tickets,
 ``max(6, round(N / 12))`` technicians, seed 1).  A fresh Python process then reads it with
@@ -14,6 +15,11 @@ share memory or warm caches.
 Writes ``bench/results/scaling.csv`` (one row per size and budget), ``scaling_history.csv``
 (every improving solution), ``scaling.png`` (objective against time, when matplotlib is installed)
 and the scaling section of ``docs/benchmarks.md``.
+
+``--compare`` runs named search settings of :mod:`bench.configs` side by side instead (each size,
+seed and setting in its own process, interleaved so that they share the machine's load) and writes
+``scaling_configs.csv`` and the ``scaling-configs`` section of ``docs/benchmarks.md``: the objective
+at each budget, median over the seeds.
 """
 
 from __future__ import annotations
@@ -22,6 +28,7 @@ import argparse
 import csv
 import json
 import resource
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -83,8 +90,9 @@ def _rss_mb(kib: int) -> float:
 # --------------------------------------------------------------------------- worker (fresh process)
 
 
-def worker(problem_dir: Path, time_limit_s: float, seed: int) -> dict[str, Any]:
+def worker(problem_dir: Path, time_limit_s: float, seed: int, config: str = "default") -> dict[str, Any]:
     """Read and solve one problem in this process; return times, history and peak memory."""
+    from bench.configs import config as named_config
     from dromologio.dispatch import solve
     from dromologio.dispatch.build import COST_UNITS_PER_EUR
     from dromologio.models.readers import read_problem
@@ -101,6 +109,7 @@ def worker(problem_dir: Path, time_limit_s: float, seed: int) -> dict[str, Any]:
         PLAN_DATE,
         time_limit_s=time_limit_s,
         seed=seed,
+        params=named_config(config),
         on_solution=lambda _t, _o: plans.append(time.perf_counter() - call),
     )
     solve_wall_s = time.perf_counter() - call
@@ -139,9 +148,13 @@ def generate(target: Path, tickets: int, seed: int) -> Path:
     )
 
 
-def run_size(tickets: int, max_budget: float, seed: int, workdir: Path) -> dict[str, Any]:
-    problem_dir = generate(workdir / f"problem_{tickets}", tickets, seed)
-    out = workdir / f"result_{tickets}.json"
+def run_size(
+    tickets: int, max_budget: float, seed: int, workdir: Path, config: str = "default"
+) -> dict[str, Any]:
+    problem_dir = workdir / f"problem_{tickets}"
+    if not problem_dir.exists():
+        generate(problem_dir, tickets, SEED)
+    out = workdir / f"result_{tickets}_{config}_{seed}.json"
     command = [
         sys.executable,
         "-m",
@@ -152,6 +165,8 @@ def run_size(tickets: int, max_budget: float, seed: int, workdir: Path) -> dict[
         str(max_budget),
         "--seed",
         str(seed),
+        "--config",
+        config,
         "--out",
         str(out),
     ]
@@ -323,6 +338,114 @@ def doc_section(
     return "\n".join(parts) + "\n"
 
 
+COMPARE_FIELDS = (
+    "tickets",
+    "technicians",
+    "to_visit",
+    "config",
+    "seed",
+    "budget_s",
+    "objective_eur",
+    "visited",
+)
+
+
+def compare(
+    sizes: Sequence[int],
+    budgets: Sequence[float],
+    configs: Sequence[str],
+    seeds: Sequence[int],
+    results_dir: Path,
+    doc: bool,
+) -> int:
+    """Search settings side by side: objective at each budget, per size, median over seeds."""
+    from bench.configs import DESCRIPTIONS
+
+    started = time.monotonic()
+    runs = len(sizes) * len(seeds) * len(configs)
+    print(f"{runs} runs of {max(budgets):g} s (about {runs * max(budgets) / 60:.1f} min)")
+    rows: list[dict[str, object]] = []
+    with tempfile.TemporaryDirectory(prefix="dromologio-scaling-") as tmp:
+        for tickets in sizes:
+            for seed in seeds:
+                for config in configs:
+                    result = run_size(tickets, max(budgets), seed, Path(tmp), config)
+                    for budget in budgets:
+                        objective = best_by(result["history"], budget)
+                        rows.append(
+                            {
+                                "tickets": tickets,
+                                "technicians": result["technicians"],
+                                "to_visit": result["to_visit"],
+                                "config": config,
+                                "seed": seed,
+                                "budget_s": f"{budget:g}",
+                                "objective_eur": f"{objective:.2f}" if objective is not None else "",
+                                "visited": result["visited"],
+                            }
+                        )
+                    print(
+                        f"{tickets:>5} tickets seed {seed} {config:<18} "
+                        + ", ".join(
+                            f"@{b:g}s {_fmt(best_by(result['history'], b), 2, 'none')}" for b in budgets
+                        )
+                        + f" EUR; visited {result['visited']}/{result['to_visit']}",
+                        flush=True,
+                    )
+    total_s = time.monotonic() - started
+    results_dir.mkdir(parents=True, exist_ok=True)
+    with (results_dir / "scaling_configs.csv").open("w", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=COMPARE_FIELDS, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+
+    def median(tickets: int, config: str, budget: float) -> float | None:
+        values = [
+            float(str(r["objective_eur"]))
+            for r in rows
+            if (r["tickets"], r["config"], r["budget_s"]) == (tickets, config, f"{budget:g}")
+            and r["objective_eur"] != ""
+        ]
+        return statistics.median(values) if values else None
+
+    header = ["tickets", "budget", *[f"`{c}` (EUR)" for c in configs]]
+    if len(configs) > 1:
+        header += [f"`{c}` vs `{configs[0]}`" for c in configs[1:]]
+    table: list[list[object]] = []
+    for tickets in sizes:
+        for budget in budgets:
+            values = [median(tickets, c, budget) for c in configs]
+            cells: list[object] = [
+                tickets,
+                f"{budget:g} s",
+                *[_fmt(v, 2, "none") if v is None else f"{v:,.2f}" for v in values],
+            ]
+            base = values[0]
+            for value in values[1:]:
+                cells.append(f"{100 * (value - base) / base:+.2f} %" if value is not None and base else "–")
+            table.append(cells)
+    print(markdown_table(header, table))
+    if doc:
+        parts = [
+            "## Search settings side by side on generated problems",
+            "",
+            f"- Date: {now()}",
+            f"- Machine: {machine()}",
+            f"- Versions: {versions(['dromologio', 'ortools'])}",
+            f"- Code: {code_version()}",
+            f"- Command: `{command_line('bench.scaling')}` ({total_s / 60:.1f} min)",
+            f"- The problems of the scaling section, each planned once per setting and seed ({', '.join(str(s) for s in seeds)}) "
+            f"in a fresh process with `time_limit_s={max(budgets):g}`, settings interleaved; objective (EUR, penalties of "
+            "unvisited tickets included) found by each budget on the engine's clock, median over the seeds; lower is better.",
+            *[f"- `{c}`: {DESCRIPTIONS.get(c, '')}" for c in configs],
+            "",
+            markdown_table(header, table, [True] * len(header)),
+        ]
+        replace_section("scaling-configs", "\n".join(parts) + "\n")
+        print("updated docs/benchmarks.md")
+    return 0
+
+
 def parse_list(text: str) -> list[str]:
     return [v.strip() for v in text.split(",") if v.strip()]
 
@@ -334,6 +457,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="sizes 50,150,300 with budgets 5,15")
     parser.add_argument("--seed", type=int, default=SEED, help=argparse.SUPPRESS)
     parser.add_argument(
+        "--compare", help="comma-separated search settings of bench/configs.py to run side by side"
+    )
+    parser.add_argument("--seeds", help="solver seeds for --compare (default 1,2,3)")
+    parser.add_argument("--config", default="default", help=argparse.SUPPRESS)
+    parser.add_argument(
         "--results", type=Path, default=RESULTS_DIR, help="results folder (default bench/results)"
     )
     parser.add_argument("--no-doc", action="store_true", help="do not rewrite docs/benchmarks.md")
@@ -343,7 +471,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     if args.worker is not None:
-        result = worker(args.worker, args.time_limit, args.seed)
+        result = worker(args.worker, args.time_limit, args.seed, args.config)
         args.out.write_text(json.dumps(result))
         return 0
 
@@ -351,6 +479,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     budgets = sorted(float(b) for b in parse_list(args.budgets or ("5,15" if args.quick else "5,15,60")))
     if not sizes or not budgets or min(sizes) < 1 or min(budgets) <= 0:
         parser.error("sizes and budgets must be positive")
+    if args.compare:
+        from bench.configs import CONFIGS
+
+        configs = parse_list(args.compare)
+        unknown = sorted(set(configs) - set(CONFIGS))
+        if unknown or not configs:
+            parser.error(f"unknown config(s) {unknown}; known: {', '.join(CONFIGS)}")
+        seeds = [int(v) for v in parse_list(args.seeds or "1,2,3")]
+        return compare(sizes, budgets, configs, seeds, args.results, not args.no_doc)
     started = time.monotonic()
     results: list[dict[str, Any]] = []
     print(

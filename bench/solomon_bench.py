@@ -2,6 +2,7 @@
 
     python -m bench.solomon_bench [--quick] [--budgets 5,30] [--seeds 1,2,3]
         [--solvers dromologio,ortools-default,pyvrp,vroom] [--instances R101,RC101] [--jobs 2]
+        [--config default,legacy] [--section tuning] [--results DIR]
 
 Every solver gets the same integer matrix ``floor(10 * euclid)`` as distances and travel times
 (times ×10), the same capacity, windows and service times, and at most 25 vehicles.  Every
@@ -9,6 +10,10 @@ solution is re-scored by :mod:`bench.rescore`, which does not use the solvers' n
 recomputed distance is what is reported, and a solution that misses a customer or breaks a
 capacity or window is recorded as infeasible.  Gaps are against the DIMACS rows of
 ``bench/instances/bks.csv`` (proven optima).
+
+``--config`` runs ``dromologio`` once per named search setting of :mod:`bench.configs`
+(``default`` = the product's ``SearchParams()``), side by side in the same run; the setting's
+name is the ``config`` column of every file.
 
 One row per run is appended to ``bench/results/solomon_runs.csv``; runs already there are
 skipped, so an interrupted run picks up where it stopped.  The summaries
@@ -25,14 +30,16 @@ import statistics
 import sys
 import time
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from rich.console import Console
 
+from bench.configs import CONFIGS, DESCRIPTIONS
 from bench.report import (
     RESULTS_DIR,
     code_version,
@@ -52,8 +59,12 @@ QUICK_INSTANCES = ("C101", "C201", "R101", "R201", "RC101", "RC201")
 #: VROOM has no time budget: it runs its search at exploration level 5 to the end.
 VROOM_EXPLORATION = 5
 
+#: the ``config`` of solvers that take none.
+NO_CONFIG = ""
+
 RUN_FIELDS = (
     "solver",
+    "config",
     "instance",
     "class",
     "budget_s",
@@ -71,6 +82,7 @@ RUN_FIELDS = (
 )
 SUMMARY_FIELDS = (
     "solver",
+    "config",
     "instance",
     "class",
     "budget_s",
@@ -87,6 +99,7 @@ SUMMARY_FIELDS = (
 )
 CLASS_FIELDS = (
     "solver",
+    "config",
     "budget_s",
     "class",
     "instances",
@@ -105,10 +118,11 @@ class Task:
     instance: str
     budget_s: float
     seed: int
+    config: str = NO_CONFIG
 
     @property
-    def key(self) -> tuple[str, str, str, str]:
-        return (self.solver, self.instance, fmt_budget(self.budget_s), str(self.seed))
+    def key(self) -> tuple[str, str, str, str, str]:
+        return (self.solver, self.config, self.instance, fmt_budget(self.budget_s), str(self.seed))
 
 
 @dataclass(frozen=True)
@@ -124,17 +138,48 @@ def fmt_budget(budget_s: float) -> str:
     return f"{budget_s:g}"
 
 
+def label(solver: str, config: str) -> str:
+    """Column name of a (solver, config): ``dromologio`` for the product default."""
+    return solver if config in (NO_CONFIG, "default") else f"{solver}:{config}"
+
+
+def run_key(run: dict[str, str]) -> tuple[str, str, str, str, str]:
+    return (run["solver"], run["config"], run["instance"], run["budget_s"], run["seed"])
+
+
 # --------------------------------------------------------------------------- solvers
 
 
-def solve_dromologio(
-    data: SolomonData, budget_s: float, seed: int, *, ortools_default: bool = False
-) -> SolverOutput:
-    from bench.solomon import to_instance
-    from dromologio.dispatch import ORTOOLS_DEFAULT, SearchParams, solve_instance
+@contextmanager
+def _no_first_solution_floor() -> Iterator[None]:
+    """OR-Tools' own time limit for the first solution too, as OR-Tools alone would run.
 
-    params = ORTOOLS_DEFAULT if ortools_default else SearchParams()
-    solution = solve_instance(to_instance(data), time_limit_s=budget_s, seed=seed, params=params)
+    The product's engine waits up to ``FIRST_SOLUTION_FLOOR_S`` (120 s) for a first plan, whatever
+    the time limit; with OR-Tools' default first-solution strategy (PATH_CHEAPEST_ARC) and every
+    customer mandatory, R1 and RC1 instances have none to give, so every such run would last 120 s
+    to end without a solution all the same.
+    """
+    from dromologio.dispatch import engine
+
+    floor = engine.FIRST_SOLUTION_FLOOR_S
+    engine.FIRST_SOLUTION_FLOOR_S = 0.0
+    try:
+        yield
+    finally:
+        engine.FIRST_SOLUTION_FLOOR_S = floor
+
+
+def solve_dromologio(data: SolomonData, budget_s: float, seed: int, config: str = "default") -> SolverOutput:
+    """The product's engine with the named search settings (``default`` = ``SearchParams()``)."""
+    from bench.solomon import to_instance
+    from dromologio.dispatch import ORTOOLS_DEFAULT, solve_instance
+
+    instance = to_instance(data)
+    if config == "ortools-default":
+        with _no_first_solution_floor():
+            solution = solve_instance(instance, time_limit_s=budget_s, seed=seed, params=ORTOOLS_DEFAULT)
+    else:
+        solution = solve_instance(instance, time_limit_s=budget_s, seed=seed, params=CONFIGS[config])
     status = solution.status
     if solution.dropped:
         status += f", {len(solution.dropped)} dropped"
@@ -145,7 +190,7 @@ def solve_dromologio(
     )
 
 
-def solve_pyvrp(data: SolomonData, budget_s: float, seed: int) -> SolverOutput:
+def solve_pyvrp(data: SolomonData, budget_s: float, seed: int, config: str = NO_CONFIG) -> SolverOutput:
     import pyvrp
     from pyvrp.stop import MaxRuntime
 
@@ -190,7 +235,7 @@ def solve_pyvrp(data: SolomonData, budget_s: float, seed: int) -> SolverOutput:
     )
 
 
-def solve_vroom(data: SolomonData, budget_s: float, seed: int) -> SolverOutput:
+def solve_vroom(data: SolomonData, budget_s: float, seed: int, config: str = NO_CONFIG) -> SolverOutput:
     """VROOM ignores ``budget_s`` and ``seed``: it has neither (the run's wall time is recorded)."""
     import vroom
 
@@ -227,11 +272,13 @@ def solve_vroom(data: SolomonData, budget_s: float, seed: int) -> SolverOutput:
     )
 
 
-def solve_ortools_default(data: SolomonData, budget_s: float, seed: int) -> SolverOutput:
-    return solve_dromologio(data, budget_s, seed, ortools_default=True)
+def solve_ortools_default(
+    data: SolomonData, budget_s: float, seed: int, config: str = NO_CONFIG
+) -> SolverOutput:
+    return solve_dromologio(data, budget_s, seed, "ortools-default")
 
 
-SOLVER_FUNCTIONS: dict[str, Callable[[SolomonData, float, int], SolverOutput]] = {
+SOLVER_FUNCTIONS: dict[str, Callable[[SolomonData, float, int, str], SolverOutput]] = {
     "dromologio": solve_dromologio,
     "ortools-default": solve_ortools_default,
     "pyvrp": solve_pyvrp,
@@ -248,6 +295,7 @@ def run_task(task: Task) -> dict[str, str]:
     bks = read_bks()[task.instance][0]
     row = {
         "solver": task.solver,
+        "config": task.config,
         "instance": task.instance,
         "class": instance_class(task.instance),
         "budget_s": fmt_budget(task.budget_s),
@@ -256,7 +304,7 @@ def run_task(task: Task) -> dict[str, str]:
     }
     started = time.perf_counter()
     try:
-        output = SOLVER_FUNCTIONS[task.solver](data, task.budget_s, task.seed)
+        output = SOLVER_FUNCTIONS[task.solver](data, task.budget_s, task.seed, task.config)
     except Exception as error:  # a crash is a result too: recorded as an infeasible run
         row |= {
             "feasible": "false",
@@ -320,8 +368,19 @@ def write_csv(path: Path, fields: Sequence[str], rows: Iterable[dict[str, object
         writer.writerows(rows)
 
 
-def _order(solver: str) -> int:
-    return SOLVERS.index(solver) if solver in SOLVERS else len(SOLVERS)
+def _order(name: str) -> tuple[int, int]:
+    """Sort key of a solver or ``solver:config`` label: solvers in SOLVERS order, configs in CONFIGS order."""
+    solver, _, config = name.partition(":")
+    configs = list(CONFIGS)
+    return (
+        SOLVERS.index(solver) if solver in SOLVERS else len(SOLVERS),
+        configs.index(config) if config in configs else (-1 if not config else len(configs)),
+    )
+
+
+def labelled(rows: Sequence[dict[str, object]]) -> list[dict[str, object]]:
+    """Copies of summary rows whose ``solver`` is the (solver, config) label."""
+    return [{**r, "solver": label(str(r["solver"]), str(r["config"]))} for r in rows]
 
 
 def summarise(runs: Sequence[dict[str, str]]) -> list[dict[str, object]]:
@@ -330,17 +389,18 @@ def summarise(runs: Sequence[dict[str, str]]) -> list[dict[str, object]]:
     ``vehicles`` is that of the median run (the lower median for an even count); ``feasible`` is
     true only when every seed gave a feasible solution.
     """
-    groups: dict[tuple[str, str, str], list[dict[str, str]]] = defaultdict(list)
+    groups: dict[tuple[str, str, str, str], list[dict[str, str]]] = defaultdict(list)
     for run in runs:
-        groups[(run["solver"], run["instance"], run["budget_s"])].append(run)
+        groups[(run["solver"], run["config"], run["instance"], run["budget_s"])].append(run)
     rows: list[dict[str, object]] = []
-    for (solver, instance, budget), group in groups.items():
+    for (solver, config, instance, budget), group in groups.items():
         ok = sorted((r for r in group if r["feasible"] == "true"), key=lambda r: float(r["distance"]))
         bks = float(group[0]["bks"])
         distance = statistics.median(float(r["distance"]) for r in ok) if ok else None
         rows.append(
             {
                 "solver": solver,
+                "config": config,
                 "instance": instance,
                 "class": instance_class(instance),
                 "budget_s": budget,
@@ -359,7 +419,7 @@ def summarise(runs: Sequence[dict[str, str]]) -> list[dict[str, object]]:
     rows.sort(
         key=lambda r: (
             float(str(r["budget_s"])),
-            _order(str(r["solver"])),
+            _order(label(str(r["solver"]), str(r["config"]))),
             str(r["class"]),
             str(r["instance"]),
         )
@@ -368,18 +428,19 @@ def summarise(runs: Sequence[dict[str, str]]) -> list[dict[str, object]]:
 
 
 def summarise_classes(summary: Sequence[dict[str, object]]) -> list[dict[str, object]]:
-    """Mean gap per (solver, budget, class) over the instances whose median is feasible, plus 'all'."""
-    groups: dict[tuple[str, str, str], list[dict[str, object]]] = defaultdict(list)
+    """Mean gap per (solver, config, budget, class) over the instances whose median is feasible, plus 'all'."""
+    groups: dict[tuple[str, str, str, str], list[dict[str, object]]] = defaultdict(list)
     for row in summary:
         for cls in (str(row["class"]), "all"):
-            groups[(str(row["solver"]), str(row["budget_s"]), cls)].append(row)
+            groups[(str(row["solver"]), str(row["config"]), str(row["budget_s"]), cls)].append(row)
     rows: list[dict[str, object]] = []
-    for (solver, budget, cls), group in groups.items():
+    for (solver, config, budget, cls), group in groups.items():
         gaps = [float(str(r["gap_pct"])) for r in group if r["gap_pct"] != ""]
         vehicles = [int(str(r["vehicles"])) for r in group if r["vehicles"] != ""]
         rows.append(
             {
                 "solver": solver,
+                "config": config,
                 "budget_s": budget,
                 "class": cls,
                 "instances": len(group),
@@ -391,7 +452,11 @@ def summarise_classes(summary: Sequence[dict[str, object]]) -> list[dict[str, ob
         )
     class_order = {c: i for i, c in enumerate((*CLASSES, "all"))}
     rows.sort(
-        key=lambda r: (float(str(r["budget_s"])), _order(str(r["solver"])), class_order[str(r["class"])])
+        key=lambda r: (
+            float(str(r["budget_s"])),
+            _order(label(str(r["solver"]), str(r["config"]))),
+            class_order[str(r["class"])],
+        )
     )
     return rows
 
@@ -411,35 +476,68 @@ def _cell(row: dict[str, object] | None) -> str:
     return text
 
 
-def doc_section(
-    runs: Sequence[dict[str, str]],
-    summary: Sequence[dict[str, object]],
-    classes: Sequence[dict[str, object]],
-    command: str,
-) -> str:
-    solvers = sorted({str(r["solver"]) for r in summary}, key=_order)
+def _class_cell(row: dict[str, object] | None) -> str:
+    if row is None:
+        return "–"
+    text = f"{float(str(row['mean_gap_pct'])):+.2f}" if row["mean_gap_pct"] != "" else "–"
+    if int(str(row["infeasible"])):
+        text += f" ({row['infeasible']} infeasible)"
+    return text
+
+
+def _header(title: str, runs_path: Path, command: str, summary: Sequence[dict[str, object]]) -> list[str]:
     budgets = sorted({str(r["budget_s"]) for r in summary}, key=float)
     seeds = sorted({int(str(r["seeds"])) for r in summary})
-    instances = sorted({str(r["instance"]) for r in summary}, key=lambda n: (instance_class(n), n))
-    by_key = {(str(r["solver"]), str(r["instance"]), str(r["budget_s"])): r for r in summary}
-    by_class = {(str(r["solver"]), str(r["budget_s"]), str(r["class"])): r for r in classes}
-    right = [False, *[True] * len(solvers)]
-    parts = [
-        "## Solomon VRPTW (DIMACS convention)",
+    instances = {str(r["instance"]) for r in summary}
+    return [
+        f"## {title}",
         "",
         f"- Date: {now()}",
         f"- Machine: {machine()}",
         f"- Solvers: {versions(['ortools', 'pyvrp', 'pyvroom'])}",
         f"- Code: {code_version()}",
-        f"- Command: `{command}` (the tables cover every run recorded in `bench/results/solomon_runs.csv`)",
+        f"- Command: `{command}` (the tables cover every run recorded in `{_relative(runs_path)}`)",
         f"- {len(instances)} instance(s), budget(s) {', '.join(b + ' s' for b in budgets)}, "
         f"{'/'.join(str(s) for s in seeds)} seed(s) per cell; each cell is the median over seeds of the "
         "independently re-scored distance (floor(10·euclid)/10 arcs, truncated times), gap against the "
         "proven optimum (`bench/instances/bks.csv`, DIMACS rows).",
+    ]
+
+
+def _relative(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(RESULTS_DIR.parent.parent))
+    except ValueError:
+        return str(path)
+
+
+def _config_notes(labels: Sequence[str]) -> list[str]:
+    configs = [name.partition(":")[2] for name in labels if ":" in name]
+    return [f"- `dromologio:{c}`: {DESCRIPTIONS.get(c, '')} (`bench/configs.py`)" for c in configs]
+
+
+def doc_section(
+    runs: Sequence[dict[str, str]],
+    summary: Sequence[dict[str, object]],
+    classes: Sequence[dict[str, object]],
+    command: str,
+    runs_path: Path,
+) -> str:
+    summary = labelled(summary)
+    classes = labelled(classes)
+    solvers = sorted({str(r["solver"]) for r in summary}, key=_order)
+    budgets = sorted({str(r["budget_s"]) for r in summary}, key=float)
+    instances = sorted({str(r["instance"]) for r in summary}, key=lambda n: (instance_class(n), n))
+    by_key = {(str(r["solver"]), str(r["instance"]), str(r["budget_s"])): r for r in summary}
+    by_class = {(str(r["solver"]), str(r["budget_s"]), str(r["class"])): r for r in classes}
+    right = [False, *[True] * len(solvers)]
+    parts = [
+        *_header("Solomon VRPTW (DIMACS convention)", runs_path, command, summary),
         "- `dromologio` = the product's engine with its default `SearchParams()`; `ortools-default` = the same "
         "model with OR-Tools' default search (`ORTOOLS_DEFAULT`); `pyvrp` = PyVRP `solve(..., MaxRuntime)`; "
         f"`vroom` = pyvroom, exploration level {VROOM_EXPLORATION}, one thread. VROOM has no time budget: it "
         "stops when its search ends, so its rows repeat across budgets and seeds; its time is in the last table.",
+        *_config_notes(solvers),
         "",
         "### Mean gap to the optimum per class (%)",
         "",
@@ -453,16 +551,7 @@ def doc_section(
             present = [by_class[(s, budget, cls)] for s in solvers if (s, budget, cls) in by_class]
             if not present:
                 continue
-            cells = []
-            for solver in solvers:
-                row = by_class.get((solver, budget, cls))
-                if row is None:
-                    cells.append("–")
-                    continue
-                text = f"{float(str(row['mean_gap_pct'])):+.2f}" if row["mean_gap_pct"] != "" else "–"
-                if int(str(row["infeasible"])):
-                    text += f" ({row['infeasible']} infeasible)"
-                cells.append(text)
+            cells = [_class_cell(by_class.get((solver, budget, cls))) for solver in solvers]
             rows.append([f"{cls} ({present[0]['instances']})", *cells])
         common = [
             name
@@ -476,6 +565,23 @@ def doc_section(
             ]
             rows.append([f"feasible for all ({len(common)})", *cells])
         parts += [f"Budget {budget} s:", "", markdown_table(["class", *solvers], rows, right), ""]
+
+    gains = _gains(by_key, instances, budgets)
+    if gains:
+        parts += [
+            "### The tuned engine against OR-Tools defaults, per class",
+            "",
+            "Mean over the class of (OR-Tools defaults − dromologio) / optimum, in percentage points of the "
+            "optimum, on the instances both solved feasibly; positive = dromologio shorter. Instances on which "
+            "only dromologio found a feasible solution are counted in the last column.",
+            "",
+            markdown_table(
+                ["budget", "class", "instances compared", "gain (points)", "only dromologio feasible"],
+                gains,
+                [False, False, True, True, True],
+            ),
+            "",
+        ]
 
     parts += ["### Per instance: distance (gap to the optimum)", ""]
     for budget in budgets:
@@ -498,28 +604,123 @@ def doc_section(
             cells.append(f"{statistics.median(times):.2f}" if times else "–")
         rows.append([f"{budget} s", *cells])
     parts += [markdown_table(["budget", *solvers], rows, right), ""]
+    parts += _failed_runs(runs, runs_path)
+    return "\n".join(parts)
 
+
+def _gains(
+    by_key: dict[tuple[str, str, str], dict[str, object]], instances: Sequence[str], budgets: Sequence[str]
+) -> list[list[object]]:
+    rows: list[list[object]] = []
+    for budget in budgets:
+        for cls in (*CLASSES, "all"):
+            names = [n for n in instances if cls in ("all", instance_class(n))]
+            pairs = [
+                (by_key.get(("dromologio", n, budget)), by_key.get(("ortools-default", n, budget)))
+                for n in names
+            ]
+            both = [
+                (ours, theirs)
+                for ours, theirs in pairs
+                if ours is not None
+                and theirs is not None
+                and ours["distance"] != ""
+                and theirs["distance"] != ""
+            ]
+            only_ours = sum(
+                1
+                for ours, theirs in pairs
+                if ours is not None
+                and theirs is not None
+                and ours["distance"] != ""
+                and theirs["distance"] == ""
+            )
+            if not both and not only_ours:
+                continue
+            gain = (
+                f"{statistics.fmean(float(str(t['gap_pct'])) - float(str(o['gap_pct'])) for o, t in both):+.2f}"
+                if both
+                else "–"
+            )
+            rows.append([f"{budget} s", cls, len(both), gain, only_ours])
+    return rows
+
+
+def _failed_runs(runs: Sequence[dict[str, str]], runs_path: Path) -> list[str]:
     failed = sorted(
         (r for r in runs if r["feasible"] != "true"),
         key=lambda r: (
-            _order(r["solver"]),
+            _order(label(r["solver"], r["config"])),
             float(r["budget_s"]),
             instance_class(r["instance"]),
             r["instance"],
         ),
     )
-    if failed:
-        parts += [f"### Infeasible runs ({len(failed)})", ""]
-        rows = [
-            [r["solver"], r["instance"], f"{r['budget_s']} s", r["seed"], r["status"], r["errors"][:90]]
-            for r in failed[:30]
+    if not failed:
+        return []
+    parts = [f"### Infeasible runs ({len(failed)})", ""]
+    rows = [
+        [
+            label(r["solver"], r["config"]),
+            r["instance"],
+            f"{r['budget_s']} s",
+            r["seed"],
+            r["status"],
+            r["errors"][:90],
         ]
+        for r in failed[:30]
+    ]
+    parts += [markdown_table(["solver", "instance", "budget", "seed", "status", "first problems"], rows), ""]
+    if len(failed) > 30:
+        parts += [f"... and {len(failed) - 30} more in `{_relative(runs_path)}`.", ""]
+    return parts
+
+
+def tuning_section(
+    runs: Sequence[dict[str, str]],
+    summary: Sequence[dict[str, object]],
+    classes: Sequence[dict[str, object]],
+    command: str,
+    runs_path: Path,
+) -> str:
+    """The "Tuning steps" table: one row per search setting (and peer), mean gap per class."""
+    summary = labelled(summary)
+    classes = labelled(classes)
+    names = sorted({str(r["solver"]) for r in summary}, key=_order)
+    budgets = sorted({str(r["budget_s"]) for r in summary}, key=float)
+    by_class = {(str(r["solver"]), str(r["budget_s"]), str(r["class"])): r for r in classes}
+    present = [c for c in (*CLASSES, "all") if any((n, b, c) in by_class for n in names for b in budgets)]
+    parts = [
+        *_header("Tuning steps (Solomon, DIMACS convention)", runs_path, command, summary),
+        "- One row per search setting of `bench/configs.py`, all run side by side in the same run (same "
+        "machine load); `dromologio` alone is the product default (`SearchParams()`). Rows in table order "
+        "are the steps taken; the rows after `dromologio` are variants tried and not kept. Peers for scale.",
+        "",
+    ]
+    for budget in budgets:
+        rows: list[list[object]] = []
+        for name in names:
+            if not any((name, budget, c) in by_class for c in present):
+                continue
+            solver, _, config = name.partition(":")
+            what = DESCRIPTIONS.get(config or ("default" if solver == "dromologio" else ""), "")
+            if solver == "ortools-default":
+                what = "OR-Tools' default search (first solution, greedy descent)"
+            elif solver in ("pyvrp", "vroom"):
+                what = "peer"
+            rows.append([f"`{name}`", *[_class_cell(by_class.get((name, budget, c))) for c in present], what])
+        counts = {
+            c: next((by_class[(n, budget, c)]["instances"] for n in names if (n, budget, c) in by_class), 0)
+            for c in present
+        }
+        header = ["config", *[f"{c} ({counts[c]})" for c in present], "what changed"]
         parts += [
-            markdown_table(["solver", "instance", "budget", "seed", "status", "first problems"], rows),
+            f"Mean gap to the optimum per class (%), budget {budget} s:",
+            "",
+            markdown_table(header, rows, [False, *[True] * len(present), False]),
             "",
         ]
-        if len(failed) > 30:
-            parts += [f"... and {len(failed) - 30} more in `bench/results/solomon_runs.csv`.", ""]
+    parts += _failed_runs(runs, runs_path)
     return "\n".join(parts)
 
 
@@ -544,6 +745,19 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--results", type=Path, default=RESULTS_DIR, help="results folder (default bench/results)"
     )
     parser.add_argument("--no-doc", action="store_true", help="do not rewrite docs/benchmarks.md")
+    parser.add_argument(
+        "--config",
+        default="default",
+        help=f"comma-separated search settings for dromologio, side by side (default: default); known: "
+        f"{', '.join(CONFIGS)}",
+    )
+    parser.add_argument(
+        "--section",
+        choices=("solomon", "tuning"),
+        default="solomon",
+        help="docs/benchmarks.md section to rewrite: the results tables (solomon) or the tuning-steps "
+        "table, one row per config (tuning); default solomon",
+    )
     args = parser.parse_args(argv)
 
     budgets = [float(b) for b in parse_list(args.budgets or ("5" if args.quick else "5,30"))]
@@ -562,15 +776,20 @@ def main(argv: Sequence[str] | None = None) -> int:
         instance_path(name)
     if args.jobs < 1:
         parser.error("--jobs must be at least 1")
+    configs = parse_list(args.config)
+    unknown = sorted(set(configs) - set(CONFIGS))
+    if unknown or not configs:
+        parser.error(f"unknown config(s) {unknown}; known: {', '.join(CONFIGS)}")
 
     runs_path: Path = args.results / "solomon_runs.csv"
-    done = {(r["solver"], r["instance"], r["budget_s"], r["seed"]) for r in read_runs(runs_path)}
+    done = {run_key(r) for r in read_runs(runs_path)}
     tasks = [
-        Task(solver, name, budget, seed)
+        Task(solver, name, budget, seed, config)
         for budget in budgets
         for name in names
-        for solver in solvers
         for seed in seeds
+        for solver in solvers
+        for config in (configs if solver == "dromologio" else [NO_CONFIG])
     ]
     todo = [t for t in tasks if t.key not in done]
     expected = sum(1.0 if t.solver == "vroom" else t.budget_s for t in todo) / args.jobs
@@ -592,7 +811,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             result = f"[red]infeasible[/red] {row['status']}: {row['errors'][:120]}"
         console.print(
             f"[{i:>{len(str(len(todo)))}}/{len(todo)}] {time.monotonic() - started:6.0f}s "
-            f"{row['solver']:<15} {row['instance']:<6} {row['budget_s']:>4}s seed {row['seed']}: "
+            f"{label(row['solver'], row['config']):<27} {row['instance']:<6} {row['budget_s']:>4}s "
+            f"seed {row['seed']}: "
             f"{result}  {row['wall_s']} s"
         )
 
@@ -612,15 +832,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     write_csv(args.results / "solomon.csv", SUMMARY_FIELDS, summary)
     write_csv(args.results / "solomon_classes.csv", CLASS_FIELDS, classes)
     console.print(f"wrote {args.results / 'solomon.csv'} and {args.results / 'solomon_classes.csv'}")
-    for row in classes:
+    for row in labelled(classes):
         if row["class"] == "all":
             console.print(
-                f"  {row['solver']:<15} {row['budget_s']:>4}s: mean gap {row['mean_gap_pct'] or '–':>6} % over the "
-                f"feasible ones of {row['instances']} instance(s); {row['infeasible']} infeasible"
+                f"  {row['solver']:<27} {row['budget_s']:>4}s: mean gap {row['mean_gap_pct'] or '–':>6} % over "
+                f"the feasible ones of {row['instances']} instance(s); {row['infeasible']} infeasible"
             )
     if not args.no_doc:
-        replace_section("solomon", doc_section(runs, summary, classes, command_line("bench.solomon_bench")))
-        console.print("updated docs/benchmarks.md")
+        write = doc_section if args.section == "solomon" else tuning_section
+        command = command_line("bench.solomon_bench")
+        replace_section(args.section, write(runs, summary, classes, command, runs_path))
+        console.print(f"updated the {args.section} section of docs/benchmarks.md")
     return 0
 
 

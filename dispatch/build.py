@@ -111,13 +111,16 @@ def build_day(
     *,
     starts: Mapping[str, StartPoint] | None = None,
     allow_lodging: bool = False,
+    next_date: date | None = None,
     locks: Mapping[str, str] | None = None,
     closures: Sequence[Closure] = (),
 ) -> DayModel:
     """Model one day: ``tickets`` are those that need a visit.
 
     ``starts`` overrides where technicians start (after a night away); with
-    ``allow_lodging`` the day may end with a night away from home; ``locks`` maps
+    ``allow_lodging`` the day may end with a night away from home (with ``next_date``,
+    the next plan date, only on islands from which that day's sailings bring the
+    technician home within the shift); ``locks`` maps
     ticket ids to the only technician who may serve them; ``closures`` close
     schools on given dates (snow), except to 4x4 vehicles where they say so.
     """
@@ -241,19 +244,40 @@ def build_day(
             add_node(info, port_location[sailing.from_port], port_location[sailing.to_port])
             sailing_nodes += 1
 
-    # Lodging: a night away on an island other than home, for multi-day plans.
-    if allow_lodging:
-        for vehicle, tech in enumerate(technicians):
-            if not employer_policy(problem, tech).allow_overnight:
+    tomorrow = (
+        _Reach(
+            matrices,
+            locations,
+            FerryNetwork(problem.ports, problem.sailings, next_date),
+            port_location,
+            check_in_s,
+        )
+        if allow_lodging and next_date is not None
+        else None
+    )
+    # Lodging: a night away on an island other than home, for multi-day plans.  A technician
+    # who starts the day away may always stay another night where they are: when no sailing
+    # takes them home within the shift (or lodging is not otherwise allowed, as on a plan's
+    # last day), the day would have no plan at all without it.
+    for vehicle, tech in enumerate(technicians):
+        home = problem.base_of(tech).island
+        islands: set[str] = set()
+        if allow_lodging and employer_policy(problem, tech).allow_overnight:
+            islands |= {
+                island
+                for island in ticket_islands_of[tech.technician_id] - {home}
+                if tomorrow is None or _home_tomorrow(tomorrow, network, port_location, home_of, tech, island)
+            }
+        start_island = start_points[tech.technician_id].island
+        if start_island != home:
+            islands.add(start_island)
+        for island in sorted(islands):
+            ports = network.ports_on(island)
+            if not ports:
                 continue
-            home = problem.base_of(tech).island
-            for island in sorted(ticket_islands_of[tech.technician_id] - {home}):
-                ports = network.ports_on(island)
-                if not ports:
-                    continue
-                port = ports[0]
-                info = NodeInfo("lodging", port.lat, port.lon, island, vehicle=vehicle)
-                add_node(info, port_location[port.port_id])
+            port = ports[0]
+            info = NodeInfo("lodging", port.lat, port.lon, island, vehicle=vehicle)
+            add_node(info, port_location[port.port_id])
 
     n = len(nodes)
     loc_in = np.array(node_in, dtype=np.int64)
@@ -378,6 +402,24 @@ def _per_diem_zones(
 
 def _base_point(base: Base) -> StartPoint:
     return StartPoint(base.lat, base.lon, base.island)
+
+
+def _home_tomorrow(
+    tomorrow: _Reach,
+    network: FerryNetwork,
+    port_location: Mapping[str, int],
+    home_of: Mapping[str, int],
+    tech: Technician,
+    island: str,
+) -> bool:
+    """Whether a night on ``island`` (at its first port) leaves a way home within tomorrow's shift."""
+    ports = network.ports_on(island)
+    if not ports:
+        return False
+    back = tomorrow.arrival(
+        port_location[ports[0].port_id], home_of[tech.technician_id], tech.shift_start_min * 60
+    )
+    return back is not None and back <= tech.shift_end_min * 60
 
 
 def _point_key(point: StartPoint) -> str:

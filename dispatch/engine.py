@@ -15,7 +15,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
-from ortools.constraint_solver import pywrapcp, routing_enums_pb2
+from ortools.constraint_solver import (
+    pywrapcp,
+    routing_enums_pb2,
+    routing_heuristic_parameters_pb2,
+    routing_ils_pb2,
+)
+from ortools.util import optional_boolean_pb2
 
 from .instance import HORIZON_CAP, InstanceSolution, IntArray, RoutingInstance
 from .params import SearchParams
@@ -70,14 +76,61 @@ def _permutation(num_nodes: int, seed: int) -> IntArray:
 
 
 def _search_parameters(params: SearchParams, time_limit_s: float) -> pywrapcp.RoutingSearchParameters:
+    """OR-Tools' routing search parameters for ``params`` and a time limit.
+
+    With ``use_iterated_local_search`` the metaheuristic is a greedy descent: OR-Tools' iterated
+    local search descends after each perturbation with the configured metaheuristic, and guided
+    local search would never return from the first descent.
+    """
     search = pywrapcp.DefaultRoutingSearchParameters()
     search.first_solution_strategy = routing_enums_pb2.FirstSolutionStrategy.Value.Value(
         params.first_solution
     )
-    search.local_search_metaheuristic = routing_enums_pb2.LocalSearchMetaheuristic.Value.Value(
-        params.metaheuristic
-    )
+    metaheuristic = "GREEDY_DESCENT" if params.use_iterated_local_search else params.metaheuristic
+    search.local_search_metaheuristic = routing_enums_pb2.LocalSearchMetaheuristic.Value.Value(metaheuristic)
     search.guided_local_search_lambda_coefficient = params.guided_local_search_lambda
+    operators = search.local_search_operators
+    for name, on in params.operator_switches().items():
+        setattr(
+            operators,
+            f"use_{name}",
+            optional_boolean_pb2.BOOL_TRUE if on else optional_boolean_pb2.BOOL_FALSE,
+        )
+    search.ls_operator_neighbors_ratio = params.ls_operator_neighbors_ratio
+    search.ls_operator_min_neighbors = params.ls_operator_min_neighbors
+    if params.use_iterated_local_search:
+        search.use_iterated_local_search = True
+        ils = search.iterated_local_search_parameters
+        ils.perturbation_strategy = routing_ils_pb2.PerturbationStrategy.RUIN_AND_RECREATE
+        ils.improve_perturbed_solution = params.improve_perturbed
+        recreate = ils.ruin_recreate_parameters
+        ruin = recreate.ruin_strategies.add()
+        if params.ruin == "SISR":
+            ruin.sisr.max_removed_sequence_size = params.ruin_max_sequence
+            ruin.sisr.avg_num_removed_visits = params.ruin_visits
+            ruin.sisr.bypass_factor = params.ruin_bypass_factor
+        elif params.ruin == "RANDOM_WALK":
+            ruin.random_walk.num_removed_visits = params.ruin_visits
+        else:
+            ruin.spatially_close_routes.num_ruined_routes = params.ruin_routes
+        recreate.recreate_strategy.heuristic = routing_enums_pb2.FirstSolutionStrategy.Value.Value(
+            params.recreate
+        )
+        if params.recreate_random_order:
+            recreate.recreate_strategy.parameters.local_cheapest_insertion.insertion_sorting_properties.append(
+                routing_heuristic_parameters_pb2.LocalCheapestInsertionParameters.SORTING_PROPERTY_RANDOM
+            )
+        reference = ils.reference_solution_acceptance_strategy
+        if params.acceptance == "SIMULATED_ANNEALING":
+            annealing = reference.simulated_annealing
+            annealing.cooling_schedule_strategy = routing_ils_pb2.CoolingScheduleStrategy.EXPONENTIAL
+            annealing.automatic_temperatures = params.automatic_temperatures
+            if not params.automatic_temperatures:
+                annealing.initial_temperature = params.initial_temperature
+                annealing.final_temperature = params.final_temperature
+        else:
+            reference.greedy_descent.SetInParent()
+        ils.best_solution_acceptance_strategy.greedy_descent.SetInParent()
     search.time_limit.FromMilliseconds(max(1, int(time_limit_s * 1000)))
     if params.solution_limit:
         search.solution_limit = params.solution_limit
@@ -143,8 +196,28 @@ def _two_phase_solve(
         return None
     if remaining_s() <= 0.05:
         return initial
+    if params.use_iterated_local_search and constructor is None:
+        return _iterated_local_search(routing, initial, params, remaining_s())
+    params = params.replace(use_iterated_local_search=False)
     improved = routing.SolveFromAssignmentWithParameters(initial, _search_parameters(params, remaining_s()))
     return improved if improved is not None else initial
+
+
+def _iterated_local_search(
+    routing: pywrapcp.RoutingModel, initial: object, params: SearchParams, time_limit_s: float
+) -> object:
+    """OR-Tools' iterated local search for ``time_limit_s``; ``initial`` when it finds nothing better.
+
+    Only ``SolveWithIteratedLocalSearch`` runs it (``SolveWithParameters`` and
+    ``SolveFromAssignmentWithParameters`` ignore ``use_iterated_local_search``).  It cannot start
+    from ``initial``: it builds its own first solution with ``params.first_solution``, and it
+    cannot be interrupted before its time limit: ``_two_phase_solve`` runs the metaheuristic
+    instead after a constructor, and ``solve_instance`` when the caller may ask to stop.
+    """
+    found = routing.SolveWithIteratedLocalSearch(_search_parameters(params, time_limit_s))
+    if found is None or found.ObjectiveValue() >= initial.ObjectiveValue():  # type: ignore[attr-defined]
+        return initial
+    return found
 
 
 def solve_instance(
@@ -165,6 +238,24 @@ def solve_instance(
     handed to it and the local search starts from what it returns.
     """
     params = params or SearchParams()
+    # --- search settings that depend on the call (see dispatch/params.py) -----------------
+    from .parallel import solve_with_workers, workers_for  # parallel imports this module
+
+    if instance.num_vehicles > 0 and workers_for(params, time_limit_s) > 1:
+        return solve_with_workers(
+            instance,
+            time_limit_s=time_limit_s,
+            seed=seed,
+            params=params,
+            on_solution=on_solution,
+            should_stop=should_stop,
+            constructor=constructor,
+        )
+    if should_stop is not None and params.use_iterated_local_search:
+        # The iterated local search runs to its time limit whatever should_stop says.
+        params = params.replace(use_iterated_local_search=False)
+    params = params.replace(first_solution=params.first_solution_for(instance.num_nodes))
+    # ----------------------------------------------------------------------------------------
     started = time.monotonic()
     if instance.num_vehicles == 0:
         # OR-Tools aborts the process on a model without vehicles.
@@ -269,6 +360,8 @@ def solve_instance(
     solution = _two_phase_solve(routing, manager, params, remaining_s, constructor, node, position)
     solve_seconds = time.monotonic() - started
     status = _STATUS.get(int(routing.status()), str(routing.status()))
+    if solution is not None and status == "not_solved":
+        status = "success"  # SolveWithIteratedLocalSearch leaves the model's status unset
     if solution is None:
         return InstanceSolution(
             routes=tuple(() for _ in range(instance.num_vehicles)),

@@ -11,7 +11,8 @@ ticket.  The local search then improves from there (and adds more tickets on
 the same island one at a time, which it can).
 
 A technician who starts the day away from home (after a night's lodging) is
-first given a way home.
+first given a way home, or another night where they are when no sailing gets
+them home within the shift.
 """
 
 from __future__ import annotations
@@ -74,7 +75,14 @@ class ExcursionBuilder:
         self, routes: list[list[int]], feasible: FeasibilityOracle, deadline: float
     ) -> list[list[int]]:
         routes = [list(r) for r in routes]
-        for vehicle in range(len(routes)):
+        away = [v for v in range(len(routes)) if self._start_island(v) != self.home[v]]
+        for vehicle in away:
+            # Another night where they are, until a way home is found: without it the empty
+            # route of one technician away makes every trial of the others infeasible.
+            stay = self.lodging.get((vehicle, self._start_island(vehicle)))
+            if not routes[vehicle] and stay is not None:
+                routes[vehicle] = [stay]
+        for vehicle in away:
             self._ensure_way_home(vehicle, routes, feasible)
         visited = {n for r in routes for n in r}
         dropped = [
@@ -151,11 +159,16 @@ class ExcursionBuilder:
         matrix = self.arc_cost[vehicle]
         return int(np.sum(matrix[path[:-1], path[1:]]))
 
+    def _start_island(self, vehicle: int) -> str:
+        return self.model.nodes[int(self.instance.vehicle_start[vehicle])].island
+
     def _ensure_way_home(self, vehicle: int, routes: list[list[int]], feasible: FeasibilityOracle) -> None:
-        start_island = self.model.nodes[int(self.instance.vehicle_start[vehicle])].island
+        """Sailings home ahead of the route; else the route as it is (another night away)."""
+        start_island = self._start_island(vehicle)
         if start_island == self.home[vehicle]:
             return
-        route = routes[vehicle]
+        stay = self.lodging.get((vehicle, start_island))
+        route = [n for n in routes[vehicle] if n != stay]
         trial = [list(r) for r in routes]
         for chain in self._chains(vehicle, start_island, self.home[vehicle], set()):
             for candidate in ([*(leg.node for leg in chain), *route], [*(leg.node for leg in chain)]):

@@ -100,6 +100,7 @@ def solve(
             travel,
             starts=starts,
             allow_lodging=not last_day,
+            next_date=None if last_day else dates[number + 1],
             locks=locks,
             closures=closures,
         )

@@ -43,7 +43,7 @@ from dromologio.sample import SAMPLE_DATE, sample_data_dir
 from tests.factories import DAY, problem, school, technician, ticket
 
 #: stop each day's search on a solution count, well before the time limit: plans repeat exactly.
-EXACT = SearchParams(solution_limit=10)
+EXACT = SearchParams(solution_limit=10, num_workers=1)  # one process: the same plans everywhere
 
 
 @pytest.fixture(scope="module")

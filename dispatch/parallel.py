@@ -1,0 +1,223 @@
+"""Searches in parallel: one process per seed, the best plan wins.
+
+OR-Tools routing searches on one thread.  Several searches of the same instance with
+different seeds (``solve_instance`` presents the nodes in a seeded order, which changes
+construction and local search) explore differently; on a machine with idle cores, keeping
+the best of them is a cheap way to better plans.  Each search is a separate process started
+with the ``spawn`` method (OR-Tools objects are not shared between processes), so every
+worker holds its own copy of the model: memory grows with the number of workers.
+
+Two entry points:
+
+- :func:`solve_instance_parallel` runs one search per seed in worker processes (no callbacks).
+- ``solve_instance(..., params=SearchParams(num_workers=n))`` (the default is 2) calls
+  :func:`solve_with_workers`: the first seed runs in the calling process, with the callbacks
+  and the constructor; the ``n - 1`` further seeds run in background processes without them
+  (neither is picklable), with the iterated local search when
+  ``workers_use_iterated_local_search`` is set, and are killed as soon as the caller asks to
+  stop, or at the deadline plus a grace.
+
+Timings: starting a worker process and importing OR-Tools takes about half a second, which the
+workers spend out of the same time limit (they all stop at the same wall-clock deadline).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import multiprocessing
+import os
+import threading
+import time
+from collections.abc import Sequence
+from concurrent.futures import ProcessPoolExecutor
+from multiprocessing.connection import Connection
+from multiprocessing.context import SpawnProcess
+
+from .engine import Constructor, ProgressCallback, StopCallback, solve_instance
+from .instance import InstanceSolution, RoutingInstance
+from .params import SearchParams
+
+#: how long to wait for a background worker past the deadline (its first solution may be late).
+GRACE_S = 2.0
+#: below this time limit the workers would spend most of it starting: this process only.
+MIN_WORKER_TIME_S = 3.0
+
+
+def workers_for(params: SearchParams, time_limit_s: float) -> int:
+    """How many searches ``solve_instance`` runs at once for ``params`` and a time limit.
+
+    ``params.num_workers``, capped by the cores this process may use; 1 for short time limits
+    and inside daemonic processes (which may not start processes: Dask's and multiprocessing's
+    pool workers).
+    """
+    if params.num_workers <= 1 or time_limit_s < MIN_WORKER_TIME_S:
+        return 1
+    if multiprocessing.current_process().daemon:
+        return 1
+    return max(1, min(params.num_workers, _usable_cores()))
+
+
+def _usable_cores() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+#: how often the caller's should_stop is polled while waiting for the workers.
+POLL_S = 0.05
+
+
+def _solve_until(
+    instance: RoutingInstance, deadline: float, seed: int, params: SearchParams
+) -> tuple[float, InstanceSolution]:
+    """Worker body: solve with the time left until ``deadline``; returns (start, solution).
+
+    Both times are on the ``time.time()`` clock, which all processes share.
+    """
+    started = time.time()
+    solution = solve_instance(
+        instance,
+        time_limit_s=max(0.05, deadline - started),
+        seed=seed,
+        params=params.replace(num_workers=1),
+    )
+    return started, solution
+
+
+def _background(
+    connection: Connection, instance: RoutingInstance, deadline: float, seed: int, params: SearchParams
+) -> None:
+    try:
+        connection.send(_solve_until(instance, deadline, seed, params))
+    finally:
+        connection.close()
+
+
+def best_of(solutions: Sequence[InstanceSolution]) -> InstanceSolution:
+    """The solution with the lowest objective (solutions without a plan, objective -1, last)."""
+    found = [s for s in solutions if s.objective >= 0]
+    if not found:
+        return solutions[0]
+    return min(found, key=lambda s: s.objective)
+
+
+def solve_instance_parallel(
+    instance: RoutingInstance,
+    *,
+    time_limit_s: float,
+    seeds: Sequence[int],
+    params: SearchParams | None = None,
+) -> InstanceSolution:
+    """One independent search per seed, each in its own process; the best plan wins.
+
+    Every search gets the same wall-clock deadline (``time_limit_s`` from this call).  The
+    returned solution is the best one, its ``history`` the improving solutions over all
+    searches (on the clock of this call) and ``solve_seconds`` the wall time of this call.
+    """
+    if not seeds:
+        raise ValueError("at least one seed is needed")
+    params = params or SearchParams()
+    started = time.time()
+    deadline = started + time_limit_s
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=len(seeds), mp_context=context) as pool:
+        futures = [pool.submit(_solve_until, instance, deadline, seed, params) for seed in seeds]
+        results = [future.result() for future in futures]
+    solutions = [solution for _, solution in results]
+    offsets = [start - started for start, _ in results]
+    return _merged(best_of(solutions), solutions, offsets, time.time() - started)
+
+
+def solve_with_workers(
+    instance: RoutingInstance,
+    *,
+    time_limit_s: float,
+    seed: int,
+    params: SearchParams,
+    on_solution: ProgressCallback | None = None,
+    should_stop: StopCallback | None = None,
+    constructor: Constructor | None = None,
+) -> InstanceSolution:
+    """``params.num_workers`` searches: seed ``seed`` here, seeds ``seed + 1, ...`` in background.
+
+    The search here gets the callbacks and the constructor; the background ones (plain
+    ``solve_instance`` runs, iterated local search included) are killed when ``should_stop``
+    returns True, and otherwise given until the deadline plus :data:`GRACE_S`.  The best plan
+    wins; ``on_solution`` is called once more when a background search beat this one.
+    """
+    started = time.time()
+    deadline = started + time_limit_s
+    single = params.replace(num_workers=1)
+    background = single.replace(use_iterated_local_search=params.workers_use_iterated_local_search)
+    workers = workers_for(params, time_limit_s)
+    context = multiprocessing.get_context("spawn")
+    running: list[tuple[SpawnProcess, Connection]] = []
+
+    def start_workers() -> None:
+        # Starting a spawned process blocks for a while (interpreter start-up): in a thread,
+        # so that the search here starts at once.
+        for extra in range(1, workers):
+            receiver, sender = context.Pipe(duplex=False)
+            process = context.Process(
+                target=_background, args=(sender, instance, deadline, seed + extra, background), daemon=True
+            )
+            process.start()
+            sender.close()
+            running.append((process, receiver))
+
+    starter = threading.Thread(target=start_workers, name="dromologio-workers", daemon=True)
+    starter.start()
+    try:
+        here = solve_instance(
+            instance,
+            time_limit_s=time_limit_s,
+            seed=seed,
+            params=single,
+            on_solution=on_solution,
+            should_stop=should_stop,
+            constructor=constructor,
+        )
+        starter.join()
+        solutions = [here]
+        offsets = [0.0]
+        for process, receiver in running:
+            while not receiver.poll(POLL_S):
+                stop = should_stop is not None and should_stop()
+                if stop or not process.is_alive() or time.time() > deadline + GRACE_S:
+                    break
+            if receiver.poll():
+                try:
+                    start, found = receiver.recv()
+                except EOFError:
+                    continue
+                solutions.append(found)
+                offsets.append(start - started)
+    finally:
+        starter.join()
+        for process, receiver in running:
+            if process.is_alive():
+                process.kill()
+            process.join()
+            receiver.close()
+    elapsed = time.time() - started
+    best = best_of(solutions)
+    if best is not here and on_solution is not None:
+        on_solution(elapsed, best.objective)
+    return _merged(best, solutions, offsets, elapsed)
+
+
+def _merged(
+    best: InstanceSolution, solutions: Sequence[InstanceSolution], offsets: Sequence[float], elapsed: float
+) -> InstanceSolution:
+    """``best`` with the improving solutions of all searches as history and the call's wall time."""
+    events = sorted(
+        (t + offset, objective)
+        for solution, offset in zip(solutions, offsets, strict=True)
+        for t, objective in solution.history
+    )
+    history: list[tuple[float, int]] = []
+    for t, objective in events:
+        if not history or objective < history[-1][1]:
+            history.append((t, objective))
+    return dataclasses.replace(best, history=tuple(history), solve_seconds=elapsed)
