@@ -64,7 +64,7 @@ def solve_plan(
     A ticket locked to a technician who is not in the problem (or cannot serve it) is
     unassigned with that reason, by the solver itself.
     """
-    from dromologio.dispatch import solve
+    from dromologio.dispatch import SearchParams, solve
 
     plan = solve(
         problem,
@@ -72,6 +72,9 @@ def solve_plan(
         days=days,
         time_limit_s=time_limit_s,
         seed=seed,
+        # The service runs one job per core already (see jobs.py): each job searches in its own
+        # process only, with guided local search, which reports progress and can be cancelled.
+        params=SearchParams(num_workers=1),
         on_solution=on_solution,
         should_stop=should_stop,
         locks=dict(locks or {}),
