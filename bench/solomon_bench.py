@@ -15,10 +15,16 @@ capacity or window is recorded as infeasible.  Gaps are against the DIMACS rows 
 (``default`` = the product's ``SearchParams()``), side by side in the same run; the setting's
 name is the ``config`` column of every file.
 
+Runs that keep one core busy (the peers, one-process configs) go first, ``--jobs`` at a time
+(default: every core this process may use); then the runs of the product's engine, which starts
+its own search processes, one at a time.  VROOM has no seed and runs once per instance and budget.
+
 One row per run is appended to ``bench/results/solomon_runs.csv``; runs already there are
 skipped, so an interrupted run picks up where it stopped.  The summaries
 (``solomon.csv``, ``solomon_classes.csv`` and the Solomon section of ``docs/benchmarks.md``)
-are rebuilt from every run recorded in that file.
+are rebuilt from every run recorded in that file.  With ``--section tuning`` the same goes
+for ``tuning_runs.csv``, ``tuning.csv``, ``tuning_classes.csv`` and the "Tuning steps" section:
+experiments with search settings stay out of the main table.
 """
 
 from __future__ import annotations
@@ -26,6 +32,7 @@ from __future__ import annotations
 import argparse
 import csv
 import multiprocessing
+import os
 import statistics
 import sys
 import time
@@ -58,6 +65,10 @@ CLASSES = ("C1", "C2", "R1", "R2", "RC1", "RC2")
 QUICK_INSTANCES = ("C101", "C201", "R101", "R201", "RC101", "RC201")
 #: VROOM has no time budget: it runs its search at exploration level 5 to the end.
 VROOM_EXPLORATION = 5
+#: about how long that takes on a Solomon instance (for the run-time estimate only).
+VROOM_SECONDS = 5.0
+#: budgets from this one up get one seed by default (their results vary less between seeds).
+LONG_BUDGET_S = 30.0
 
 #: the ``config`` of solvers that take none.
 NO_CONFIG = ""
@@ -141,6 +152,35 @@ def fmt_budget(budget_s: float) -> str:
 def label(solver: str, config: str) -> str:
     """Column name of a (solver, config): ``dromologio`` for the product default."""
     return solver if config in (NO_CONFIG, "default") else f"{solver}:{config}"
+
+
+def seeds_for(solver: str, budget_s: float, explicit: Sequence[int] | None, *, quick: bool) -> list[int]:
+    """The seeds a solver runs at a budget: ``explicit`` if given, else 1, 2, 3 below
+    :data:`LONG_BUDGET_S` and 1 from it (1 with ``--quick``); VROOM, which has no seed, the first only.
+    """
+    if explicit:
+        seeds = list(explicit)
+    elif quick or budget_s >= LONG_BUDGET_S:
+        seeds = [1]
+    else:
+        seeds = [1, 2, 3]
+    return seeds[:1] if solver == "vroom" else seeds
+
+
+def usable_cores() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+def cores_used(task: Task) -> int:
+    """How many processes a run keeps busy: the product's engine may run several searches."""
+    if task.solver != "dromologio" or task.config not in CONFIGS:
+        return 1
+    from dromologio.dispatch.parallel import workers_for
+
+    return workers_for(CONFIGS[task.config], task.budget_s)
 
 
 def run_key(run: dict[str, str]) -> tuple[str, str, str, str, str]:
@@ -737,10 +777,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     parser.add_argument("--quick", action="store_true", help="C101,C201,R101,R201,RC101,RC201; 5 s; seed 1")
     parser.add_argument("--budgets", help="comma-separated seconds per run (default 5,30)")
-    parser.add_argument("--seeds", help="comma-separated seeds (default 1,2,3)")
+    parser.add_argument(
+        "--seeds",
+        help="comma-separated seeds for every budget (default: 1,2,3 under 30 s, 1 from 30 s; --quick: 1); "
+        "VROOM, which has no seed, runs with the first only",
+    )
     parser.add_argument("--solvers", default=",".join(SOLVERS), help=f"subset of {','.join(SOLVERS)}")
     parser.add_argument("--instances", help="comma-separated names (default: all 56)")
-    parser.add_argument("--jobs", type=int, default=1, help="runs at once, one process each (default 1)")
+    parser.add_argument(
+        "--jobs",
+        type=int,
+        help="one-core runs at once, one process each (default: the cores this process may use); the "
+        "product's engine, which starts its own processes, runs alone after them",
+    )
     parser.add_argument(
         "--results", type=Path, default=RESULTS_DIR, help="results folder (default bench/results)"
     )
@@ -755,13 +804,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--section",
         choices=("solomon", "tuning"),
         default="solomon",
-        help="docs/benchmarks.md section to rewrite: the results tables (solomon) or the tuning-steps "
-        "table, one row per config (tuning); default solomon",
+        help="the results tables (solomon: solomon_*.csv) or the tuning experiments, one row per config "
+        "(tuning: tuning_*.csv), each with its section of docs/benchmarks.md; default solomon",
     )
     args = parser.parse_args(argv)
 
     budgets = [float(b) for b in parse_list(args.budgets or ("5" if args.quick else "5,30"))]
-    seeds = [int(s) for s in parse_list(args.seeds or ("1" if args.quick else "1,2,3"))]
     solvers = parse_list(args.solvers)
     unknown = sorted(set(solvers) - set(SOLVERS))
     if unknown:
@@ -774,33 +822,45 @@ def main(argv: Sequence[str] | None = None) -> int:
         names = instance_names()
     for name in names:
         instance_path(name)
-    if args.jobs < 1:
+    jobs = args.jobs or usable_cores()
+    if jobs < 1:
         parser.error("--jobs must be at least 1")
     configs = parse_list(args.config)
     unknown = sorted(set(configs) - set(CONFIGS))
     if unknown or not configs:
         parser.error(f"unknown config(s) {unknown}; known: {', '.join(CONFIGS)}")
 
-    runs_path: Path = args.results / "solomon_runs.csv"
+    # The main table and the tuning experiments keep their runs apart: solomon_* and tuning_*.
+    runs_path: Path = args.results / f"{args.section}_runs.csv"
     done = {run_key(r) for r in read_runs(runs_path)}
+    explicit_seeds = [int(s) for s in parse_list(args.seeds)] if args.seeds else None
     tasks = [
         Task(solver, name, budget, seed, config)
         for budget in budgets
         for name in names
-        for seed in seeds
         for solver in solvers
+        for seed in seeds_for(solver, budget, explicit_seeds, quick=args.quick)
         for config in (configs if solver == "dromologio" else [NO_CONFIG])
     ]
     todo = [t for t in tasks if t.key not in done]
-    expected = sum(1.0 if t.solver == "vroom" else t.budget_s for t in todo) / args.jobs
+    wide = [t for t in todo if cores_used(t) > 1]
+    narrow = [t for t in todo if cores_used(t) == 1]
+    expected = (
+        sum(t.budget_s for t in wide)
+        + sum(VROOM_SECONDS if t.solver == "vroom" else t.budget_s for t in narrow) / jobs
+    )
     console.print(
         f"{len(tasks)} runs, {len(tasks) - len(todo)} already in {runs_path}, {len(todo)} to do "
-        f"(about {expected / 60:.1f} min with --jobs {args.jobs})"
+        f"(about {expected / 60:.1f} min with --jobs {jobs}: {len(narrow)} one-core runs {jobs} at a time, "
+        f"then {len(wide)} runs of the {jobs}-process engine one at a time)"
     )
 
     started = time.monotonic()
+    count = 0
 
-    def report(i: int, row: dict[str, str]) -> None:
+    def report(row: dict[str, str]) -> None:
+        nonlocal count
+        count += 1
         append_run(runs_path, row)
         if row["feasible"] == "true":
             result = f"{row['distance']:>7} ({float(row['gap_pct']):+6.2f} %) {row['vehicles']:>2} veh"
@@ -810,28 +870,34 @@ def main(argv: Sequence[str] | None = None) -> int:
         else:
             result = f"[red]infeasible[/red] {row['status']}: {row['errors'][:120]}"
         console.print(
-            f"[{i:>{len(str(len(todo)))}}/{len(todo)}] {time.monotonic() - started:6.0f}s "
+            f"[{count:>{len(str(len(todo)))}}/{len(todo)}] {time.monotonic() - started:6.0f}s "
             f"{label(row['solver'], row['config']):<27} {row['instance']:<6} {row['budget_s']:>4}s "
             f"seed {row['seed']}: "
             f"{result}  {row['wall_s']} s"
         )
 
-    if args.jobs == 1:
-        for i, task in enumerate(todo, start=1):
-            report(i, run_task(task))
-    elif todo:
+    if jobs == 1:
+        for task in narrow:
+            report(run_task(task))
+    elif narrow:
         context = multiprocessing.get_context("spawn")
-        with ProcessPoolExecutor(max_workers=args.jobs, mp_context=context) as pool:
-            futures: list[Future[dict[str, str]]] = [pool.submit(run_task, t) for t in todo]
-            for i, future in enumerate(as_completed(futures), start=1):
-                report(i, future.result())
+        with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
+            futures: list[Future[dict[str, str]]] = [pool.submit(run_task, t) for t in narrow]
+            for future in as_completed(futures):
+                report(future.result())
+    # The product's engine starts its own worker processes: here, one run at a time (the pool's
+    # processes are daemonic and may not start any).
+    for task in wide:
+        report(run_task(task))
 
     runs = read_runs(runs_path)
     summary = summarise(runs)
     classes = summarise_classes(summary)
-    write_csv(args.results / "solomon.csv", SUMMARY_FIELDS, summary)
-    write_csv(args.results / "solomon_classes.csv", CLASS_FIELDS, classes)
-    console.print(f"wrote {args.results / 'solomon.csv'} and {args.results / 'solomon_classes.csv'}")
+    summary_path = args.results / f"{args.section}.csv"
+    classes_path = args.results / f"{args.section}_classes.csv"
+    write_csv(summary_path, SUMMARY_FIELDS, summary)
+    write_csv(classes_path, CLASS_FIELDS, classes)
+    console.print(f"wrote {summary_path} and {classes_path}")
     for row in labelled(classes):
         if row["class"] == "all":
             console.print(

@@ -3,9 +3,9 @@
 OR-Tools routing searches on one thread.  Several searches of the same instance with
 different seeds (``solve_instance`` presents the nodes in a seeded order, which changes
 construction and local search) explore differently; on a machine with idle cores, keeping
-the best of them is a cheap way to better plans.  Each search is a separate process started
-with the ``spawn`` method (OR-Tools objects are not shared between processes), so every
-worker holds its own copy of the model: memory grows with the number of workers.
+the best of them is a cheap way to better plans.  Each search is a separate process (OR-Tools
+objects are not shared between processes), so every worker holds its own copy of the model:
+memory grows with the number of workers.
 
 Two entry points:
 
@@ -17,8 +17,11 @@ Two entry points:
   ``workers_use_iterated_local_search`` is set, and are killed as soon as the caller asks to
   stop, or at the deadline plus a grace.
 
-Timings: starting a worker process and importing OR-Tools takes about half a second, which the
-workers spend out of the same time limit (they all stop at the same wall-clock deadline).
+Workers come from Python's ``forkserver`` (``spawn`` where there is none): the server process
+starts once, on the first parallel search, and imports this package then (about a second,
+spent while the search here already runs); every later worker is a fork of it, ready in a
+few milliseconds.  Workers spend their start-up out of the same time limit (all searches
+stop at the same wall-clock deadline).
 """
 
 from __future__ import annotations
@@ -31,11 +34,15 @@ import time
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
 from multiprocessing.connection import Connection
-from multiprocessing.context import SpawnProcess
+from multiprocessing.process import BaseProcess
+from typing import TYPE_CHECKING
 
 from .engine import Constructor, ProgressCallback, StopCallback, solve_instance
 from .instance import InstanceSolution, RoutingInstance
 from .params import SearchParams
+
+if TYPE_CHECKING:
+    from multiprocessing.context import ForkServerContext, SpawnContext
 
 #: how long to wait for a background worker past the deadline (its first solution may be late).
 GRACE_S = 2.0
@@ -62,6 +69,15 @@ def _usable_cores() -> int:
         return len(os.sched_getaffinity(0))
     except AttributeError:  # not on Linux
         return os.cpu_count() or 1
+
+
+def worker_context() -> ForkServerContext | SpawnContext:
+    """Where worker processes come from: a forkserver that has imported this package, or spawn."""
+    if "forkserver" not in multiprocessing.get_all_start_methods():
+        return multiprocessing.get_context("spawn")
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload([__name__])
+    return context
 
 
 #: how often the caller's should_stop is polled while waiting for the workers.
@@ -120,7 +136,7 @@ def solve_instance_parallel(
     params = params or SearchParams()
     started = time.time()
     deadline = started + time_limit_s
-    context = multiprocessing.get_context("spawn")
+    context = worker_context()
     with ProcessPoolExecutor(max_workers=len(seeds), mp_context=context) as pool:
         futures = [pool.submit(_solve_until, instance, deadline, seed, params) for seed in seeds]
         results = [future.result() for future in futures]
@@ -151,12 +167,12 @@ def solve_with_workers(
     single = params.replace(num_workers=1)
     background = single.replace(use_iterated_local_search=params.workers_use_iterated_local_search)
     workers = workers_for(params, time_limit_s)
-    context = multiprocessing.get_context("spawn")
-    running: list[tuple[SpawnProcess, Connection]] = []
+    context = worker_context()
+    running: list[tuple[BaseProcess, Connection]] = []
 
     def start_workers() -> None:
-        # Starting a spawned process blocks for a while (interpreter start-up): in a thread,
-        # so that the search here starts at once.
+        # The first start blocks for a while (the forkserver's start-up): in a thread, so that
+        # the search here starts at once.
         for extra in range(1, workers):
             receiver, sender = context.Pipe(duplex=False)
             process = context.Process(
