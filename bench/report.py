@@ -58,7 +58,10 @@ def code_version(paths: Sequence[str] = ("dispatch", "models", "geo", "dromologi
             ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True, check=True
         ).stdout.strip()
         changed = subprocess.run(
-            ["git", "diff-index", "--quiet", "HEAD", "--", *paths], cwd=ROOT, capture_output=True
+            # Result files under bench/results change while a benchmark runs: not code.
+            ["git", "diff-index", "--quiet", "HEAD", "--", *paths, ":(exclude)bench/results"],
+            cwd=ROOT,
+            capture_output=True,
         ).returncode
     except (OSError, subprocess.CalledProcessError):
         return "unknown (not a git checkout)"
