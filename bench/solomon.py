@@ -7,6 +7,7 @@ of CVRPLIB and of ``bks.csv``'s ``dimacs_trunc1_distance_only`` rows.
 from __future__ import annotations
 
 import csv
+import dataclasses
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -58,6 +59,19 @@ def read_solomon(path: Path) -> SolomonData:
         ready=data[:, 4],
         due=data[:, 5],
         service=data[:, 6],
+    )
+
+
+def first_customers(data: SolomonData, count: int) -> SolomonData:
+    """The classic small Solomon variant: the depot and the first ``count`` customers."""
+    keep = slice(0, count + 1)
+    return dataclasses.replace(
+        data,
+        xy=data.xy[keep],
+        demand=data.demand[keep],
+        ready=data.ready[keep],
+        due=data.due[keep],
+        service=data.service[keep],
     )
 
 

@@ -2,26 +2,11 @@
 
 from __future__ import annotations
 
-import dataclasses
-
 import pytest
 
 from bench.rescore import read_routes, score_routes
-from bench.solomon import INSTANCE_DIR, SolomonData, instance_path, read_bks, read_solomon, to_instance
+from bench.solomon import INSTANCE_DIR, first_customers, instance_path, read_bks, read_solomon, to_instance
 from dromologio.dispatch import solve_instance
-
-
-def first_customers(data: SolomonData, count: int) -> SolomonData:
-    """The classic small Solomon variant: the depot and the first ``count`` customers."""
-    keep = slice(0, count + 1)
-    return dataclasses.replace(
-        data,
-        xy=data.xy[keep],
-        demand=data.demand[keep],
-        ready=data.ready[keep],
-        due=data.due[keep],
-        service=data.service[keep],
-    )
 
 
 @pytest.mark.parametrize("name", ["C101", "R101", "RC208"])

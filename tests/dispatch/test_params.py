@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import time
 from pathlib import Path
@@ -13,25 +12,12 @@ from ortools.constraint_solver import pywrapcp, routing_enums_pb2
 from ortools.util import optional_boolean_pb2
 
 from bench.rescore import score_routes
-from bench.solomon import SolomonData, instance_path, read_bks, read_solomon, to_instance
+from bench.solomon import first_customers, instance_path, read_bks, read_solomon, to_instance
 from dromologio.dispatch import ORTOOLS_DEFAULT, SearchParams, solve_instance
 from dromologio.dispatch.engine import _search_parameters
 from dromologio.dispatch.instance import RoutingInstance
 from dromologio.dispatch.parallel import GRACE_S, MIN_WORKER_TIME_S, solve_instance_parallel, workers_for
 from dromologio.dispatch.params import OPERATORS, TUNED_OPERATORS
-
-
-def first_customers(data: SolomonData, count: int) -> SolomonData:
-    keep = slice(0, count + 1)
-    return dataclasses.replace(
-        data,
-        xy=data.xy[keep],
-        demand=data.demand[keep],
-        ready=data.ready[keep],
-        due=data.due[keep],
-        service=data.service[keep],
-    )
-
 
 # --------------------------------------------------------------------------- validation
 
