@@ -178,49 +178,140 @@ class ExcursionBuilder:
                     return
 
     def _insert_excursion(self, node: int, routes: list[list[int]], feasible: FeasibilityOracle) -> None:
-        island = self.model.nodes[node].island
         allowed = self.instance.allowed_vehicles[node]
         vehicles = sorted(allowed) if allowed is not None else list(range(len(routes)))
         value = int(self.instance.drop_penalty[node])
         best: tuple[int, int, list[int]] | None = None
-        checks = 0
         for vehicle in vehicles:
-            route = routes[vehicle]
-            used = set(route)
-            base_cost = self._cost(vehicle, route)
-            for position in range(len(route) + 1):
-                before = self._island_at(vehicle, route, position)
-                after = self._island_after(vehicle, route, position)
-                if before == island:
-                    continue  # already there: plain insertion is the local search's job
-                for out in self._chains(vehicle, before, island, used):
-                    out_nodes = [leg.node for leg in out]
-                    tails: list[list[int]] = [
-                        [leg.node for leg in back]
-                        for back in self._chains(vehicle, island, after, used | set(out_nodes))
-                        if back[0].depart_s >= out[-1].arrive_s
-                    ]
-                    lodge = self.lodging.get((vehicle, island))
-                    if lodge is not None and position == len(route):
-                        tails.append([lodge])
-                    for tail in tails[:8]:
-                        candidate = [*route[:position], *out_nodes, node, *tail, *route[position:]]
-                        added = self._cost(vehicle, candidate) - base_cost
-                        if added >= value or (best is not None and added >= best[0]):
-                            continue
-                        if not self._times_fit(vehicle, candidate):
-                            continue
-                        trial = [list(r) for r in routes]
-                        trial[vehicle] = candidate
-                        checks += 1
-                        if feasible(trial):
-                            best = (added, vehicle, candidate)
-                            break
-                        if checks >= MAX_CHECKS_PER_TICKET:
-                            break
-                    if checks >= MAX_CHECKS_PER_TICKET:
-                        break
-                if checks >= MAX_CHECKS_PER_TICKET:
-                    break
+            found = self._best_excursion(node, vehicle, routes[vehicle], routes, feasible, value, best)
+            if found is not None:
+                best = (found[0], vehicle, found[1])
         if best is not None:
             routes[best[1]] = best[2]
+            return
+        self._insert_by_handing_over(node, vehicles, routes, feasible, value)
+
+    def _best_excursion(
+        self,
+        node: int,
+        vehicle: int,
+        route: list[int],
+        routes: list[list[int]],
+        feasible: FeasibilityOracle,
+        value: int,
+        best: tuple[int, int, list[int]] | None,
+    ) -> tuple[int, list[int]] | None:
+        """The cheapest feasible excursion to ``node`` in ``route`` worth less than ``value``."""
+        island = self.model.nodes[node].island
+        used = set(route)
+        base_cost = self._cost(vehicle, route)
+        found: tuple[int, list[int]] | None = None
+        bound = value if best is None else min(value, best[0])
+        checks = 0
+        for position in range(len(route) + 1):
+            before = self._island_at(vehicle, route, position)
+            after = self._island_after(vehicle, route, position)
+            if before == island:
+                continue  # already there: plain insertion is the local search's job
+            for out in self._chains(vehicle, before, island, used):
+                out_nodes = [leg.node for leg in out]
+                tails: list[list[int]] = [
+                    [leg.node for leg in back]
+                    for back in self._chains(vehicle, island, after, used | set(out_nodes))
+                    if back[0].depart_s >= out[-1].arrive_s
+                ]
+                lodge = self.lodging.get((vehicle, island))
+                if lodge is not None and position == len(route):
+                    tails.append([lodge])
+                for tail in tails[:8]:
+                    candidate = [*route[:position], *out_nodes, node, *tail, *route[position:]]
+                    added = self._cost(vehicle, candidate) - base_cost
+                    if added >= bound:
+                        continue
+                    if not self._times_fit(vehicle, candidate):
+                        continue
+                    trial = [list(r) for r in routes]
+                    trial[vehicle] = candidate
+                    checks += 1
+                    if feasible(trial):
+                        found = (added, candidate)
+                        bound = added
+                        break
+                    if checks >= MAX_CHECKS_PER_TICKET:
+                        return found
+        return found
+
+    def _insert_by_handing_over(
+        self,
+        node: int,
+        vehicles: Sequence[int],
+        routes: list[list[int]],
+        feasible: FeasibilityOracle,
+        value: int,
+    ) -> None:
+        """Make room for an excursion only some technicians can make.
+
+        The technician who can reach the island (say, the only one whose shift makes the
+        early sailing) may have a day full of work at home that colleagues could do.  Hand
+        that work over to them (each visit to the colleague where it adds least), send the
+        technician on the excursion, and keep the change when the whole is worth it: the
+        ticket's value beats the extra travel of every route changed and the value of any
+        visit no colleague could take.
+        """
+        best: tuple[int, list[list[int]]] | None = None
+        for vehicle in vehicles:
+            route = routes[vehicle]
+            if any(self.model.nodes[n].kind != "ticket" for n in route):
+                continue  # a route with crossings of its own: left to the local search
+            handed = [n for n in route if self._others_may_serve(n, vehicle)]
+            if not handed:
+                continue
+            kept = [n for n in route if n not in handed]
+            trial = [list(r) for r in routes]
+            trial[vehicle] = kept
+            found = self._best_excursion(node, vehicle, kept, trial, feasible, value, None)
+            if found is None:
+                continue
+            trial[vehicle] = found[1]
+            gain = value - (self._cost(vehicle, found[1]) - self._cost(vehicle, route))
+            for moved in sorted(handed, key=lambda n: -int(self.instance.drop_penalty[n])):
+                placed = self._cheapest_insertion(moved, vehicle, trial)
+                if placed is None:
+                    gain -= int(self.instance.drop_penalty[moved])
+                    continue
+                other, candidate, added = placed
+                trial[other] = candidate
+                gain -= added
+            if gain > 0 and (best is None or gain > best[0]) and feasible(trial):
+                best = (gain, trial)
+        if best is not None:
+            routes[:] = best[1]
+
+    def _others_may_serve(self, node: int, vehicle: int) -> bool:
+        if self.model.nodes[node].kind != "ticket":
+            return False
+        allowed = self.instance.allowed_vehicles[node]
+        return allowed is None or any(v != vehicle for v in allowed)
+
+    def _cheapest_insertion(
+        self, node: int, excluded: int, routes: list[list[int]]
+    ) -> tuple[int, list[int], int] | None:
+        """Where ``node`` adds least to another technician's route of home-island visits."""
+        allowed = self.instance.allowed_vehicles[node]
+        island = self.model.nodes[node].island
+        best: tuple[int, list[int], int] | None = None
+        for vehicle in sorted(allowed) if allowed is not None else range(len(routes)):
+            route = routes[vehicle]
+            if vehicle == excluded or self._start_island(vehicle) != island:
+                continue
+            if any(self.model.nodes[n].kind != "ticket" for n in route):
+                continue
+            base_cost = self._cost(vehicle, route)
+            for position in range(len(route) + 1):
+                candidate = [*route[:position], node, *route[position:]]
+                added = self._cost(vehicle, candidate) - base_cost
+                if best is not None and added >= best[2]:
+                    continue
+                if self._times_fit(vehicle, candidate):
+                    best = (vehicle, candidate, added)
+        return best
