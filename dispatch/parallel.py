@@ -1,7 +1,7 @@
 """Searches in parallel: one process per seed, the best plan wins.
 
 OR-Tools routing searches on one thread.  Several searches of the same instance with
-different seeds (``solve_instance`` presents the nodes in a seeded order, which changes
+different seeds (``search_instance`` presents the nodes in a seeded order, which changes
 construction and local search) explore differently; on a machine with idle cores, keeping
 the best of them is a cheap way to better plans.  Each search is a separate process (OR-Tools
 objects are not shared between processes), so every worker holds its own copy of the model:
@@ -9,40 +9,38 @@ memory grows with the number of workers.
 
 Two entry points:
 
-- :func:`solve_instance_parallel` runs one search per seed in worker processes (no callbacks).
-- ``solve_instance(..., params=SearchParams(num_workers=n))`` (the default is 2) calls
+- :func:`solve_instance_parallel` runs one search per seed in worker processes (no callbacks),
+  as many at once as there are cores (a :class:`~dispatch.executor.LocalExecutor`).
+- ``engine.solve_instance(..., params=SearchParams(num_workers=n))`` (the default is 2) calls
   :func:`solve_with_workers`: the first seed runs in the calling process, with the callbacks
   and the constructor; the ``n - 1`` further seeds run in background processes without them
   (neither is picklable), with the iterated local search when
   ``workers_use_iterated_local_search`` is set, and are killed as soon as the caller asks to
   stop, or at the deadline plus a grace.
 
-Workers come from Python's ``forkserver`` (``spawn`` where there is none): the server process
-starts once, on the first parallel search, and imports this package then (about a second,
-spent while the search here already runs); every later worker is a fork of it, ready in a
-few milliseconds.  Workers spend their start-up out of the same time limit (all searches
-stop at the same wall-clock deadline).
+Workers come from Python's ``forkserver`` (``spawn`` where there is none; see
+:func:`dispatch.executor.worker_context`): the server process starts once, on the first parallel
+search, and imports this module then (about a second, spent while the search here already
+runs); every later worker is a fork of it, ready in a few milliseconds.  Workers spend their
+start-up out of the same time limit (all searches stop at the same wall-clock deadline).  The
+background searches count against the cores a caller was given: ``params.num_workers`` is what a
+:class:`~dispatch.executor.SolveExecutor` sets (``SearchParams.for_cores``).
 """
 
 from __future__ import annotations
 
 import dataclasses
 import multiprocessing
-import os
 import threading
 import time
 from collections.abc import Sequence
-from concurrent.futures import ProcessPoolExecutor
 from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
-from typing import TYPE_CHECKING
 
-from .engine import Constructor, ProgressCallback, StopCallback, solve_instance
+from .executor import LocalExecutor, usable_cores, worker_context
 from .instance import InstanceSolution, RoutingInstance
 from .params import SearchParams
-
-if TYPE_CHECKING:
-    from multiprocessing.context import ForkServerContext, SpawnContext
+from .search import Constructor, ProgressCallback, StopCallback, search_instance
 
 #: how long to wait for a background worker past the deadline (its first solution may be late).
 GRACE_S = 2.0
@@ -51,7 +49,7 @@ MIN_WORKER_TIME_S = 3.0
 
 
 def workers_for(params: SearchParams, time_limit_s: float) -> int:
-    """How many searches ``solve_instance`` runs at once for ``params`` and a time limit.
+    """How many searches ``engine.solve_instance`` runs at once for ``params`` and a time limit.
 
     ``params.num_workers``, capped by the cores this process may use; 1 for short time limits
     and inside daemonic processes (which may not start processes: Dask's and multiprocessing's
@@ -61,23 +59,7 @@ def workers_for(params: SearchParams, time_limit_s: float) -> int:
         return 1
     if multiprocessing.current_process().daemon:
         return 1
-    return max(1, min(params.num_workers, _usable_cores()))
-
-
-def _usable_cores() -> int:
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # not on Linux
-        return os.cpu_count() or 1
-
-
-def worker_context() -> ForkServerContext | SpawnContext:
-    """Where worker processes come from: a forkserver that has imported this package, or spawn."""
-    if "forkserver" not in multiprocessing.get_all_start_methods():
-        return multiprocessing.get_context("spawn")
-    context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload([__name__])
-    return context
+    return max(1, min(params.num_workers, usable_cores()))
 
 
 #: how often the caller's should_stop is polled while waiting for the workers.
@@ -92,11 +74,8 @@ def _solve_until(
     Both times are on the ``time.time()`` clock, which all processes share.
     """
     started = time.time()
-    solution = solve_instance(
-        instance,
-        time_limit_s=max(0.05, deadline - started),
-        seed=seed,
-        params=params.replace(num_workers=1),
+    solution = search_instance(
+        instance, time_limit_s=max(0.05, deadline - started), seed=seed, params=params.replace(num_workers=1)
     )
     return started, solution
 
@@ -127,7 +106,9 @@ def solve_instance_parallel(
 ) -> InstanceSolution:
     """One independent search per seed, each in its own process; the best plan wins.
 
-    Every search gets the same wall-clock deadline (``time_limit_s`` from this call).  The
+    Every search gets the same wall-clock deadline (``time_limit_s`` from this call); as many
+    run at once as there are cores, and a seed beyond that starts when one ends, with the time
+    left.  The
     returned solution is the best one, its ``history`` the improving solutions over all
     searches (on the clock of this call) and ``solve_seconds`` the wall time of this call.
     """
@@ -136,8 +117,7 @@ def solve_instance_parallel(
     params = params or SearchParams()
     started = time.time()
     deadline = started + time_limit_s
-    context = worker_context()
-    with ProcessPoolExecutor(max_workers=len(seeds), mp_context=context) as pool:
+    with LocalExecutor(processes=len(seeds)) as pool:
         futures = [pool.submit(_solve_until, instance, deadline, seed, params) for seed in seeds]
         results = [future.result() for future in futures]
     solutions = [solution for _, solution in results]
@@ -158,7 +138,7 @@ def solve_with_workers(
     """``params.num_workers`` searches: seed ``seed`` here, seeds ``seed + 1, ...`` in background.
 
     The search here gets the callbacks and the constructor; the background ones (plain
-    ``solve_instance`` runs, iterated local search included) are killed when ``should_stop``
+    ``search_instance`` runs, iterated local search included) are killed when ``should_stop``
     returns True, and otherwise given until the deadline plus :data:`GRACE_S`.  The best plan
     wins; ``on_solution`` is called once more when a background search beat this one.
     """
@@ -185,7 +165,7 @@ def solve_with_workers(
     starter = threading.Thread(target=start_workers, name="dromologio-workers", daemon=True)
     starter.start()
     try:
-        here = solve_instance(
+        here = search_instance(
             instance,
             time_limit_s=time_limit_s,
             seed=seed,

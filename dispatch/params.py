@@ -132,7 +132,8 @@ class SearchParams:
 
     #: searches run at once: this process and ``num_workers - 1`` worker processes, each with its
     #: own seed; the best plan wins (see ``dispatch.parallel``).  1 = this process only.  Capped
-    #: by the machine's cores; short time limits run in this process only.
+    #: by the machine's cores; short time limits run in this process only.  Solves run side by
+    #: side get their share of the cores through :meth:`for_cores` (see ``dispatch.executor``).
     num_workers: int = 2
     #: stop after this many solutions (0 = no limit; the time limit still applies).
     solution_limit: int = 0
@@ -226,6 +227,13 @@ class SearchParams:
 
     def replace(self, **changes: Any) -> SearchParams:
         return dataclasses.replace(self, **changes)
+
+    def for_cores(self, cores: int) -> SearchParams:
+        """These settings for a solve that may keep ``cores`` cores busy: at most that many searches
+        at once (``num_workers``), the one in the calling process included."""
+        if cores < 1:
+            raise ValueError("cores must be at least 1")
+        return self if self.num_workers <= cores else self.replace(num_workers=cores)
 
 
 def _one_of(name: str, value: str, allowed: tuple[str, ...]) -> None:

@@ -1,10 +1,11 @@
-"""The OR-Tools engine: builds the routing model of a :class:`RoutingInstance` and solves it.
+"""One search of a :class:`RoutingInstance` in this process: the OR-Tools routing model, solved.
 
 Steps follow the OR-Tools routing samples: index manager -> model -> transit
 matrices -> arc costs per cost class -> dimensions (time, distance, capacity,
 work) -> time windows -> optional visits -> allowed vehicles -> finalizers ->
 search parameters -> solve -> extract.  This is the only module that touches
-OR-Tools objects.
+OR-Tools objects.  :mod:`dispatch.engine` decides whether a call runs this one search or
+several at once (:mod:`dispatch.parallel`).
 """
 
 from __future__ import annotations
@@ -212,7 +213,7 @@ def _iterated_local_search(
     ``SolveFromAssignmentWithParameters`` ignore ``use_iterated_local_search``).  It cannot start
     from ``initial``: it builds its own first solution with ``params.first_solution``, and it
     cannot be interrupted before its time limit: ``_two_phase_solve`` runs the metaheuristic
-    instead after a constructor, and ``solve_instance`` when the caller may ask to stop.
+    instead after a constructor, and ``search_instance`` when the caller may ask to stop.
     """
     found = routing.SolveWithIteratedLocalSearch(_search_parameters(params, time_limit_s))
     if found is None or found.ObjectiveValue() >= initial.ObjectiveValue():  # type: ignore[attr-defined]
@@ -220,7 +221,7 @@ def _iterated_local_search(
     return found
 
 
-def solve_instance(
+def search_instance(
     instance: RoutingInstance,
     *,
     time_limit_s: float,
@@ -230,32 +231,19 @@ def solve_instance(
     should_stop: StopCallback | None = None,
     constructor: Constructor | None = None,
 ) -> InstanceSolution:
-    """Solve ``instance`` within ``time_limit_s`` and return the best solution found.
+    """One search of ``instance`` in this process for ``time_limit_s``; the best solution found.
 
+    ``params.num_workers`` is not looked at here (:func:`dispatch.engine.solve_instance` is).
     Never returns nothing while a solution that drops visits exists: every visit
     with a drop penalty is optional, and parallel cheapest insertion always
     completes a first solution.  With a ``constructor``, the first solution is
     handed to it and the local search starts from what it returns.
     """
     params = params or SearchParams()
-    # --- search settings that depend on the call (see dispatch/params.py) -----------------
-    from .parallel import solve_with_workers, workers_for  # parallel imports this module
-
-    if instance.num_vehicles > 0 and workers_for(params, time_limit_s) > 1:
-        return solve_with_workers(
-            instance,
-            time_limit_s=time_limit_s,
-            seed=seed,
-            params=params,
-            on_solution=on_solution,
-            should_stop=should_stop,
-            constructor=constructor,
-        )
     if should_stop is not None and params.use_iterated_local_search:
         # The iterated local search runs to its time limit whatever should_stop says.
         params = params.replace(use_iterated_local_search=False)
     params = params.replace(first_solution=params.first_solution_for(instance.num_nodes))
-    # ----------------------------------------------------------------------------------------
     started = time.monotonic()
     if instance.num_vehicles == 0:
         # OR-Tools aborts the process on a model without vehicles.
