@@ -8,10 +8,13 @@ its SHA-256 is stored.  Roles:
 - **dispatcher**: reads and changes the schools, tickets, bases and technicians of its
   Directorates, imports problems within them, plans them and runs the day;
 - **partner**: reads and changes its own technicians (``employer``) and their costs,
-  reads the bases they start from, the schools and tickets of its Directorates and
-  the plans of its Directorates restricted to its own technicians' routes.
+  reads the bases they start from (in its Directorates, and never a partner base that
+  another employer's technicians start from), the schools and tickets of its
+  Directorates and the plans of its Directorates restricted to its own technicians' routes.
 
-Data out of a caller's scope answers 404, as if it did not exist.
+Data out of a caller's scope answers 404, as if it did not exist; a write out of
+scope answers 403.  Technicians a caller does not see are masked (``***``) in every
+free text it reads: reasons, job messages, notes.
 """
 
 from __future__ import annotations
@@ -24,7 +27,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
 
-from sqlalchemy import ColumnElement, select, true
+from sqlalchemy import ColumnElement, and_, or_, select, true
 from sqlalchemy.orm import Session
 
 from .errors import ApiError, forbidden
@@ -78,8 +81,17 @@ class Principal:
         if self.reads_all:
             return true()
         if self.role == "partner":
-            own = select(TechnicianRow.base_id).where(TechnicianRow.employer == (self.employer or ""))
-            return BaseRow.base_id.in_(own)
+            # The bases its own technicians start from, within its Directorates; never a
+            # partner base another employer's technicians start from (attaching a
+            # technician to someone else's base does not reveal that base).
+            employer = self.employer or ""
+            own = select(TechnicianRow.base_id).where(TechnicianRow.employer == employer)
+            others = select(TechnicianRow.base_id).where(TechnicianRow.employer != employer)
+            return and_(
+                BaseRow.base_id.in_(own),
+                BaseRow.directorate.in_(sorted(self.directorates)),
+                or_(BaseRow.kind != "partner", BaseRow.base_id.not_in(others)),
+            )
         return BaseRow.directorate.in_(sorted(self.directorates))
 
     def technician_filter(self) -> ColumnElement[bool]:
@@ -109,12 +121,30 @@ class Principal:
         ids = session.scalars(select(TechnicianRow.technician_id).where(self.technician_filter()))
         return frozenset(ids)
 
-    def hidden_technicians(self, session: Session) -> frozenset[str]:
-        """Ids of the technicians this caller does not see (to take out of free text)."""
+    def hidden_technicians(self, session: Session, named: Iterable[str] = ()) -> frozenset[str]:
+        """Ids this caller does not see, to take out of free text (see :meth:`technician_scope`)."""
+        return self.technician_scope(session, named)[1]
+
+    def technician_scope(
+        self, session: Session, named: Iterable[str] = ()
+    ) -> tuple[frozenset[str] | None, frozenset[str]]:
+        """(technicians this caller sees or None for all, the ids to mask for it).
+
+        Masked: every technician of the database, and every id in ``named`` (e.g. all a
+        plan's snapshot names, even one since removed), that the caller does not see.
+        """
         visible = self.visible_technicians(session)
         if visible is None:
-            return frozenset()
-        return frozenset(session.scalars(select(TechnicianRow.technician_id))) - visible
+            return None, frozenset()
+        every = frozenset(session.scalars(select(TechnicianRow.technician_id))) | frozenset(named)
+        return visible, masked(every, visible)
+
+
+def masked(ids: Iterable[str], visible: frozenset[str] | None) -> frozenset[str]:
+    """Those of ``ids`` not in ``visible`` (None: the caller sees every technician)."""
+    if visible is None:
+        return frozenset()
+    return frozenset(i for i in ids if i) - visible
 
 
 HIDDEN = "***"

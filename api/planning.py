@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import uuid
+from collections.abc import Iterable
 from datetime import date, datetime
 from typing import Any
 
@@ -19,7 +20,7 @@ from dromologio.models import Problem, Ticket
 from dromologio.models.writers import problem_to_dict
 
 from . import convert, schemas
-from .auth import Principal, redact
+from .auth import Principal, masked, redact
 from .errors import ApiError
 from .tables import (
     BaseRow,
@@ -237,20 +238,33 @@ def plan_job(
     )
 
 
-def plan_view(result: dict[str, Any], visible: frozenset[str] | None) -> dict[str, Any]:
+def plan_technician_ids(row: PlanRow) -> frozenset[str]:
+    """Every technician a plan may name: those of its problem snapshot, its locks and its routes."""
+    problem = row.problem or {}
+    ids = {str(t.get("technician_id") or "") for t in problem.get("technicians", []) if isinstance(t, dict)}
+    ids |= {str(owner) for owner in (row.locks or {}).values()}
+    ids |= {str(r.get("technician_id") or "") for r in (row.result or {}).get("routes", [])}
+    return frozenset(ids - {""})
+
+
+def plan_view(
+    result: dict[str, Any], visible: frozenset[str] | None, hidden: Iterable[str] = ()
+) -> dict[str, Any]:
     """The plan as a caller may see it: only the routes of technicians it sees, and their totals.
 
-    Reasons that name other technicians have those names taken out.
+    Every technician it does not see (``hidden``, and those of the routes left out) is
+    masked in the reasons, whether or not that technician has a route.
     """
     if visible is None:
         return result
-    routes = [r for r in result.get("routes", []) if r.get("technician_id") in visible]
-    if len(routes) == len(result.get("routes", [])):
-        return result
-    hidden = {r.get("technician_id", "") for r in result.get("routes", [])} - visible
+    all_routes = result.get("routes", [])
+    routes = [r for r in all_routes if r.get("technician_id") in visible]
+    masked_ids = masked([*hidden, *(str(r.get("technician_id", "")) for r in all_routes)], visible)
     unassigned = [
-        {**u, "reason": redact(str(u.get("reason", "")), hidden)} for u in result.get("unassigned", [])
+        {**u, "reason": redact(str(u.get("reason", "")), masked_ids)} for u in result.get("unassigned", [])
     ]
+    if len(routes) == len(all_routes):
+        return {**result, "unassigned": unassigned}
     kpis = {
         "tickets": result.get("kpis", {}).get("tickets"),
         "visited": sum(
@@ -266,3 +280,49 @@ def plan_view(result: dict[str, Any], visible: frozenset[str] | None) -> dict[st
         "routes_shown": "own technicians only",
     }
     return {**result, "routes": routes, "unassigned": unassigned, "kpis": kpis}
+
+
+def _redacted(value: Any, hidden: frozenset[str]) -> Any:
+    if isinstance(value, str):
+        return redact(value, hidden)
+    if isinstance(value, dict):
+        return {k: _redacted(v, hidden) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_redacted(v, hidden) for v in value]
+    return value
+
+
+def problem_view(
+    document: dict[str, Any],
+    visible: frozenset[str] | None,
+    hidden: frozenset[str],
+    bases: Iterable[str],
+) -> dict[str, Any]:
+    """A plan's problem snapshot as a caller may see it.
+
+    Only the technicians it sees, their bases and the ``bases`` it sees; every other
+    technician masked wherever free text names it (e.g. a re-planned visit's ``pinned``).
+    """
+    if visible is None:
+        return document
+    technicians = [t for t in document.get("technicians", []) if t.get("technician_id") in visible]
+    kept = set(bases) | {str(t.get("base_id")) for t in technicians}
+    shown = {
+        **document,
+        "technicians": technicians,
+        "bases": [b for b in document.get("bases", []) if b.get("base_id") in kept],
+    }
+    return dict(_redacted(shown, hidden))
+
+
+def violations_view(
+    violations: list[dict[str, Any]], visible: frozenset[str] | None, hidden: frozenset[str]
+) -> list[dict[str, Any]]:
+    """The checker's findings about routes the caller sees (and the plan as a whole), masked."""
+    if visible is None:
+        return violations
+    return [
+        {**v, "message": redact(str(v.get("message", "")), hidden)}
+        for v in violations
+        if v.get("technician_id") is None or v.get("technician_id") in visible
+    ]

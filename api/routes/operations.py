@@ -8,13 +8,13 @@ from fastapi import APIRouter, Response, status
 from sqlalchemy import select
 
 from .. import convert, schemas
-from ..auth import Principal
+from ..auth import Principal, redact
 from ..deps import CurrentPrincipal, RunnerDep, SessionDep, SettingsDep
 from ..errors import PROBLEM_RESPONSES, ApiError, forbidden, not_found
 from ..planning import new_plan_row, plan_job, replan_problem
 from ..tables import PlanRow, PlanVisitRow, SchoolRow, TicketEventRow, TicketRow
 from .common import now, validated
-from .plans import get_plan_row
+from .plans import get_plan_row, plan_scope
 from .tickets import create_ticket_row
 
 router = APIRouter(prefix="/plans/{plan_id}", tags=["operations"], responses=PROBLEM_RESPONSES)
@@ -41,14 +41,16 @@ def _live_plan(session: SessionDep, principal: Principal, plan_id: str) -> PlanR
 
 @router.get("/visits", summary="Each visited ticket of the plan and what happened to it")
 def list_visits(plan_id: str, session: SessionDep, principal: CurrentPrincipal) -> list[schemas.VisitPublic]:
-    get_plan_row(session, principal, plan_id)
-    visible = principal.visible_technicians(session)
+    visible, hidden = plan_scope(session, principal, get_plan_row(session, principal, plan_id))
     rows = session.scalars(
         select(PlanVisitRow).where(PlanVisitRow.plan_id == plan_id).order_by(PlanVisitRow.ticket_id)
     )
-    return [
-        schemas.VisitPublic.model_validate(r) for r in rows if visible is None or r.technician_id in visible
-    ]
+    return [_visit(r, hidden) for r in rows if visible is None or r.technician_id in visible]
+
+
+def _visit(row: PlanVisitRow, hidden: frozenset[str]) -> schemas.VisitPublic:
+    visit = schemas.VisitPublic.model_validate(row)
+    return visit.model_copy(update={"note": redact(visit.note, hidden)}) if hidden else visit
 
 
 def _move(
@@ -59,9 +61,10 @@ def _move(
     session: SessionDep,
     principal: Principal,
 ) -> schemas.VisitPublic:
-    _live_plan(session, principal, plan_id)
+    visible, hidden = plan_scope(session, principal, _live_plan(session, principal, plan_id))
     visit = session.get(PlanVisitRow, (plan_id, ticket_id))
-    if visit is None:
+    if visit is None or (visible is not None and visit.technician_id not in visible):
+        # A visit of a technician the caller does not see is not listed, so not found either.
         raise not_found("visit of ticket", ticket_id)
     allowed, target = MOVES[move]
     if visit.state not in allowed:
@@ -89,7 +92,7 @@ def _move(
             )
         )
     session.commit()
-    return schemas.VisitPublic.model_validate(visit)
+    return _visit(visit, hidden)
 
 
 @router.post("/visits/{ticket_id}/start", summary="The technician started work on the ticket")
@@ -180,4 +183,5 @@ def insert_urgent(
     session.commit()
     runner.submit(row.plan_id)
     response.headers["Location"] = f"/plans/{row.plan_id}/job"
-    return plan_job(row)
+    # The notes name the technicians of started visits: mask those the caller does not see.
+    return plan_job(row, hidden=plan_scope(session, principal, row)[1])

@@ -8,15 +8,25 @@ from typing import Any
 from fastapi import APIRouter, Response, status
 from fastapi.responses import HTMLResponse, JSONResponse
 from sqlalchemy import select
+from sqlalchemy.orm import object_session
 
 from dromologio.models import Plan, Problem
 
 from .. import exports, schemas
-from ..auth import Principal
+from ..auth import Principal, redact
 from ..deps import CurrentPrincipal, RunnerDep, SessionDep, SettingsDep
 from ..errors import PROBLEM_RESPONSES, ApiError, forbidden, not_found
-from ..planning import build_problem, new_plan_row, plan_directorates, plan_job, plan_view
-from ..tables import PlanRow
+from ..planning import (
+    build_problem,
+    new_plan_row,
+    plan_directorates,
+    plan_job,
+    plan_technician_ids,
+    plan_view,
+    problem_view,
+    violations_view,
+)
+from ..tables import BaseRow, PlanRow
 from .common import Limit, Offset, now
 
 router = APIRouter(prefix="/plans", tags=["plans"], responses=PROBLEM_RESPONSES)
@@ -60,7 +70,18 @@ def get_plan_row(session: SessionDep, principal: Principal, plan_id: str) -> Pla
     return row
 
 
+def plan_scope(
+    session: SessionDep, principal: Principal, row: PlanRow
+) -> tuple[frozenset[str] | None, frozenset[str]]:
+    """(technicians the caller sees or None, ids to mask): every technician the plan names counts."""
+    return principal.technician_scope(session, plan_technician_ids(row))
+
+
 def _job(row: PlanRow, principal: Principal, hidden: frozenset[str] = frozenset()) -> schemas.PlanJob:
+    """The job as the caller may see it; its message masks every technician of the plan it does not see."""
+    session = object_session(row)
+    if row.message and not principal.reads_all and session is not None:
+        hidden = hidden | plan_scope(session, principal, row)[1]
     return plan_job(row, hide_costs=principal.role == "partner", hidden=hidden)
 
 
@@ -83,9 +104,9 @@ def solved_problem(row: PlanRow) -> Problem:
 def visible_plan(
     session: SessionDep, principal: Principal, row: PlanRow
 ) -> tuple[Plan, frozenset[str] | None]:
-    """The plan restricted to the routes the caller may see."""
-    visible = principal.visible_technicians(session)
-    return Plan.from_dict(plan_view(solved_plan(row).to_dict(), visible)), visible
+    """The plan restricted to the routes the caller may see, other technicians masked in its reasons."""
+    visible, hidden = plan_scope(session, principal, row)
+    return Plan.from_dict(plan_view(solved_plan(row).to_dict(), visible, hidden)), visible
 
 
 @router.post(
@@ -166,15 +187,16 @@ def get_job(plan_id: str, session: SessionDep, principal: CurrentPrincipal) -> s
 )
 def get_plan(plan_id: str, session: SessionDep, principal: CurrentPrincipal) -> Any:
     row = get_plan_row(session, principal, plan_id)
+    visible, hidden = plan_scope(session, principal, row)
     if row.result is None:
         if row.status == "failed":
-            raise ApiError(409, f"plan '{plan_id}' failed: {row.message}")
+            raise ApiError(409, f"plan '{plan_id}' failed: {redact(row.message, hidden)}")
         return JSONResponse(
-            _job(row, principal, principal.hidden_technicians(session)).model_dump(mode="json"),
+            _job(row, principal, hidden).model_dump(mode="json"),
             status_code=202,
             headers={**_links(plan_id), "Retry-After": "1"},
         )
-    return plan_view(row.result, principal.visible_technicians(session))
+    return plan_view(row.result, visible, hidden)
 
 
 @router.delete("/{plan_id}", summary="Stop solving: the best plan found so far is kept (status cancelled)")
@@ -197,7 +219,11 @@ def cancel_plan(plan_id: str, session: SessionDep, principal: CurrentPrincipal) 
 def get_plan_problem(plan_id: str, session: SessionDep, principal: CurrentPrincipal) -> dict[str, Any]:
     principal.require("admin", "planner", "dispatcher")
     row = get_plan_row(session, principal, plan_id)
-    return dict(row.problem)
+    visible, hidden = plan_scope(session, principal, row)
+    if visible is None:
+        return dict(row.problem)
+    bases = session.scalars(select(BaseRow.base_id).where(principal.base_filter()))
+    return problem_view(dict(row.problem), visible, hidden, bases)
 
 
 @router.get("/{plan_id}/check", summary="The independent checker's verdict on the plan")
@@ -205,7 +231,9 @@ def check_plan_route(plan_id: str, session: SessionDep, principal: CurrentPrinci
     principal.require("admin", "planner", "dispatcher")
     row = get_plan_row(session, principal, plan_id)
     solved_plan(row)
-    return schemas.CheckOut(ok=bool(row.check_ok), violations=list(row.check_violations or []))
+    visible, hidden = plan_scope(session, principal, row)
+    violations = violations_view(list(row.check_violations or []), visible, hidden)
+    return schemas.CheckOut(ok=bool(row.check_ok), violations=violations)
 
 
 # --- exports ---------------------------------------------------------------------------------
