@@ -1,0 +1,211 @@
+"""PyVRP as a search component: routes for the part of an instance it can express.
+
+OR-Tools stays the model of record (:mod:`.engine`): whatever PyVRP finds is read
+into the OR-Tools model, which checks it against every rule, prices it exactly
+and polishes it.  PyVRP (hybrid genetic search, MIT) is very strong on the plain
+part of a day — time windows, optional visits with prizes, several depots, shifts,
+per-vehicle rates, skills and km caps — and knows nothing of sailings, lodging or
+far-zone allowances, so only instances without those are handed to it
+(:func:`expressible`).
+
+How the instance maps onto PyVRP:
+
+- every node is a PyVRP location of its own, so the setup paid on arriving at a new
+  place (parking and signing in at a school) goes into the duration matrix;
+- visit nodes are optional clients whose prize is the node's drop penalty (a
+  node that must be visited is a required client);
+- each vehicle is a vehicle type of one, starting and ending at depots of its own,
+  with its shift as time window and its km cap as ``max_distance``;
+- skills are routing profiles: vehicles that may visit the same nodes share a
+  profile, whose matrices make every other node unreachable;
+- costs: each profile's "distance" is the vehicle's arc cost (distance and time
+  rates, far-zone allowances), scaled by ``SCALE``; a km cap becomes the money of
+  driving that far, exact when only distance is paid and on the safe side otherwise.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from .instance import IntArray, RoutingInstance
+
+#: PyVRP cost units per cost unit of the instance (1 EUR = 100 PyVRP units): prizes stay
+#: within reach of PyVRP's time-warp penalties, arc costs keep cent precision.
+SCALE = 0.01
+#: PyVRP's largest penalty per unit of time warp: well above any prize, so the search ends feasible.
+MAX_PENALTY = 1e7
+#: travel time and distance standing for "this vehicle may not go there".
+UNREACHABLE = 10**9
+
+
+def expressible(instance: RoutingInstance) -> bool:
+    """True when PyVRP can express the instance: no fares or lodging (no crossings), no loads, no fixed cost."""
+    if instance.entry_cost is not None and bool(np.any(instance.entry_cost)):
+        return False
+    if instance.demand is not None:
+        return False
+    if instance.vehicle_fixed_cost:
+        return False
+    return len(instance.visit_nodes) > 0
+
+
+@dataclass(frozen=True)
+class PyvrpModel:
+    """The PyVRP data and the map from PyVRP client indices (0 = first client) back to instance nodes."""
+
+    data: object  # pyvrp.ProblemData (kept untyped here: the import is lazy)
+    node_of_index: dict[int, int]
+
+
+def _travel(instance: RoutingInstance) -> IntArray:
+    """Time from leaving node i to arriving at node j, the setup of j included."""
+    travel = instance.duration.copy()
+    if instance.setup is not None:
+        travel = travel + np.where(
+            instance.location[:, None] != instance.location[None, :], instance.setup[None, :], 0
+        )
+    np.fill_diagonal(travel, 0)
+    result: IntArray = travel.astype(np.int64)
+    return result
+
+
+def build_model(instance: RoutingInstance) -> PyvrpModel:
+    """The PyVRP problem data of an :func:`expressible` instance."""
+    import pyvrp
+
+    n = instance.num_nodes
+    m = instance.num_vehicles
+    depots = sorted(instance.depot_nodes)
+    visits = list(instance.visit_nodes)
+    order = [*depots, *visits]  # PyVRP numbers depots first, then clients
+    depot_index = {node: i for i, node in enumerate(depots)}
+    travel = _travel(instance)[np.ix_(order, order)]
+
+    # One profile per (vehicle cost class, nodes the vehicle may not visit).
+    profiles: dict[tuple[object, ...], int] = {}
+    distance_matrices: list[IntArray] = []
+    duration_matrices: list[IntArray] = []
+    profile_of: list[int] = []
+    for vehicle in range(m):
+        forbidden = frozenset(
+            position
+            for position, node in enumerate(order)
+            if (allowed := instance.allowed_vehicles[node]) is not None and vehicle not in allowed
+        )
+        key = (instance.cost_class(vehicle), forbidden)
+        if key not in profiles:
+            profiles[key] = len(distance_matrices)
+            arc_cost = instance.vehicle_arc_cost(vehicle)[np.ix_(order, order)]
+            costs = np.rint(SCALE * arc_cost).astype(np.int64)
+            times = travel.copy()
+            blocked = sorted(forbidden)
+            if blocked:
+                costs[:, blocked] = UNREACHABLE
+                times[:, blocked] = UNREACHABLE
+            np.fill_diagonal(costs, 0)
+            np.fill_diagonal(times, 0)
+            distance_matrices.append(costs)
+            duration_matrices.append(times)
+        profile_of.append(profiles[key])
+
+    locations = [pyvrp.Location(0, 0) for _ in order]
+    depot_objects = [pyvrp.Depot(location=i) for i in range(len(depots))]
+    clients = []
+    for offset, node in enumerate(visits):
+        penalty = int(instance.drop_penalty[node])
+        early, late = (int(v) for v in instance.time_windows[node])
+        clients.append(
+            pyvrp.Client(
+                location=len(depots) + offset,
+                service_duration=int(instance.service[node]),
+                tw_early=early,
+                tw_late=late,
+                prize=0 if penalty < 0 else round(penalty * SCALE),
+                required=penalty < 0,
+            )
+        )
+    vehicle_types = []
+    for vehicle in range(m):
+        early, late = (int(v) for v in instance.vehicle_windows[vehicle])
+        cap = int(instance.vehicle_max_distance[vehicle])
+        vehicle_types.append(
+            pyvrp.VehicleType(
+                num_available=1,
+                start_depot=depot_index[int(instance.vehicle_start[vehicle])],
+                end_depot=depot_index[int(instance.vehicle_end[vehicle])],
+                tw_early=early,
+                tw_late=late,
+                # The "distance" is money: the km cap becomes the money of driving that far.
+                max_distance=(
+                    int(SCALE * cap * float(instance.vehicle_distance_cost[vehicle]))
+                    if cap >= 0
+                    else np.iinfo(np.int64).max
+                ),
+                unit_distance_cost=1,
+                unit_duration_cost=0,
+                profile=profile_of[vehicle],
+            )
+        )
+    data = pyvrp.ProblemData(
+        locations=locations,
+        clients=clients,
+        depots=depot_objects,
+        vehicle_types=vehicle_types,
+        distance_matrices=distance_matrices,
+        duration_matrices=duration_matrices,
+    )
+    node_of_index = dict(enumerate(visits))
+    del n
+    return PyvrpModel(data=data, node_of_index=node_of_index)
+
+
+def search_routes(instance: RoutingInstance, *, time_limit_s: float, seed: int = 0) -> list[list[int]] | None:
+    """PyVRP's best feasible routes (visit nodes per vehicle) within ``time_limit_s``; None if none."""
+    import pyvrp
+    from pyvrp.stop import MaxRuntime
+
+    model = build_model(instance)
+    data: pyvrp.ProblemData = model.data  # type: ignore[assignment]
+    params = pyvrp.SolveParams(penalty=pyvrp.PenaltyParams(max_penalty=MAX_PENALTY))
+    result = pyvrp.solve(
+        data,
+        stop=MaxRuntime(max(0.05, time_limit_s)),
+        seed=seed,
+        collect_stats=False,
+        display=False,
+        params=params,
+    )
+    if not result.best.is_feasible():
+        return None
+    return routes_of(result.best, model, instance.num_vehicles)
+
+
+def routes_of(solution: object, model: PyvrpModel, num_vehicles: int) -> list[list[int]]:
+    routes: list[list[int]] = [[] for _ in range(num_vehicles)]
+    for route in solution.routes():  # type: ignore[attr-defined]
+        routes[int(route.vehicle_type())] = [
+            model.node_of_index[int(step.idx)] for step in route if step.is_client()
+        ]
+    return routes
+
+
+def routes_cost(instance: RoutingInstance, routes: Sequence[Sequence[int]]) -> int:
+    """The instance's own travel cost of the routes plus the penalty of every node left out (no balance)."""
+    total = 0
+    visited: set[int] = set()
+    for vehicle, route in enumerate(routes):
+        if not route:
+            continue
+        arcs = instance.vehicle_arc_cost(vehicle)
+        path = [int(instance.vehicle_start[vehicle]), *route, int(instance.vehicle_end[vehicle])]
+        total += int(np.sum(arcs[path[:-1], path[1:]]))
+        visited.update(route)
+    total += sum(
+        int(instance.drop_penalty[node])
+        for node in instance.visit_nodes
+        if node not in visited and instance.drop_penalty[node] >= 0
+    )
+    return total

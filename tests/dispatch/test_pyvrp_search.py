@@ -1,0 +1,58 @@
+"""PyVRP as a search component: the instance it builds is the same problem."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from dromologio.dispatch.build import DayModel, build_day
+from dromologio.dispatch.pyvrp_search import build_model, expressible, routes_cost, search_routes
+from dromologio.dispatch.solve import default_travel_model
+from dromologio.models import Policy
+from tests.factories import DAY, problem, school, technician, ticket
+
+
+def _instance() -> DayModel:
+    schools = [school(f"S{i}", north_km=3.0 * i) for i in range(1, 5)]
+    p = problem(
+        schools,
+        [
+            technician("T_NET", skills=("network",)),
+            technician("T_WIN", skills=("windows",), max_km_per_day=20.0),
+        ],
+        [
+            ticket("K1", "S1", skill="network"),
+            ticket("K2", "S2", skill="windows"),
+            ticket("K3", "S3", skill="network"),
+            ticket("K4", "S4", skill="windows"),
+        ],
+        # Only distance is paid: the km cap is then exact in PyVRP's terms.
+        policy=Policy(time_value_eur_per_hour=0.0, balance_eur_per_hour=0.0),
+    )
+    return build_day(p, p.tickets, DAY, default_travel_model(p))
+
+
+def test_a_mainland_day_is_expressible_and_every_node_maps_back() -> None:
+    model = _instance()
+    assert expressible(model.instance)
+    built = build_model(model.instance)
+    assert sorted(built.node_of_index.values()) == sorted(model.instance.visit_nodes)
+
+
+def test_pyvrp_keeps_skills_and_the_km_cap() -> None:
+    model = _instance()
+    instance = model.instance
+    routes = search_routes(instance, time_limit_s=0.3, seed=1)
+    assert routes is not None
+    for vehicle, route in enumerate(routes):
+        for node in route:
+            allowed = instance.allowed_vehicles[node]
+            assert allowed is None or vehicle in allowed
+        if route:
+            path = [int(instance.vehicle_start[vehicle]), *route, int(instance.vehicle_end[vehicle])]
+            cap = int(instance.vehicle_max_distance[vehicle])
+            assert cap < 0 or int(np.sum(instance.distance[path[:-1], path[1:]])) <= cap
+    # The windows technician's 20 km cap reaches S2 (6 km away) but not S4 (12 km away, 24 and more there and back).
+    served = {model.ticket_of(node).ticket_id for route in routes for node in route}
+    assert {"K1", "K2", "K3"} <= served
+    assert "K4" not in served
+    assert routes_cost(instance, routes) > 0
