@@ -26,6 +26,15 @@ _NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
 _DECIMAL_COMMA = re.compile(r"[+-]?\d+,\d+")
 _TIME = re.compile(r"(\d{1,2}):(\d{2})(?::(\d{2}))?")
 _INSTANT = re.compile(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2})?")
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+#: dates and instants are accepted only in these years (a typo such as 0201 or 20266 is refused).
+FIRST_YEAR = 2000
+LAST_YEAR = 2100
+
+#: the box Greece lies in (WGS84 degrees), islands included: Gavdos to Evros, Othonoi to Kastellorizo.
+GREECE_LAT = (34.5, 42.0)
+GREECE_LON = (19.0, 30.0)
 
 
 class CellError(ValueError):
@@ -162,16 +171,75 @@ def parse_time(text: str) -> int:
     raise CellError(f"'{text}' is not a time of day", "write HH:MM between 00:00 and 24:00, e.g. 08:15")
 
 
+def _check_year(text: str, year: int, example: str) -> None:
+    if not FIRST_YEAR <= year <= LAST_YEAR:
+        raise CellError(
+            f"'{text}' is in the year {year}, outside {FIRST_YEAR}..{LAST_YEAR}",
+            f"write the full four-digit year, e.g. {example}",
+        )
+
+
 def parse_instant(text: str) -> datetime:
-    """ISO 8601 local date and time: ``2026-11-23T09:40`` (a space for ``T`` and seconds accepted)."""
+    """ISO 8601 local date and time: ``2026-11-23T09:40`` (a space for ``T`` and seconds accepted).
+
+    The year must lie in ``FIRST_YEAR..LAST_YEAR``.
+    """
     if _INSTANT.fullmatch(text):
         try:
-            return datetime.fromisoformat(text)
+            value = datetime.fromisoformat(text)
         except ValueError:
             pass
+        else:
+            _check_year(text, value.year, "2026-11-23T09:40")
+            return value
     raise CellError(
         f"'{text}' is not a date and time",
         "write it year first, in local time without a time zone, e.g. 2026-11-23T09:40",
+    )
+
+
+def parse_date(text: str) -> date:
+    """ISO 8601 date ``2026-11-23``, in the years ``FIRST_YEAR..LAST_YEAR``."""
+    if _DATE.fullmatch(text):
+        try:
+            value = date.fromisoformat(text)
+        except ValueError:
+            pass
+        else:
+            _check_year(text, value.year, "2026-11-23")
+            return value
+    raise CellError(f"'{text}' is not a date", "write it year first, e.g. 2026-11-23")
+
+
+def check_in_greece(lat: float, lon: float) -> tuple[str, str, str] | None:
+    """``None`` when (lat, lon) lies in Greece, else (column to blame, message, fix).
+
+    Coordinates that fit once swapped are reported as swapped.
+    """
+    lat_ok = GREECE_LAT[0] <= lat <= GREECE_LAT[1]
+    lon_ok = GREECE_LON[0] <= lon <= GREECE_LON[1]
+    if lat_ok and lon_ok:
+        return None
+    if GREECE_LAT[0] <= lon <= GREECE_LAT[1] and GREECE_LON[0] <= lat <= GREECE_LON[1]:
+        return (
+            "lat",
+            f"lat {format_number(lat)} and lon {format_number(lon)} look swapped",
+            f"swap them: lat {format_number(lon)}, lon {format_number(lat)}",
+        )
+    box = (
+        f"Greece lies at lat {GREECE_LAT[0]:g}..{GREECE_LAT[1]:g} (north) "
+        f"and lon {GREECE_LON[0]:g}..{GREECE_LON[1]:g} (east)"
+    )
+    if not lat_ok:
+        return (
+            "lat",
+            f"latitude {format_number(lat)} is outside Greece",
+            f"give WGS84 decimal degrees: {box}; check the sign and the decimal point",
+        )
+    return (
+        "lon",
+        f"longitude {format_number(lon)} is outside Greece",
+        f"give WGS84 decimal degrees: {box}; check the sign and the decimal point",
     )
 
 
@@ -277,9 +345,8 @@ def format_time(minutes: int) -> str:
 
 
 def format_instant(value: datetime) -> str:
-    """``2026-11-23T09:40`` (seconds only when not zero)."""
-    text = value.strftime("%Y-%m-%dT%H:%M")
-    return text if not value.second else f"{text}:{value.second:02d}"
+    """``2026-11-23T09:40`` (seconds only when not zero); the year always has four digits."""
+    return value.isoformat(timespec="seconds" if value.second else "minutes")
 
 
 def format_choice_list(words: Iterable[str], order: Iterable[str]) -> str:

@@ -30,6 +30,7 @@ from typing import Any, TypeVar
 from . import cells
 from .cells import CellError, suggestion
 from .errors import InputError, InputIssue
+from .partial import ProblemTables, StoredIds
 from .policy import Policy
 from .problem import Base, Port, Problem, ProblemError, Sailing, School, Technician, Ticket
 from .vocab import BASE_KINDS, PRIORITIES, SKILLS, TERRAINS
@@ -42,6 +43,8 @@ __all__ = [
     "TableSpec",
     "read_problem",
     "read_problem_dict",
+    "read_tables",
+    "read_tables_dict",
 ]
 
 #: every table of a problem, in the order of the contract.
@@ -53,6 +56,15 @@ _DOCUMENT_KEYS: tuple[str, ...] = (*TABLES, "policy", "name")
 _LIST_COLUMNS = frozenset({"skills", "days"})
 #: how many "did you mean" look-ups one column gets (they compare against every id).
 _SUGGESTION_BUDGET = 200
+#: tables whose rows are places (lat, lon), checked to lie in Greece.
+_PLACES = frozenset({"schools", "bases", "ports"})
+#: references between tables: (table, column, target table).
+_REFERENCES: tuple[tuple[str, str, str], ...] = (
+    ("tickets", "school_id", "schools"),
+    ("technicians", "base_id", "bases"),
+    ("ferries", "from_port", "ports"),
+    ("ferries", "to_port", "ports"),
+)
 
 T = TypeVar("T")
 
@@ -280,6 +292,8 @@ class _Source:
     issues: list[InputIssue] = field(default_factory=list)
     #: False when the source as a whole could not be read (nothing more to check).
     readable: bool = True
+    #: names in the source that may be misnamed tables (files, sheets or keys).
+    spare: list[str] = field(default_factory=list)
 
     def label(self, table: str) -> str:
         return self.labels[table]
@@ -498,7 +512,7 @@ def _folder_source(folder: Path) -> _Source:
             f"add {spec.file} with the columns {','.join(spec.required_names)}{suggestion(spec.file, spare)}",
         )
 
-    source = _Source(folder.name, {t: SPECS[t].file for t in TABLES}, missing)
+    source = _Source(folder.name, {t: SPECS[t].file for t in TABLES}, missing, spare=spare)
     for table in TABLES:
         spec = SPECS[table]
         if spec.file in files:
@@ -543,6 +557,7 @@ def _document_source(doc: object, label: str, name: str) -> _Source:
         return source
     for key in doc:
         if key not in _DOCUMENT_KEYS:
+            source.spare.append(str(key))
             source.issues.append(
                 InputIssue(
                     label,
@@ -660,6 +675,8 @@ def _workbook_source(path: Path) -> _Source:
         source.readable = False
         return source
     titles = list(workbook.sheetnames)
+    source.spare = titles
+    formulas = _formula_workbook(path)
     try:
         for table in TABLES:
             matches = [t for t in titles if t.strip().lower() in (table, f"{table}.csv")]
@@ -678,7 +695,8 @@ def _workbook_source(path: Path) -> _Source:
             elif matches:
                 label = f"{book}:{matches[0]}"
                 source.labels[table] = label
-                rows = _sheet_rows(workbook[matches[0]], label, source.issues)
+                raw = None if formulas is None else formulas[matches[0]]
+                rows = _sheet_rows(workbook[matches[0]], label, source.issues, raw)
                 source.tables[table] = _table_from_rows(
                     label, SPECS[table].required_names, rows, source.issues
                 )
@@ -697,7 +715,8 @@ def _workbook_source(path: Path) -> _Source:
             )
         elif policy_sheets:
             label = f"{book}:{policy_sheets[0]}"
-            rows = _sheet_rows(workbook[policy_sheets[0]], label, source.issues)
+            raw = None if formulas is None else formulas[policy_sheets[0]]
+            rows = _sheet_rows(workbook[policy_sheets[0]], label, source.issues, raw)
             source.policy = _policy_from_sheet(label, rows, source.issues)
         elif beside.is_file():
             ok, value = _load_json(beside, beside.name, source.issues)
@@ -705,13 +724,38 @@ def _workbook_source(path: Path) -> _Source:
                 source.policy = _policy_from_json(value, beside.name, source.issues)
     finally:
         workbook.close()
+        if formulas is not None:
+            formulas.close()
     return source
 
 
-def _sheet_rows(sheet: Any, label: str, issues: list[InputIssue]) -> list[tuple[int, list[str]]]:
-    """Every row of a sheet as text, numbered as in the spreadsheet."""
+def _formula_workbook(path: Path) -> Any:
+    """The workbook with its formulas (not their saved results), or None when it cannot be opened."""
+    from openpyxl import load_workbook
+
+    try:
+        return load_workbook(path, data_only=False)
+    except Exception:  # the values were read; a formula check is not worth a second failure
+        return None
+
+
+def _sheet_rows(
+    sheet: Any, label: str, issues: list[InputIssue], formulas: Any = None
+) -> list[tuple[int, list[str]]]:
+    """Every row of a sheet as text, numbered as in the spreadsheet.
+
+    ``formulas`` is the same sheet read with its formulas: a formula cell whose
+    result the file does not keep (a workbook written by a program, never
+    opened in a spreadsheet) reads as empty, and is reported rather than taken
+    for an empty cell.
+    """
+    from openpyxl.utils import get_column_letter
+
+    raw_rows = iter(()) if formulas is None else formulas.iter_rows(min_row=1, min_col=1, values_only=True)
     rows: list[tuple[int, list[str]]] = []
+    header: list[str] | None = None
     for number, values in enumerate(sheet.iter_rows(min_row=1, min_col=1, values_only=True), start=1):
+        raw_values = next(raw_rows, ())
         texts: list[str] = []
         for value in values:
             try:
@@ -719,6 +763,24 @@ def _sheet_rows(sheet: Any, label: str, issues: list[InputIssue]) -> list[tuple[
             except CellError as error:
                 issues.append(InputIssue(label, number, None, repr(value), error.message, error.fix))
                 texts.append("")
+        for index, (value, raw) in enumerate(zip(values, raw_values, strict=False)):
+            if value is None and raw is not None:
+                cell = f"{get_column_letter(index + 1)}{number}"
+                column = header[index] if header is not None and index < len(header) else None
+                issues.append(
+                    InputIssue(
+                        label,
+                        number,
+                        column or None,
+                        str(raw),
+                        f"cell {cell} holds a formula whose result is not saved in the file, "
+                        "so it would read as empty",
+                        "open the workbook in Excel or LibreOffice and save it (the results are then "
+                        "kept), or replace the formula by its value",
+                    )
+                )
+        if header is None and any(t.strip() for t in texts):
+            header = [t.strip() for t in texts]
         rows.append((number, texts))
     return rows
 
@@ -884,6 +946,14 @@ def _order_issue(
 def _row_checks(table: str, label: str, raw: _RawRow, values: Mapping[str, Any]) -> list[InputIssue]:
     """Checks between the cells of one row."""
     found: list[InputIssue] = []
+    lat, lon = values.get("lat"), values.get("lon")
+    if table in _PLACES and isinstance(lat, float) and isinstance(lon, float):
+        outside = cells.check_in_greece(lat, lon)
+        if outside is not None:
+            column, message, fix = outside
+            found.append(
+                InputIssue(label, raw.number, column, raw.cells.get(column, "").strip(), message, fix)
+            )
     if table == "schools" and "opens_min" in values and "closes_min" in values:
         if values["closes_min"] <= values["opens_min"]:
             found.append(
@@ -986,10 +1056,49 @@ def _check_references(
         )
 
 
-def _check_islands(
-    source: _Source, parsed: Mapping[str, list[_Row] | None], issues: list[InputIssue]
+def _check_stored_references(
+    rows: list[_Row],
+    label: str,
+    column: str,
+    given: tuple[set[str], str] | None,
+    target: TableSpec,
+    stored: StoredIds,
+    issues: list[InputIssue],
 ) -> None:
-    """Every island a school or base is on has a port; ports are given when needed."""
+    """References of a partial problem: to rows it gives (ids, label) or to rows stored before."""
+    own, own_label = given if given is not None else (set(), "")
+    stored_ids = stored.ids(target.name)
+    hints = own | stored.hints(target.name)
+    budget = _SUGGESTION_BUDGET
+    for row in rows:
+        value = row.values.get(column)
+        if value is None or value in own or value in stored_ids:
+            continue
+        hint = suggestion(value, hints) if budget > 0 else ""
+        budget -= 1
+        where = f" in {own_label} or stored before" if given is not None else ""
+        issues.append(
+            InputIssue(
+                label,
+                row.number,
+                column,
+                value,
+                f"no {target.what} '{value}'{where}",
+                f"import it first or fix the id{hint}",
+            )
+        )
+
+
+def _check_islands(
+    source: _Source,
+    parsed: Mapping[str, list[_Row] | None],
+    issues: list[InputIssue],
+    stored: StoredIds | None = None,
+) -> None:
+    """Every island a school or base is on has a port; ports are given when needed.
+
+    A partial problem (``stored`` given) may rely on the ports stored before.
+    """
     places: dict[str, tuple[str, int, int]] = {}
     for table in ("schools", "bases"):
         for row in parsed.get(table) or []:
@@ -998,7 +1107,8 @@ def _check_islands(
                 label, number, count = places.get(island, (source.label(table), row.number, 0))
                 places[island] = (label, number, count + 1)
     ferry_rows = parsed.get("ferries") or []
-    if "ports" not in source.tables:
+    given = "ports" in source.tables
+    if not given and stored is None:
         reasons = []
         if places:
             reasons.append(f"schools or bases are on islands ({', '.join(sorted(places))})")
@@ -1008,14 +1118,17 @@ def _check_islands(
             issues.append(source.missing("ports", f", but {' and '.join(reasons)}"))
         return
     ports = parsed.get("ports")
-    if ports is None:
+    if given and ports is None:
         return
-    ports_label = source.label("ports")
-    port_islands = {str(r.values["island"]) for r in ports if r.values.get("island")}
+    ports_label = source.label("ports") if given else "the stored ports"
+    port_islands = {str(r.values["island"]) for r in ports or [] if r.values.get("island")}
+    if stored is not None:
+        port_islands |= stored.port_islands
     for island, (label, number, count) in places.items():
         if island in port_islands:
             continue
         named = f" ({count} rows name it)" if count > 1 else ""
+        where = ports_label if given or stored is None else f"{SPECS['ports'].file} (an import of ports)"
         issues.append(
             InputIssue(
                 label,
@@ -1023,7 +1136,7 @@ def _check_islands(
                 "island",
                 island,
                 f"island '{island}' has no port in {ports_label}{named}",
-                f"add a port on {island} to {ports_label}, or correct the island name"
+                f"add a port on {island} to {where}, or correct the island name"
                 f"{suggestion(island, port_islands)}",
             )
         )
@@ -1159,13 +1272,34 @@ def _items(rows: list[_Row] | None, kind: type[T]) -> tuple[T, ...]:
     return tuple(items)
 
 
-def _validate(source: _Source) -> Problem:
+def _nothing_given(source: _Source) -> InputIssue:
+    names = [SPECS[t].file for t in TABLES]
+    hint = next((f" (is '{n}' meant as one?)" for n in source.spare if cells.did_you_mean(n, names)), "")
+    return InputIssue(
+        source.name,
+        None,
+        None,
+        None,
+        "there is nothing to import: no table of the problem is given",
+        f"give one or more of {', '.join(names)} (or policy.json), named like that{hint}",
+    )
+
+
+def _check(source: _Source, stored: StoredIds | None) -> tuple[dict[str, list[_Row] | None], Policy]:
+    """Every table read and checked; raises :class:`InputError` with every issue found.
+
+    A whole problem (``stored`` None) needs the required tables; a partial one
+    needs at least one table or a policy, and may refer to ``stored`` ids.
+    """
     issues = source.issues
     if not source.readable:
         raise InputError(_ordered(source, issues))
-    for table in REQUIRED_TABLES:
-        if table not in source.tables:
-            issues.append(source.missing(table, ""))
+    if stored is None:
+        for table in REQUIRED_TABLES:
+            if table not in source.tables:
+                issues.append(source.missing(table, ""))
+    elif not source.tables and source.policy is None and not issues:
+        issues.append(_nothing_given(source))
     parsed: dict[str, list[_Row] | None] = {}
     for table in TABLES:
         raw = source.tables.get(table)
@@ -1175,21 +1309,27 @@ def _validate(source: _Source) -> Problem:
         spec, rows = SPECS[table], parsed[table]
         if spec.id_column is not None:
             ids[table] = None if rows is None else _unique_ids(spec, rows, source.label(table), issues)
-    for table, column, target in (
-        ("tickets", "school_id", "schools"),
-        ("technicians", "base_id", "bases"),
-        ("ferries", "from_port", "ports"),
-        ("ferries", "to_port", "ports"),
-    ):
+    for table, column, target in _REFERENCES:
         rows, targets = parsed[table], ids[target]
-        if rows is not None and targets is not None:
-            _check_references(
-                rows, source.label(table), column, targets, SPECS[target], source.label(target), issues
-            )
-    _check_islands(source, parsed, issues)
+        if rows is None:
+            continue
+        if stored is None:
+            if targets is not None:
+                _check_references(
+                    rows, source.label(table), column, targets, SPECS[target], source.label(target), issues
+                )
+        elif targets is not None or target not in source.tables:
+            given = None if targets is None else (targets, source.label(target))
+            _check_stored_references(rows, source.label(table), column, given, SPECS[target], stored, issues)
+    _check_islands(source, parsed, issues, stored)
     policy = Policy() if source.policy is None else _read_policy(source.policy, issues)
     if issues or policy is None:
         raise InputError(_ordered(source, issues))
+    return parsed, policy
+
+
+def _validate(source: _Source) -> Problem:
+    parsed, policy = _check(source, None)
     try:
         return Problem(
             schools=_items(parsed["schools"], School),
@@ -1207,26 +1347,34 @@ def _validate(source: _Source) -> Problem:
         ) from None
 
 
+def _partial(source: _Source, stored: StoredIds) -> ProblemTables:
+    parsed, policy = _check(source, stored)
+    return ProblemTables(
+        schools=_items(parsed["schools"], School),
+        bases=_items(parsed["bases"], Base),
+        technicians=_items(parsed["technicians"], Technician),
+        tickets=_items(parsed["tickets"], Ticket),
+        ports=_items(parsed["ports"], Port),
+        sailings=_items(parsed["ferries"], Sailing),
+        policy=None if source.policy is None else policy,
+        name=source.name,
+        present=frozenset(source.tables),
+        labels={
+            **{t: source.label(t) for t in TABLES},
+            **({"policy": source.policy.label} if source.policy is not None else {}),
+        },
+        rows={t: tuple(r.number for r in parsed[t] or []) for t in TABLES},
+    )
+
+
 # --- public entry points ----------------------------------------------------------
 
 
-def read_problem(path: str | PathLike[str]) -> Problem:
-    """Read and validate a problem from a folder of CSV files, a ``.json`` document or an ``.xlsx`` workbook.
-
-    A folder holds ``schools.csv``, ``bases.csv``, ``technicians.csv``,
-    ``tickets.csv`` and, as needed, ``ports.csv``, ``ferries.csv`` and
-    ``policy.json`` (UTF-8, a byte-order mark is accepted).  A workbook holds
-    sheets named like the files (``tickets`` or ``tickets.csv``) and an
-    optional ``policy`` sheet with the columns ``field,value`` (values are
-    JSON-decoded when they can be), or a ``policy.json`` beside it.  The
-    problem is named after the folder or file (a JSON document may give its
-    own ``name``).
-
-    Raises :class:`InputError` listing every problem found in every file.
-    """
+def _source_of(path: str | PathLike[str]) -> _Source:
+    """The tables of a folder, a ``.json`` document or an ``.xlsx`` workbook, not yet checked."""
     location = Path(path)
     if location.is_dir():
-        return _validate(_folder_source(location))
+        return _folder_source(location)
     suffix = location.suffix.lower()
     if not location.exists():
         raise InputError(
@@ -1246,9 +1394,9 @@ def read_problem(path: str | PathLike[str]) -> Problem:
         ok, doc = _load_json(location, location.name, issues)
         if not ok:
             raise InputError(issues)
-        return _validate(_document_source(doc, location.name, location.stem))
+        return _document_source(doc, location.name, location.stem)
     if suffix in (".xlsx", ".xlsm"):
-        return _validate(_workbook_source(location))
+        return _workbook_source(location)
     raise InputError(
         [
             InputIssue(
@@ -1264,6 +1412,23 @@ def read_problem(path: str | PathLike[str]) -> Problem:
     )
 
 
+def read_problem(path: str | PathLike[str]) -> Problem:
+    """Read and validate a problem from a folder of CSV files, a ``.json`` document or an ``.xlsx`` workbook.
+
+    A folder holds ``schools.csv``, ``bases.csv``, ``technicians.csv``,
+    ``tickets.csv`` and, as needed, ``ports.csv``, ``ferries.csv`` and
+    ``policy.json`` (UTF-8, a byte-order mark is accepted).  A workbook holds
+    sheets named like the files (``tickets`` or ``tickets.csv``) and an
+    optional ``policy`` sheet with the columns ``field,value`` (values are
+    JSON-decoded when they can be), or a ``policy.json`` beside it.  The
+    problem is named after the folder or file (a JSON document may give its
+    own ``name``).
+
+    Raises :class:`InputError` listing every problem found in every file.
+    """
+    return _validate(_source_of(path))
+
+
 def read_problem_dict(doc: Mapping[str, Any], *, source: str = "problem.json", name: str = "") -> Problem:
     """Read and validate the JSON document form: a key per table, each a list of row objects.
 
@@ -1275,3 +1440,25 @@ def read_problem_dict(doc: Mapping[str, Any], *, source: str = "problem.json", n
     Raises :class:`InputError` listing every problem found.
     """
     return _validate(_document_source(doc, source, name))
+
+
+def read_tables(path: str | PathLike[str], stored: StoredIds) -> ProblemTables:
+    """Read and validate the tables of a folder, document or workbook that holds part of a problem.
+
+    As :func:`read_problem`, but any table may be left out (at least one table or
+    a policy is needed): a ticket may name a school stored before, a technician
+    a stored base, a sailing stored ports, and islands may rely on stored ports
+    (``stored`` lists those ids).  A reference found neither in the tables
+    given nor among ``stored`` is an issue: "no school 'X' — import it first or
+    fix the id".
+
+    Raises :class:`InputError` listing every problem found in every file.
+    """
+    return _partial(_source_of(path), stored)
+
+
+def read_tables_dict(
+    doc: Mapping[str, Any], stored: StoredIds, *, source: str = "problem.json", name: str = ""
+) -> ProblemTables:
+    """:func:`read_tables` for the JSON document form of :func:`read_problem_dict`."""
+    return _partial(_document_source(doc, source, name), stored)
