@@ -278,7 +278,9 @@ def port_rows(source: Path) -> list[list[str]]:
 def bases(source: Path, settlements: Mapping[str, Settlement]) -> list[BaseRow]:
     sites = {r["site_id"]: r for r in read_rows(source / "pilot_support_sites.csv")}
 
-    def from_site(base_id: str, site_id: str, kind: str, name: str | None = None) -> BaseRow:
+    def from_site(
+        base_id: str, site_id: str, kind: str, directorate: str, name: str | None = None
+    ) -> BaseRow:
         site = sites[site_id]
         return BaseRow(
             base_id,
@@ -287,17 +289,19 @@ def bases(source: Path, settlements: Mapping[str, Settlement]) -> list[BaseRow]:
             float(site["lon"]),
             site["island_name"],
             kind,
+            directorate,
         )
 
     naxos = settlements["6702010101"]
     return [
-        from_site("KPN-IOA", "KEPLINET_IOA", "keplinet"),
-        from_site("UOI-IOA", "UOI_IOANNINA", "partner"),
-        from_site("KPN-ART", "KEPLINET_ART", "keplinet"),
-        from_site("KPN-PRE", "KEPLINET_PRE", "keplinet"),
-        from_site("KPN-THE", "KEPLINET_THE", "keplinet"),
-        from_site("KPN-KYK", "KEPLINET_KYK", "keplinet"),
-        from_site("UAEG-SYR", "UAEGEAN_SYROS", "partner"),
+        # Each base serves one Directorate: the service plans and scopes its technicians with it.
+        from_site("KPN-IOA", "KEPLINET_IOA", "keplinet", "Δ.Π.Ε. Ιωαννίνων"),
+        from_site("UOI-IOA", "UOI_IOANNINA", "partner", "Δ.Δ.Ε. Ιωαννίνων"),
+        from_site("KPN-ART", "KEPLINET_ART", "keplinet", "Δ.Π.Ε. Άρτας"),
+        from_site("KPN-PRE", "KEPLINET_PRE", "keplinet", "Δ.Π.Ε. Πρέβεζας"),
+        from_site("KPN-THE", "KEPLINET_THE", "keplinet", "Δ.Π.Ε. Θεσπρωτίας"),
+        from_site("KPN-KYK", "KEPLINET_KYK", "keplinet", "Δ.Π.Ε. Κυκλάδων"),
+        from_site("UAEG-SYR", "UAEGEAN_SYROS", "partner", "Δ.Π.Ε. Κυκλάδων"),
         # No site file row: the substation sits at the Naxos town settlement point.
         BaseRow(
             "SUB-NAX",
@@ -306,6 +310,7 @@ def bases(source: Path, settlements: Mapping[str, Settlement]) -> list[BaseRow]:
             naxos.lon,
             naxos.island,
             "substation",
+            "Δ.Δ.Ε. Κυκλάδων",
         ),
     ]
 
@@ -468,7 +473,7 @@ regions of the STIRIZO programme. Built by `python tools/build_sample.py` (fixed
 | file | rows | content |
 |---|---|---|
 | `schools.csv` | {len(schools)} | {epirus} in Epirus (Ioannina city, the plains of Arta, Preveza and Thesprotia, mountain villages of Zagori, Tzoumerka, Metsovo, Konitsa), {len(schools) - epirus} on {len(islands)} Cyclades islands; extension column `terrain`; {four} need a 4x4 |
-| `bases.csv` | 8 | KE.PLI.NE.T. of Ioannina, Arta, Preveza, Thesprotia (Igoumenitsa) and the Cyclades (Syros); University of Ioannina campus and University of the Aegean Syros campus (partners); a substation on Naxos |
+| `bases.csv` | 8 | KE.PLI.NE.T. of Ioannina, Arta, Preveza, Thesprotia (Igoumenitsa) and the Cyclades (Syros); University of Ioannina campus and University of the Aegean Syros campus (partners); a substation on Naxos; extension column `directorate` (the Directorate each serves) |
 | `technicians.csv` | {len(techs)} | mixed skills, Greek names; 6 in Epirus, 3 on Syros, 1 on Naxos |
 | `tickets.csv` | {len(tickets)} | opened 1–15 days before the plan date; categories in helpdesk style (Greek / English) |
 | `ports.csv` | {len(PORTS)} | ports of the sample islands (Iraklia and Schinoussa are calls of the Small Cyclades line) |

@@ -41,7 +41,7 @@ SCHOOL_COLUMNS = (
     "needs_4x4",
     "terrain",
 )
-BASE_COLUMNS = ("base_id", "name", "lat", "lon", "island", "kind")
+BASE_COLUMNS = ("base_id", "name", "lat", "lon", "island", "kind", "directorate")
 TECHNICIAN_COLUMNS = (
     "technician_id",
     "name",
@@ -317,9 +317,19 @@ class BaseRow:
     lon: float
     island: str
     kind: str
+    #: the Directorate the base serves (the service scopes its technicians by it).
+    directorate: str = ""
 
     def as_row(self) -> list[str]:
-        return [self.base_id, self.name, f"{self.lat:.6f}", f"{self.lon:.6f}", self.island, self.kind]
+        return [
+            self.base_id,
+            self.name,
+            f"{self.lat:.6f}",
+            f"{self.lon:.6f}",
+            self.island,
+            self.kind,
+            self.directorate,
+        ]
 
 
 def _bool(value: bool) -> str:
@@ -896,7 +906,15 @@ def build_tickets(
 def load_bases(path: Path | None = None) -> list[BaseRow]:
     rows = read_csv(path or sample_data_dir() / "bases.csv")
     return [
-        BaseRow(r["base_id"], r["name"], float(r["lat"]), float(r["lon"]), r["island"], r["kind"])
+        BaseRow(
+            r["base_id"],
+            r["name"],
+            float(r["lat"]),
+            float(r["lon"]),
+            r["island"],
+            r["kind"],
+            r.get("directorate", ""),
+        )
         for r in rows
     ]
 
