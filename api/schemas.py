@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import datetime as dt
 from datetime import datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
+from zoneinfo import ZoneInfo
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PlainSerializer, WithJsonSchema
 
 Skill = Literal["windows", "linux", "ltsp", "network", "hardware", "printer", "egov"]
 Priority = Literal["urgent", "high", "normal", "low"]
@@ -23,8 +24,86 @@ JobStatus = Literal["queued", "running", "done", "failed", "cancelled"]
 TicketStatus = Literal["open", "done", "closed"]
 VisitState = Literal["planned", "started", "done", "not_solved"]
 
-HHMM = r"^([01]?\d|2[0-4]):[0-5]\d$"
+#: a time of day from 00:00 to 24:00 (the end of the day).
+HHMM = r"^(([01]?[0-9]|2[0-3]):[0-5][0-9]|24:00)$"
 ID_PATTERN = r"^\S(.*\S)?$"
+
+# --- dates and local times ------------------------------------------------------------
+#
+# Instants are local times in Europe/Athens without an offset, as in the contract's
+# files (``2026-11-20T09:30``).  The schema says so with a pattern instead of the
+# ``date-time`` format, which (RFC 3339) would require an offset.  A request may still
+# send an offset: the instant is then converted to Athens time.
+
+ATHENS = ZoneInfo("Europe/Athens")
+MIN_YEAR = 2000
+MAX_YEAR = 2100
+_YEAR = "(20[0-9]{2}|2100)"
+_DAY = "(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])"
+_CLOCK = "([01][0-9]|2[0-3]):[0-5][0-9]"
+#: what a request may send: minutes, optional seconds (and fraction), optional offset.
+LOCAL_DATETIME_IN = rf"^{_YEAR}-{_DAY}T{_CLOCK}(:[0-5][0-9](\.[0-9]{{1,6}})?)?(Z|[+-]{_CLOCK})?$"
+#: what a response holds: seconds, never an offset.
+LOCAL_DATETIME_OUT = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}$"
+DATE_PATTERN = rf"^{_YEAR}-{_DAY}$"
+
+
+def _in_years(year: int) -> None:
+    if not MIN_YEAR <= year <= MAX_YEAR:
+        raise ValueError(f"the year must be from {MIN_YEAR} to {MAX_YEAR}, not {year}")
+
+
+def _local_instant(value: datetime) -> datetime:
+    """A request's instant as naive Athens time, within the years the service plans."""
+    _in_years(value.year)
+    if value.tzinfo is not None:
+        value = value.astimezone(ATHENS).replace(tzinfo=None)
+        _in_years(value.year)
+    return value
+
+
+def _bounded_date(value: dt.date) -> dt.date:
+    _in_years(value.year)
+    return value
+
+
+def _local_text(value: datetime) -> str:
+    """A response's instant: naive Athens time to the second."""
+    if value.tzinfo is not None:
+        value = value.astimezone(ATHENS).replace(tzinfo=None)
+    return value.isoformat(timespec="seconds")
+
+
+#: a request's local instant (``2026-11-20T09:30``), years 2000 to 2100.
+LocalDateTime = Annotated[
+    datetime,
+    AfterValidator(_local_instant),
+    WithJsonSchema(
+        {
+            "type": "string",
+            "pattern": LOCAL_DATETIME_IN,
+            "description": "local time, Europe/Athens, YYYY-MM-DDTHH:MM; an offset, if sent, is converted",
+        }
+    ),
+]
+#: a response's local instant (``2026-11-20T09:30:00``).
+LocalDateTimeOut = Annotated[
+    datetime,
+    PlainSerializer(_local_text, return_type=str, when_used="json"),
+    WithJsonSchema(
+        {
+            "type": "string",
+            "pattern": LOCAL_DATETIME_OUT,
+            "description": "local time, Europe/Athens, no offset",
+        }
+    ),
+]
+#: a calendar day (``2026-11-23``), years 2000 to 2100.
+Day = Annotated[
+    dt.date,
+    AfterValidator(_bounded_date),
+    WithJsonSchema({"type": "string", "format": "date", "pattern": DATE_PATTERN}),
+]
 
 
 class Request(BaseModel):
@@ -262,7 +341,9 @@ class TicketBase(Request):
     school_id: str = Field(
         min_length=1, max_length=64, description="school that reported it", examples=["S0001"]
     )
-    opened_at: datetime = Field(description="when it was opened (local time)", examples=["2026-11-20T09:30"])
+    opened_at: LocalDateTime = Field(
+        description="when it was opened (local time)", examples=["2026-11-20T09:30"]
+    )
     category: str = Field(
         min_length=1, max_length=300, description="helpdesk category", examples=["Δίκτυο / network"]
     )
@@ -271,7 +352,9 @@ class TicketBase(Request):
     service_minutes: int = Field(gt=0, le=1440, description="estimated minutes on site", examples=[60])
     remote: bool = Field(default=False, description="solved remotely: never routed", examples=[False])
     warranty: bool = Field(default=False, description="under warranty: goes to the vendor", examples=[False])
-    due_by: datetime | None = Field(default=None, description="SLA instant", examples=["2026-11-24T14:00"])
+    due_by: LocalDateTime | None = Field(
+        default=None, description="SLA instant", examples=["2026-11-24T14:00"]
+    )
     extra: dict[str, str] = Extra
 
 
@@ -283,14 +366,14 @@ class TicketCreate(TicketBase):
 
 class TicketUpdate(Request):
     school_id: str | None = Field(default=None, min_length=1, max_length=64, description="school")
-    opened_at: datetime | None = Field(default=None, description="when it was opened")
+    opened_at: LocalDateTime | None = Field(default=None, description="when it was opened")
     category: str | None = Field(default=None, min_length=1, max_length=300, description="category")
     skill: Skill | None = Field(default=None, description="skill required")
     priority: Priority | None = Field(default=None, description="priority")
     service_minutes: int | None = Field(default=None, gt=0, le=1440, description="minutes on site")
     remote: bool | None = Field(default=None, description="solved remotely")
     warranty: bool | None = Field(default=None, description="under warranty")
-    due_by: datetime | None = Field(default=None, description="SLA instant")
+    due_by: LocalDateTime | None = Field(default=None, description="SLA instant")
     status: TicketStatus | None = Field(default=None, description="open, done or closed")
     extra: dict[str, str] | None = Field(default=None, description="extra columns (replaces them all)")
 
@@ -312,7 +395,7 @@ class TicketPublic(Response):
 
 
 class TicketEventPublic(Response):
-    at: datetime = Field(description="when it happened")
+    at: LocalDateTimeOut = Field(description="when it happened; local time, Europe/Athens, no offset")
     kind: str = Field(
         description="imported, created, updated, planned, started, done, not_solved, locked, unlocked"
     )
@@ -371,7 +454,7 @@ class ImportSummary(Response):
 
 
 class PlanCreate(Request):
-    date: dt.date | None = Field(
+    date: Day | None = Field(
         default=None, description="first day to plan; tomorrow when absent", examples=["2026-11-23"]
     )
     days: int = Field(default=1, ge=1, le=10, description="working days to plan", examples=[1])
@@ -404,10 +487,16 @@ class JobProgress(Response):
 class PlanJob(Response):
     plan_id: str = Field(description="the job's and the plan's id")
     status: JobStatus = Field(description="queued, running, done, failed or cancelled")
-    created_at: datetime = Field(description="when it was asked for")
+    created_at: LocalDateTimeOut = Field(
+        description="when it was asked for; local time, Europe/Athens, no offset"
+    )
     created_by: str = Field(description="name of the key that asked")
-    started_at: datetime | None = Field(description="when solving started")
-    finished_at: datetime | None = Field(description="when it ended")
+    started_at: LocalDateTimeOut | None = Field(
+        description="when solving started; local time, Europe/Athens, no offset"
+    )
+    finished_at: LocalDateTimeOut | None = Field(
+        description="when it ended; local time, Europe/Athens, no offset"
+    )
     date: str = Field(description="first planned day")
     days: int = Field(description="working days")
     time_limit_s: float = Field(description="time limit per day")
@@ -441,7 +530,9 @@ class VisitPublic(Response):
     ticket_id: str = Field(description="ticket")
     technician_id: str = Field(description="technician")
     state: VisitState = Field(description="planned, started, done or not_solved")
-    updated_at: datetime | None = Field(description="last change")
+    updated_at: LocalDateTimeOut | None = Field(
+        description="last change; local time, Europe/Athens, no offset"
+    )
     note: str = Field(description="note")
 
 
@@ -476,7 +567,7 @@ class KeyPublic(Response):
     role: Role = Field(description="role")
     directorates: list[str] = Field(description="Directorates")
     employer: str | None = Field(description="partner's employer")
-    created_at: datetime = Field(description="when made")
+    created_at: LocalDateTimeOut = Field(description="when made; local time, Europe/Athens, no offset")
     active: bool = Field(description="accepted")
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 
 from rich.console import Console
+from sqlalchemy.engine import make_url
 
 from .db import make_engine, make_sessionmaker, migrate
 from .main import bootstrap, create_app
@@ -13,14 +14,23 @@ from .settings import Settings
 DEFAULT_DATABASE_URL = "sqlite:///dromologio.db"
 
 
+def make_key_command(url: str) -> str:
+    """The ``curl`` line that makes a dispatcher key through ``POST /keys``."""
+    body = '{"name": "<who holds it>", "role": "dispatcher", "directorates": ["<Directorate>"]}'
+    return (
+        f'  curl -X POST {url}/keys -H "X-API-Key: $ADMIN_KEY" '
+        f"-H 'content-type: application/json' -d '{body}'"
+    )
+
+
 def serve(
     host: str = "127.0.0.1", port: int = 8000, database_url: str | None = None, seed_sample: bool = True
 ) -> None:
-    """Migrate the database, seed it with the sample when empty, print the keys, and serve until stopped.
+    """Migrate the database, seed it with the sample when empty, print new keys, and serve until stopped.
 
-    The admin key is ``DROMOLOGIO_API_KEY`` when set, else a new one is generated and
-    printed (replacing the one generated at the previous start); a demo dispatcher key
-    for every Directorate in the database is printed too.
+    Keys are made once.  The first start of an empty database generates and prints an
+    admin key (unless ``DROMOLOGIO_API_KEY`` is set) and a demo dispatcher key for every
+    Directorate; later starts print only that keys exist and how to make more.
     """
     import uvicorn
 
@@ -37,17 +47,23 @@ def serve(
     engine.dispose()
     url = f"http://{host}:{port}"
     console.print(f"Δρομολόγιο / dispatch service on [bold]{url}[/] — docs: [bold]{url}/docs[/]")
-    console.print(f"Database: {settings.database_url}")
+    console.print(f"Database: {make_url(settings.database_url).render_as_string(hide_password=True)}")
     if made.sample_imported:
         console.print("Seeded with the embedded sample (Epirus and the Cyclades).")
     if made.admin_generated and made.admin_key:
         console.print(
-            f"Admin key (generated; set DROMOLOGIO_API_KEY to choose one): [bold]{made.admin_key}[/]"
+            f"Admin key (generated once; keep it, it is not shown again): [bold]{made.admin_key}[/]"
         )
     elif settings.api_key is not None:
         console.print("Admin key: the one in DROMOLOGIO_API_KEY")
     if made.demo_key:
-        console.print(f"Demo dispatcher key (every Directorate): [bold]{made.demo_key}[/]")
+        console.print(f"Demo dispatcher key (every Directorate; shown once): [bold]{made.demo_key}[/]")
         console.print(f'Try: curl -H "X-API-Key: {made.demo_key}" {url}/schools?limit=3')
+    if made.keys_before:
+        console.print(
+            f"{made.keys_before} API key(s) exist already; their secrets were shown when they were made."
+        )
+    console.print("Make a key for each person with the admin key:")
+    console.print(make_key_command(url), markup=False, highlight=False)
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     uvicorn.run(create_app(settings), host=host, port=port, log_level="info")

@@ -47,6 +47,14 @@ class Settings(BaseSettings):
         description="a job interrupted by a restart is re-run until it has started this often",
     )
     seed_sample: bool = Field(default=False, description="import the embedded sample into an empty database")
+    auth_failure_limit: int = Field(
+        default=20,
+        ge=0,
+        description="wrong API keys one client address may send within the window before 429; 0 = no limit",
+    )
+    auth_failure_window_s: float = Field(
+        default=60.0, gt=0, description="the window of auth_failure_limit, seconds"
+    )
 
     @field_validator("database_url")
     @classmethod

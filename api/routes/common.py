@@ -14,8 +14,11 @@ from ..errors import ApiError
 
 T = TypeVar("T")
 
+#: the largest offset a list accepts: far beyond any table, and within every database's integers.
+MAX_OFFSET = 1_000_000
+
 Limit = Annotated[int, Query(ge=1, le=5000, description="most items to return")]
-Offset = Annotated[int, Query(ge=0, description="items to skip")]
+Offset = Annotated[int, Query(ge=0, le=MAX_OFFSET, description="items to skip")]
 
 _FIELD = re.compile(r"^([a-z_0-9]+)\b")
 

@@ -6,8 +6,12 @@ from fastapi import APIRouter
 from sqlalchemy import text
 
 from ..deps import SessionDep
+from ..errors import PROBLEM_RESPONSES
 
-router = APIRouter(tags=["health"])
+#: what /health may answer besides 200: a client over the wrong-key limit, a failed or busy database.
+router = APIRouter(
+    tags=["health"], responses={status: PROBLEM_RESPONSES[status] for status in (429, 500, 503)}
+)
 
 
 @router.get("/health", summary="Is the service up and its database reachable")
