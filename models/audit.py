@@ -620,7 +620,7 @@ class _Audit:
         routes: dict[str, Schedule],
         plans: dict[str, tuple[Visit, ...]],
     ) -> tuple[Handover, ...] | None:
-        """Place every ticket of ``moving`` in another technician's day (cheapest first); None if one cannot go."""
+        """Give each ticket of ``moving`` to another day, cheapest first (None: one of them cannot go)."""
         problem = self.problem
         handovers: list[Handover] = []
         tickets = [problem.ticket_by_id[t] for v in moving for t in v.ticket_ids]
@@ -673,26 +673,27 @@ class _Audit:
         )
         day = state.day.isoformat()
         if kind == INSERTABLE:
-            el = f"{what_el} χωράει στη μέρα του τεχνικού {tid} ({day}): {visit_el}· {money_el}"
-            en = f"{what_en} fits into technician {tid}'s day ({day}): {visit_en}; {money_en}"
+            el = f"{what_el} χωράει στη μέρα του τεχνικού {tid} στις {day}: {visit_el}· {money_el}"
+            en = f"{what_en} fits into technician {tid}'s day on {day}: {visit_en}; {money_en}"
         elif kind == IDLE_COULD_SERVE:
             shown = candidate.displaced
             if shown:
                 busy = self._day_minutes(tid, state) or 0
                 left = ", ".join(shown)
-                day_el = f"σύντομη μέρα ({busy // 60}:{busy % 60:02d} ώρες)"
-                day_en = f"a short day ({busy // 60}:{busy % 60:02d} h)"
+                day_el = f"σύντομη μέρα στις {day} ({busy // 60}:{busy % 60:02d} ώρες)"
+                day_en = f"a short day on {day} ({busy // 60}:{busy % 60:02d} h)"
                 extra_el = f", αφήνοντας τα {left} για άλλη μέρα"
                 extra_en = f", leaving {left} for another day"
             else:
-                day_el, day_en, extra_el, extra_en = "άδεια μέρα", "an empty day", "", ""
+                day_el, day_en = f"άδεια μέρα στις {day}", f"an empty day on {day}"
+                extra_el = extra_en = ""
             el = (
-                f"Ο τεχνικός {tid} έχει {day_el} ({day}) και μπορεί να εξυπηρετήσει μόνος του το "
+                f"Ο τεχνικός {tid} έχει {day_el} και μπορεί να εξυπηρετήσει μόνος του το "
                 f"{ticket.ticket_id} ({PRIORITY_LABELS_EL[ticket.priority]}, {where}) με επιστροφή: "
                 f"{visit_el}{extra_el}· {money_el}"
             )
             en = (
-                f"technician {tid} has {day_en} ({day}) and could serve {what_en} alone as a round trip: "
+                f"technician {tid} has {day_en} and could serve {what_en} alone as a round trip: "
                 f"{visit_en}{extra_en}; {money_en}"
             )
         else:
@@ -701,8 +702,8 @@ class _Audit:
                 takers.setdefault(h.to_technician, []).append(h.ticket_id)
             moves_el = "; ".join(f"ο {t} αναλάβει τα {', '.join(ids)}" for t, ids in takers.items())
             moves_en = "; ".join(f"{t} takes over {', '.join(ids)}" for t, ids in takers.items())
-            el = f"{what_el} το παίρνει ο τεχνικός {tid} ({day}) αν {moves_el}: {visit_el}· {money_el}"
-            en = f"technician {tid} can take {what_en} ({day}) if {moves_en}: {visit_en}; {money_en}"
+            el = f"{what_el} το παίρνει ο τεχνικός {tid} στις {day} αν {moves_el}: {visit_el}· {money_el}"
+            en = f"technician {tid} can take {what_en} on {day} if {moves_en}: {visit_en}; {money_en}"
         return f"{el} / {en}"
 
 

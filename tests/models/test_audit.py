@@ -17,6 +17,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from dromologio.models import Plan, Port, Problem, Route, Sailing, Stop, Unassigned
 from dromologio.models.audit import (
@@ -465,3 +467,71 @@ def test_findings_are_listed_by_kind_then_gain(sample: tuple[Problem, Plan]) -> 
         deltas = [f.delta_eur for f in report.by_kind(kind)]
         assert deltas == sorted(deltas)
     assert "K0033" in str(report)
+
+
+# ---------------------------------------------------------------- generated problems (solver plans)
+
+
+def generated(tmp: Path, tickets: int, technicians: int, seed: int) -> Problem:
+    from dromologio.sample.generate import generate_problem_files
+
+    folder = generate_problem_files(
+        tmp / f"p{tickets}-{technicians}-{seed}",
+        num_tickets=tickets,
+        num_technicians=technicians,
+        seed=seed,
+        islands=True,
+    )
+    return read_problem(folder)
+
+
+@pytest.mark.slow
+@settings(max_examples=5, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    tickets=st.integers(min_value=5, max_value=40),
+    technicians=st.integers(min_value=1, max_value=6),
+    seed=st.integers(min_value=0, max_value=10_000),
+    days=st.integers(min_value=1, max_value=2),
+)
+def test_every_finding_on_generated_problems_is_a_checked_cheaper_plan(
+    tmp_path: Path, tickets: int, technicians: int, seed: int, days: int
+) -> None:
+    from dromologio.dispatch import solve
+    from dromologio.sample import SAMPLE_DATE
+
+    p = generated(tmp_path, tickets, technicians, seed)
+    plan = solve(p, SAMPLE_DATE, days=days, time_limit_s=0.5).plan
+    assert_sound(p, plan, audit_plan(p, plan))
+    # a served ticket taken out of the plan is found again
+    served = [(r, s) for r in plan.routes for s in r.visits]
+    if served:
+        route, dropped = served[seed % len(served)]
+        routes = tuple(
+            replace(r, stops=tuple(s for s in r.stops if s is not dropped)) if r is route else r
+            for r in plan.routes
+        )
+        taken = replace(
+            plan,
+            routes=routes,
+            unassigned=(*plan.unassigned, *(Unassigned(t, "test") for t in dropped.ticket_ids)),
+        )
+        if check_plan(p, taken).ok:
+            report = audit_plan(p, taken)
+            assert_sound(p, taken, report)
+            back = day_objective_eur(p, plan, route.date) - day_objective_eur(p, taken, route.date)
+            if back < -0.01 and not report.not_audited:  # putting it back where it was pays
+                assert report.ticket_ids & set(dropped.ticket_ids), str(report)
+
+
+@pytest.mark.slow
+def test_a_300_ticket_day_is_audited_in_seconds(tmp_path: Path) -> None:
+    from dromologio.dispatch import solve
+    from dromologio.sample import SAMPLE_DATE
+
+    p = generated(tmp_path, 300, 25, 7)
+    plan = solve(p, SAMPLE_DATE, time_limit_s=4.0).plan
+    started = time.perf_counter()
+    report = audit_plan(p, plan)
+    assert time.perf_counter() - started < 10.0
+    assert report.seconds < 10.0
+    assert_sound(p, plan, report)
