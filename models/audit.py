@@ -37,10 +37,12 @@ change in hours driving x ``time_value_eur_per_hour`` + change in the busiest
 technician's work (time on site and aboard) x ``balance_eur_per_hour`` - the value of
 the ticket(s) served instead of left undone (+ the value of displaced tickets).
 
-Not audited (listed in :attr:`AuditReport.not_audited`): days of technicians whose
-routes the checker already rejects, and days the travel model cannot rebuild.  Road
-closures and dispatcher locks are not in the problem files: pass them as ``closed``
-and ``locks``.
+A technician without a route on a plan date is not working that day (the contract
+gives one route per technician per working day) and is never offered work on it.
+Not audited (listed in :attr:`AuditReport.not_audited`): technicians whose routes the
+checker already rejects, and days the travel model cannot rebuild.  Road closures and
+dispatcher locks are not in the problem files: pass them as ``closed`` and ``locks``.
+Each finding stands alone: two findings may use the same technician's time.
 """
 
 from __future__ import annotations
@@ -300,10 +302,11 @@ class _Audit:
         self.policy = problem.policy
         self.not_audited: list[str] = []
         self.findings: list[Finding] = []
+        served = set(plan.visited_ticket_ids)
         self.pending = [
             t
-            for u in plan.unassigned
-            if (t := problem.ticket_by_id.get(u.ticket_id)) is not None and t.needs_visit
+            for u in dict.fromkeys(u.ticket_id for u in plan.unassigned)
+            if (t := problem.ticket_by_id.get(u)) is not None and t.needs_visit and u not in served
         ]
         self.states: list[_DayState] = []
 
@@ -319,19 +322,16 @@ class _Audit:
         routes: dict[tuple[str, date], Route] = {}
         for planned in self.plan.routes:
             routes.setdefault((planned.technician_id, planned.date), planned)
-        dates = sorted(set(self.plan.dates))
-        for k, day in enumerate(dates):
+        for day in sorted(set(self.plan.dates)):
             state = _DayState(day, Travel(self.problem, day))
             for technician in self.problem.technicians:
                 tid = technician.technician_id
                 route = routes.get((tid, day))
                 state.work[tid] = _work_minutes(self.problem, route)
-                if tid in rejected:
-                    continue
-                if route is None and k > 0:
-                    before = routes.get((tid, dates[k - 1]))
-                    if before is not None and before.stops and before.stops[-1].lodging:
-                        continue  # the checker reports the missing day after a night away
+                if tid in rejected or route is None:
+                    continue  # no route: not a working day of the technician (one route a working day)
+                if any(t not in self.problem.ticket_by_id for t in route.ticket_ids):
+                    continue  # the checker reports the unknown ticket
                 frame = day_of(self.problem, technician, day, route)
                 visits = visits_of(route)
                 timed = time_day(self.problem, state.travel, frame, visits) if frame is not None else None

@@ -199,6 +199,16 @@ def test_a_technician_with_an_empty_day_beside_a_ticket_they_can_serve() -> None
     assert_sound(p, plan, report)
 
 
+def test_a_technician_without_a_route_that_day_is_not_working() -> None:
+    p = problem(
+        [school("S3", north_km=-8)],
+        [technician("T1", ["windows"]), technician("T2", ["printer"])],
+        [ticket("K3", "S3", "printer", priority="urgent", service_minutes=90)],
+    )
+    assert not audit_plan(p, make_plan(p, [idle("T1"), idle("T2")], ["K3"])).ok
+    assert audit_plan(p, make_plan(p, [idle("T1")], ["K3"])).ok
+
+
 def test_a_short_day_could_serve_a_worthier_ticket_alone() -> None:
     """T2's short day serves a low ticket far from an urgent one it cannot also reach in hours."""
     p = problem(
