@@ -27,8 +27,9 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from bench.report import RESULTS_DIR, code_version, command_line, machine, now
-from dromologio.dispatch.scenarios import load_scenarios
-from dromologio.dispatch.simulate import SimulationResults, SimulationSettings, make_arrivals, run_scenarios
+from dromologio.cli_scenarios import named_problems
+from dromologio.planning.scenarios import load_scenarios
+from dromologio.planning.simulate import SimulationResults, SimulationSettings, make_arrivals, run_scenarios
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "scenarios.yaml"
 #: what the parallel run should stay under for 3 scenarios x 20 days at 3 s on 2 cores.
@@ -77,7 +78,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     from distributed import Client, LocalCluster
 
-    scenario_set = load_scenarios(args.file)
+    scenario_set = load_scenarios(args.file, named=named_problems())
     problem = scenario_set.load_problem()
     arrivals = make_arrivals(scenario_set.arrivals, problem)
     settings = SimulationSettings(
@@ -132,7 +133,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         Client(cluster, set_as_default=False) as client,  # type: ignore[no-untyped-call]
     ):
         # Workers import the solver on their first task: warm them so the start-up is counted apart.
-        client.run(lambda: __import__("dromologio.dispatch.simulate"))
+        client.run(lambda: __import__("dromologio.planning.simulate"))
         startup_s = time.perf_counter() - started
         parallel = run_scenarios(
             problem, scenarios, settings, arrivals=arrivals, scheduler=client, progress=False

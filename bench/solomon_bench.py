@@ -199,7 +199,7 @@ def _no_first_solution_floor() -> Iterator[None]:
     customer mandatory, R1 and RC1 instances have none to give, so every such run would last 120 s
     to end without a solution all the same.
     """
-    from dromologio.dispatch import engine
+    from dromologio.dispatch import search as engine  # the search reads the floor
 
     floor = engine.FIRST_SOLUTION_FLOOR_S
     engine.FIRST_SOLUTION_FLOOR_S = 0.0

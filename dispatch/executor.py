@@ -26,8 +26,10 @@ from __future__ import annotations
 import multiprocessing
 import os
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from concurrent.futures import Future, ProcessPoolExecutor
+from multiprocessing.reduction import ForkingPickler
+from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar, runtime_checkable
 
 if TYPE_CHECKING:
@@ -48,6 +50,19 @@ T = TypeVar("T")
 
 #: imported once by the forkserver, so that its forks start with the engine loaded.
 _PRELOAD = "dromologio.dispatch.parallel"
+
+
+def _read_only(items: dict[Any, Any]) -> Mapping[Any, Any]:
+    return MappingProxyType(items)
+
+
+def _reduce_read_only(proxy: MappingProxyType[Any, Any]) -> tuple[Callable[..., Any], tuple[Any, ...]]:
+    return _read_only, (dict(proxy),)
+
+
+# Problems and their parts keep read-only mappings (types.MappingProxyType), which pickle cannot
+# send to a worker process by itself: tasks and results carry them as a copy of their items.
+ForkingPickler.register(MappingProxyType, _reduce_read_only)
 
 
 def usable_cores() -> int:
@@ -253,7 +268,7 @@ class DaskExecutor:
                 with self._lock:
                     self._running.discard(done)
 
-        remote.add_done_callback(settle)
+        remote.add_done_callback(settle)  # type: ignore[no-untyped-call]
         return local
 
     def share(self, value: Any) -> Any:

@@ -20,7 +20,8 @@ from dromologio import ATTRIBUTION, __version__
 from dromologio.cli_costs import register as register_cost_commands
 from dromologio.cli_scenarios import scenarios_app
 from dromologio.geo.closures import Closure
-from dromologio.models import Plan, Problem, ProblemError
+from dromologio.models import Plan, Problem
+from dromologio.reports.terminal import read_problem_or_exit
 
 app = typer.Typer(
     add_completion=False,
@@ -34,28 +35,6 @@ errors = Console(stderr=True)
 ProblemPath = Annotated[
     Path, typer.Argument(help="problem folder (CSV), .json document or .xlsx workbook", show_default=False)
 ]
-
-
-def _load(path: Path) -> Problem:
-    """Read and validate a problem, or print every issue and exit with status 2."""
-    from dromologio.models.errors import InputError
-    from dromologio.models.readers import read_problem
-
-    try:
-        return read_problem(path)
-    except InputError as error:
-        errors.print(f"[bold red]Σφάλματα εισόδου / input errors[/] ({len(error.issues)}):")
-        for issue in error.issues:
-            errors.print(f"  • {issue}", markup=False, highlight=False, soft_wrap=True)
-        raise typer.Exit(2) from error
-    except ProblemError as error:
-        errors.print("[bold red]Ασυνεπές πρόβλημα / inconsistent problem:[/]")
-        for line in error.issues:
-            errors.print(f"  • {line}", markup=False, highlight=False, soft_wrap=True)
-        raise typer.Exit(2) from error
-    except FileNotFoundError as error:
-        errors.print(f"[bold red]Δεν βρέθηκε / not found:[/] {error}")
-        raise typer.Exit(2) from error
 
 
 @app.command()
@@ -79,7 +58,7 @@ def sample(
 @app.command()
 def validate(path: ProblemPath) -> None:
     """Ελέγχει τα αρχεία εισόδου / check the input files alone (exit 2 on errors)."""
-    problem = _load(path)
+    problem = read_problem_or_exit(path)
     visits = sum(1 for t in problem.tickets if t.needs_visit)
     console.print(
         f"[green]Εντάξει / valid[/]: {len(problem.schools)} σχολεία/schools, {len(problem.bases)} βάσεις/bases, "
@@ -109,7 +88,7 @@ def plan(
     from dromologio.models.checker import check_plan
     from dromologio.models.plan_io import write_plan_csv, write_plan_json
 
-    problem = _load(path)
+    problem = read_problem_or_exit(path)
     closures = _load_closures(path)
     day = _parse_date(plan_date)
     limit = problem.policy.solver_time_limit_s if time_limit is None else time_limit
@@ -143,7 +122,7 @@ def check(path: ProblemPath, plan_path: Annotated[Path, typer.Argument(help="pla
     from dromologio.models.checker import check_plan
     from dromologio.models.plan_io import read_plan_document
 
-    problem = _load(path)
+    problem = read_problem_or_exit(path)
     try:
         document = read_plan_document(plan_path)
     except (OSError, ValueError) as error:

@@ -5,24 +5,28 @@ dromologio estimate DIR --history H.csv --budget B.csv --out OUT          replay
 dromologio estimate-demo DIR                                              demo inputs
 
 :func:`register` adds them to an application (``dromologio.cli.app``); ``app``
-here holds them alone.
+here holds them alone.  The demo inputs (a ticket history and a budget over the embedded
+sample) are written here, above the planning code, which reads no embedded data.
 """
 
 from __future__ import annotations
 
-from datetime import date
+import math
+import random
+from collections.abc import Iterable, Mapping
+from datetime import date, datetime, time, timedelta
 from enum import StrEnum
+from os import PathLike
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
-from rich.table import Table
+
+from dromologio.reports.terminal import read_problem_or_exit
 
 if TYPE_CHECKING:
-    import pandas as pd
-
-    from dromologio.models import InputError, Problem
+    from dromologio.models import InputError
 
 console = Console()
 errors = Console(stderr=True)
@@ -32,6 +36,9 @@ app = typer.Typer(
     no_args_is_help=True,
     help="Κόστος μετακινήσεων / travel costs of plans and periods.",
 )
+
+#: first day of the demo history (a Monday).
+DEMO_START = date(2026, 1, 5)
 
 
 class GroupBy(StrEnum):
@@ -48,33 +55,6 @@ ProblemPath = Annotated[
     Path, typer.Argument(help="problem folder (CSV), .json document or .xlsx workbook", show_default=False)
 ]
 
-_HEADINGS = {
-    "employer": "φορέας / employer",
-    "technician_id": "τεχνικός / technician",
-    "technician": "όνομα / name",
-    "directorate": "διεύθυνση / directorate",
-    "island": "νησί / island",
-    "date": "ημέρα / day",
-    "routes": "δρομολόγια / routes",
-    "distance_km": "km",
-    "distance_eur": "€ km",
-    "ferry_eur": "€ πλοίο / ferry",
-    "per_diem_eur": "€ ημερήσια / per diem",
-    "overnight_eur": "€ διαν. / overnight",
-    "tolls_eur": "€ διόδια / tolls",
-    "total_eur": "€ σύνολο / total",
-    "tickets_served": "αιτήματα / tickets",
-    "school_visits": "επισκέψεις / visits",
-    "eur_per_ticket": "€/αίτημα / ticket",
-    "eur_per_school_visit": "€/επίσκεψη / visit",
-}
-
-
-def _load(path: Path) -> Problem:
-    from dromologio.cli import _load as load_problem
-
-    return load_problem(path)
-
 
 def _input_errors(error: InputError) -> typer.Exit:
     errors.print(f"[bold red]Σφάλματα εισόδου / input errors[/] ({len(error.issues)}):")
@@ -86,37 +66,6 @@ def _input_errors(error: InputError) -> typer.Exit:
 def _warn(lines: list[str] | tuple[str, ...]) -> None:
     for line in lines:
         errors.print(f"[yellow]Προσοχή / warning:[/] {line}", highlight=False)
-
-
-def _cell(value: Any, column: str) -> str:
-    if isinstance(value, float):
-        if value != value:  # NaN: nothing served, no ratio
-            return "—"
-        if column == "distance_km":
-            return f"{value:,.1f}"
-        if column.endswith("_eur") or column.startswith("eur_"):
-            return f"{value:,.2f}"
-        return f"{value:g}"
-    return str(value)
-
-
-def print_report(report: pd.DataFrame, title: str) -> None:
-    """A cost report as a rich table: keys, then km and EUR side by side, then counts and ratios."""
-    table = Table(title=title, title_justify="left")
-    numeric = set(_HEADINGS) - {"employer", "technician_id", "technician", "directorate", "island", "date"}
-    for column in report.columns:
-        table.add_column(
-            _HEADINGS.get(str(column), str(column)), justify="right" if column in numeric else "left"
-        )
-    rows = report.to_dict("records")
-    totalled = bool(rows) and str(rows[-1][report.columns[0]]) == "Σ"
-    for number, row in enumerate(rows):
-        cells = [_cell(row[c], str(c)) for c in report.columns]
-        is_total = totalled and number == len(rows) - 1
-        table.add_row(
-            *cells, style="bold" if is_total else None, end_section=totalled and number == len(rows) - 2
-        )
-    console.print(table)
 
 
 def costs(
@@ -132,16 +81,11 @@ def costs(
     ] = None,
 ) -> None:
     """Κόστος πλάνου / price a plan by the travel rules of each employer: km and € side by side."""
-    from dromologio.dispatch.costs import (
-        cost_policy_issues,
-        cost_report,
-        plan_cost_table,
-        write_cost_csv,
-        write_cost_xlsx,
-    )
     from dromologio.models.plan_io import read_plan_json
+    from dromologio.planning.costs import cost_policy_issues, cost_report, plan_cost_table
+    from dromologio.reports.costs import cost_table, write_cost_csv, write_cost_xlsx
 
-    problem = _load(path)
+    problem = read_problem_or_exit(path)
     try:
         plan = read_plan_json(plan_path)
     except (OSError, ValueError, KeyError, TypeError) as error:
@@ -155,7 +99,7 @@ def costs(
         errors.print(f"[bold red]Το πλάνο δεν ταιριάζει / the plan does not fit the problem:[/] {error}")
         raise typer.Exit(2) from error
     report = cost_report(table, keys, with_total=True)
-    print_report(report, f"Κόστος / costs by {', '.join(keys)} · {plan_path.name}")
+    console.print(cost_table(report, f"Κόστος / costs by {', '.join(keys)} · {plan_path.name}"))
     stated = round(float(table["plan_cost_eur"].sum()), 2) if not table.empty else 0.0
     priced = round(float(table["total_eur"].sum()), 2) if not table.empty else 0.0
     if abs(stated - priced) > 0.005:
@@ -194,13 +138,16 @@ def estimate(
     last: Annotated[str, typer.Option("--to", help="last day, YYYY-MM-DD (default: last ticket)")] = "",
     time_limit: Annotated[float, typer.Option("--time-limit", min=0.1, help="solver seconds per day")] = 2.0,
     workers: Annotated[
-        int, typer.Option(min=1, help="processes; regions that share no school run apart")
+        int,
+        typer.Option(min=1, help="processes (at most one per core); regions that share no school run apart"),
     ] = 1,
     seed: Annotated[int, typer.Option(help="random seed of the search")] = 0,
 ) -> None:
     """Εκτίμηση κόστους περιόδου / plan every working day of a period and compare with the budget."""
-    from dromologio.dispatch.estimate import estimate_costs, read_budget, read_history, write_estimate
     from dromologio.models import InputError
+    from dromologio.planning.estimate import estimate_costs, read_budget, read_history
+    from dromologio.reports.costs import budget_table
+    from dromologio.reports.estimate import write_estimate
 
     start, end = _day(first, "--from"), _day(last, "--to")
     try:
@@ -229,39 +176,7 @@ def estimate(
             raise typer.Exit(2) from error
     _warn(result.warnings)
     written = write_estimate(result, out)
-    summary = result.budget.drop(columns=["working_days"])
-    table = Table(
-        title=f"Εκτίμηση / estimate {result.start.isoformat()} – {result.end.isoformat()} "
-        f"({len(result.days)} εργάσιμες / working days, {len(result.regions)} περιοχές / regions)",
-        title_justify="left",
-    )
-    headings = {
-        "employer": "φορέας / employer",
-        "period": "περίοδος / period",
-        "period_budget_eur": "€ προϋπ. / budget",
-        "days_estimated": "ημέρες / days",
-        "cost_eur": "€ εκτίμηση / estimate",
-        "budget_pro_rata_eur": "€ προϋπ. ημερών / budget for days",
-        "projected_period_eur": "€ προβολή / projected",
-        "projected_share": "% προϋπ. / of budget",
-        "status": "",
-    }
-    for column in summary.columns:
-        table.add_column(
-            headings.get(str(column), str(column)),
-            justify="left" if column in ("employer", "period", "status") else "right",
-        )
-    for row in summary.to_dict("records"):
-        cells = []
-        for column in summary.columns:
-            value = row[column]
-            if column == "projected_share":
-                cells.append("—" if value != value else f"{100 * float(value):.0f} %")
-            else:
-                cells.append(_cell(value, str(column)))
-        style = "red" if str(row["status"]).startswith("υπέρβαση") else None
-        table.add_row(*cells, style=style)
-    console.print(table)
+    console.print(budget_table(result))
     queue = result.queue
     console.print(
         f"Αιτήματα / tickets: {int(queue['served'].sum())} εξυπηρετήθηκαν / served, "
@@ -280,8 +195,6 @@ def estimate_demo(
     seed: Annotated[int, typer.Option(help="random seed of the history")] = 0,
 ) -> None:
     """Δεδομένα επίδειξης / write the sample problem, a ticket history and a budget to try `estimate`."""
-    from dromologio.dispatch.estimate import DEMO_START, write_estimate_demo
-
     problem, history, budget = write_estimate_demo(target, weeks=weeks, seed=seed)
     last = DEMO_START.toordinal() + 7 * weeks - 3
     console.print(f"Γράφτηκαν / written: [bold]{problem}[/], [bold]{history}[/], [bold]{budget}[/]")
@@ -303,6 +216,138 @@ def register(application: typer.Typer) -> None:
 
 
 register(app)
+
+
+# --- demo inputs over the embedded sample -----------------------------------------
+
+
+def history_from_sample(
+    weeks: int,
+    seed: int = 0,
+    *,
+    path: str | PathLike[str],
+    start: date = DEMO_START,
+    per_day: float = 10.0,
+    backlog: int = 8,
+) -> Path:
+    """Write a synthetic ticket history over the sample's schools to ``path`` (a tickets CSV).
+
+    ``weeks`` weeks from ``start`` (a Monday): about ``per_day`` tickets each working day
+    and a few at weekends, opened between 07:30 and 15:00, plus ``backlog`` tickets opened
+    in the week before ``start``.  Skills, priorities, categories, service times and the
+    shares of remote, warranty and due-dated tickets follow the sample's generator.  The
+    same arguments always give the same file.
+    """
+    from dromologio.sample import sample_data_dir
+    from dromologio.sample.generate import (
+        PRIORITY_SHARES,
+        REMOTE_SHARE,
+        SERVICE_MINUTES,
+        SKILL_WEIGHTS,
+        TICKET_COLUMNS,
+        WARRANTY_SHARE,
+        TicketRow,
+        category_for,
+        read_csv,
+        write_csv,
+    )
+
+    if weeks < 1:
+        raise ValueError("weeks must be at least 1")
+    rng = random.Random(seed)
+    schools = [row["school_id"] for row in read_csv(sample_data_dir() / "schools.csv")]
+    opened: list[datetime] = []
+    for offset in range(-7, 7 * weeks):
+        day = start + timedelta(days=offset)
+        if offset < 0:
+            count = 0
+        elif day.weekday() < 5:
+            count = max(0, round(rng.gauss(per_day, math.sqrt(per_day))))
+        else:
+            count = 1 if rng.random() < 0.3 else 0
+        for _ in range(count):
+            minute = rng.randrange(7 * 60 + 30, 15 * 60, 5)
+            opened.append(datetime.combine(day, time(minute // 60, minute % 60)))
+    for _ in range(backlog):
+        day = start - timedelta(days=rng.randint(3, 7))
+        minute = rng.randrange(7 * 60 + 30, 15 * 60, 5)
+        opened.append(datetime.combine(day, time(minute // 60, minute % 60)))
+    opened.sort()
+    rows: list[TicketRow] = []
+    priorities = list(PRIORITY_SHARES)
+    for number, instant in enumerate(opened, start=1):
+        skill = rng.choices(list(SKILL_WEIGHTS), weights=list(SKILL_WEIGHTS.values()))[0]
+        row = TicketRow(
+            ticket_id=f"H{number:05d}",
+            school_id=rng.choice(schools),
+            opened_at=instant,
+            category=category_for(skill, rng),
+            skill=skill,
+            priority=rng.choices(priorities, weights=list(PRIORITY_SHARES.values()))[0],
+            service_minutes=rng.choice(SERVICE_MINUTES),
+        )
+        draw = rng.random()
+        if skill in ("hardware", "printer") and draw < WARRANTY_SHARE:
+            row.warranty = True
+        elif skill != "hardware" and draw > 1.0 - REMOTE_SHARE:
+            row.remote = True
+        if rng.random() < 0.2:
+            row.due_by = datetime.combine(instant.date() + timedelta(days=rng.randint(2, 7)), time(14, 0))
+        rows.append(row)
+    target = Path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    write_csv(target, TICKET_COLUMNS, (r.as_row() for r in rows))
+    return target
+
+
+def budget_for_sample(
+    path: str | PathLike[str],
+    periods: Iterable[str],
+    *,
+    per_technician_eur: float = 150.0,
+    tight: Mapping[str, float] | None = None,
+) -> Path:
+    """Write a budget CSV for the sample's employers: ``per_technician_eur`` per technician per period.
+
+    ``tight`` scales some employers' budgets (e.g. ``{"ΚΕ.ΠΛΗ.ΝΕ.Τ. Πρέβεζας": 0.5}``).
+    """
+    from dromologio.planning.estimate import BUDGET_COLUMNS
+    from dromologio.sample import sample_data_dir
+    from dromologio.sample.generate import read_csv, write_csv
+
+    counts: dict[str, int] = {}
+    for row in read_csv(sample_data_dir() / "technicians.csv"):
+        counts[row["employer"]] = counts.get(row["employer"], 0) + 1
+    scale = dict(tight or {})
+    rows = [
+        (employer, period, f"{per_technician_eur * count * scale.get(employer, 1.0):.0f}")
+        for period in periods
+        for employer, count in sorted(counts.items())
+    ]
+    target = Path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    write_csv(target, BUDGET_COLUMNS, rows)
+    return target
+
+
+def write_estimate_demo(
+    folder: str | PathLike[str], *, weeks: int = 4, seed: int = 0, start: date = DEMO_START
+) -> tuple[Path, Path, Path]:
+    """The sample problem, a ``weeks``-week ticket history and a monthly budget, in ``folder``.
+
+    Returns the problem folder, the history CSV and the budget CSV.
+    """
+    from dromologio.sample import write_sample
+
+    target = Path(folder)
+    problem = write_sample(target / "problem")
+    history = history_from_sample(weeks, seed, path=target / "tickets_history.csv", start=start)
+    last = start + timedelta(days=7 * weeks - 1)
+    months = sorted(
+        {f"{d:%Y-%m}" for d in (start + timedelta(days=i) for i in range((last - start).days + 1))}
+    )
+    budget = budget_for_sample(target / "budget.csv", months)
+    return problem, history, budget
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -4,11 +4,15 @@ dromologio scenarios validate FILE                        check a scenario file 
 dromologio scenarios run FILE --days 20 --out DIR         simulate, write KPIs, charts and report.md
     [--time-limit 3] [--seed 1] [--scheduler tcp://host:8786 | serial] [--workers 2]
     [--problem PATH] [--start YYYY-MM-DD] [--check] [--doc docs/scenarios.md]
+
+A file's ``problem: sample`` is the embedded sample (:data:`NAMED_PROBLEMS`).
 """
 
 from __future__ import annotations
 
+import contextlib
 import shlex
+from collections.abc import Iterator, Sequence
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -18,8 +22,9 @@ from rich.console import Console
 from rich.table import Table
 
 if TYPE_CHECKING:
-    from dromologio.dispatch.scenarios import ScenarioSet
     from dromologio.models import Problem
+    from dromologio.planning.scenarios import ScenarioSet
+    from dromologio.planning.simulate import Tick
 
 scenarios_app = typer.Typer(
     add_completion=False,
@@ -49,13 +54,21 @@ def _fail(title: str, lines: list[str], code: int = 2) -> typer.Exit:
     return typer.Exit(code)
 
 
-def _load(file: Path, problem_path: Path | None) -> tuple[ScenarioSet, Problem]:
-    from dromologio.dispatch.scenarios import ScenarioError, load_baseline, load_scenarios
-    from dromologio.models.errors import InputError
+def named_problems() -> dict[str, Path]:
+    """Problems a scenario file (or ``--problem``) may name: ``sample``, the embedded sample."""
+    from dromologio.sample import sample_data_dir
 
+    return {"sample": sample_data_dir()}
+
+
+def _load(file: Path, problem_path: Path | None) -> tuple[ScenarioSet, Problem]:
+    from dromologio.models.errors import InputError
+    from dromologio.planning.scenarios import ScenarioError, load_baseline, load_scenarios
+
+    named = named_problems()
     try:
-        baseline = load_baseline(str(problem_path)) if problem_path is not None else None
-        scenario_set = load_scenarios(file, baseline)
+        baseline = load_baseline(str(problem_path), named=named) if problem_path is not None else None
+        scenario_set = load_scenarios(file, baseline, named=named)
         return scenario_set, baseline or scenario_set.load_problem()
     except ScenarioError as error:
         raise _fail("Σφάλματα σεναρίων / scenario errors", error.issues) from error
@@ -82,9 +95,9 @@ def validate(
     start: Annotated[str | None, typer.Option(help="first working day, YYYY-MM-DD")] = None,
 ) -> None:
     """Ελέγχει ένα αρχείο σεναρίων / check a scenario file against its problem (exit 2 on errors)."""
-    from dromologio.dispatch.scenarios import ScenarioError, prepare_scenarios
-    from dromologio.dispatch.simulate import default_start
     from dromologio.dispatch.solve import working_days
+    from dromologio.planning.scenarios import ScenarioError, prepare_scenarios
+    from dromologio.planning.simulate import default_start
 
     scenario_set, baseline = _load(file, problem)
     first = _start(start, scenario_set) or default_start(baseline)
@@ -128,11 +141,13 @@ def run(
     scheduler: Annotated[
         str | None,
         typer.Option(
-            help="Dask scheduler address, e.g. tcp://host:8786 (default: an embedded LocalCluster); "
+            help="Dask scheduler address, e.g. tcp://host:8786 (default: local worker processes); "
             "'serial' runs every scenario in this process"
         ),
     ] = None,
-    workers: Annotated[int, typer.Option(min=1, help="worker processes of the embedded LocalCluster")] = 2,
+    workers: Annotated[
+        int, typer.Option(min=1, help="local worker processes (at most one per core), one scenario each")
+    ] = 2,
     problem: ProblemOption = None,
     start: Annotated[
         str | None, typer.Option(help="first working day, YYYY-MM-DD (default: the file's)")
@@ -145,17 +160,17 @@ def run(
     quiet: Annotated[bool, typer.Option(help="no progress bars")] = False,
 ) -> None:
     """Προσομοιώνει τα σενάρια / simulate the scenarios; write KPIs (CSV), charts (PNG) and report.md."""
-    from dromologio.dispatch.kpis import summary
-    from dromologio.dispatch.scenario_report import update_doc, write_report
-    from dromologio.dispatch.scenarios import ScenarioError
-    from dromologio.dispatch.simulate import (
+    from dromologio.models.errors import InputError
+    from dromologio.planning.scenarios import ScenarioError
+    from dromologio.planning.simulate import (
         SimulationError,
         SimulationSettings,
         make_arrivals,
         read_history,
         run_scenarios,
     )
-    from dromologio.models.errors import InputError
+    from dromologio.planning.simulate.kpis import summary
+    from dromologio.reports.scenarios import update_doc, write_report
 
     scenario_set, baseline = _load(file, problem)
     settings = SimulationSettings(
@@ -173,18 +188,20 @@ def run(
         raise _fail("Σφάλματα ιστορικού / history errors", [str(i) for i in error.issues]) from error
     except (OSError, ValueError) as error:
         raise _fail("Σφάλμα αφίξεων / arrivals error", [str(error)]) from error
+    names = [s.name for s in scenario_set.scenarios]
     try:
-        results = run_scenarios(
-            baseline,
-            scenario_set.scenarios,
-            settings,
-            arrivals=arrivals,
-            scheduler=scheduler,
-            n_workers=workers,
-            reference=scenario_set.reference,
-            progress=not quiet,
-            on_error="collect",
-        )
+        with _progress(not quiet, names, settings.days) as tick:
+            results = run_scenarios(
+                baseline,
+                scenario_set.scenarios,
+                settings,
+                arrivals=arrivals,
+                scheduler=scheduler,
+                n_workers=workers,
+                reference=scenario_set.reference,
+                progress=tick,
+                on_error="collect",
+            )
     except ScenarioError as error:
         raise _fail("Σφάλματα σεναρίων / scenario errors", error.issues) from error
     except SimulationError as error:  # pragma: no cover - on_error="collect" returns failures
@@ -214,6 +231,24 @@ def run(
     console.print(f"Αναφορά / report: [bold]{files.report_md}[/], KPIs: [bold]{files.kpis_csv}[/]")
     if results.failures:
         raise _fail("Αποτυχίες / failures", [str(f) for f in results.failures], 1)
+
+
+@contextlib.contextmanager
+def _progress(show: bool, names: Sequence[str], days: int) -> Iterator[Tick | None]:
+    """A progress bar per scenario on stderr (days done of ``days``), or nothing."""
+    if not show:
+        yield None
+        return
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    with Progress(*columns, console=Console(stderr=True)) as bar:
+        tasks = {name: bar.add_task(name, total=days) for name in dict.fromkeys(names)}
+
+        def tick(name: str, done: int) -> None:
+            bar.update(tasks[name], completed=done)
+
+        yield tick
 
 
 def _first(*values: float | None) -> float:

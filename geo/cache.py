@@ -32,12 +32,11 @@ import tempfile
 import zipfile
 from collections.abc import Callable, Mapping, Sequence
 from datetime import date, datetime
+from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
 import numpy as np
-
-from dromologio import __version__
 
 from .travel import Place, TravelMatrices, TravelModel
 
@@ -99,7 +98,7 @@ def cache_key(model: object, places: Sequence[Place]) -> str:
     """SHA-256 (hex) of the places, the model's fingerprint and the versions."""
     n = len(places)
     digest = hashlib.sha256()
-    digest.update(f"dromologio-matrices/{CACHE_FORMAT}/{__version__}\n".encode())
+    digest.update(f"dromologio-matrices/{CACHE_FORMAT}/{version('dromologio')}\n".encode())
     digest.update(model_fingerprint(model).encode())
     digest.update(f"\n{n}\n".encode())
     digest.update(np.fromiter((p.lat for p in places), dtype="<f8", count=n).tobytes())

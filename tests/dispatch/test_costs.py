@@ -1,7 +1,7 @@
 """Route costs computed by hand: per km, per diem, overnight stays, ferry fares, tolls, employers' rules.
 
 Problems and plans are built here directly (no solver) except in the last tests,
-which compare a solved plan's own ``cost_eur`` with :func:`route_costs`.
+which price a solved plan's routes by hand, by the contract's rules.
 
 Geometry: the base is Ioannina (39.665 N, 20.853 E); one degree of latitude is
 111.195 km on the sphere the code uses, so a school 0.09 degrees north lies
@@ -11,7 +11,6 @@ Geometry: the base is Ioannina (39.665 N, 20.853 E); one degree of latitude is
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
 
@@ -19,19 +18,7 @@ import pandas as pd
 import pytest
 
 from dromologio.dispatch import solve
-from dromologio.dispatch.costs import (
-    COST_PARTS,
-    MAINLAND,
-    cost_policy_issues,
-    cost_report,
-    farthest_visit_km,
-    km_rate,
-    per_diem_eur,
-    plan_cost_table,
-    route_costs,
-    write_cost_csv,
-    write_cost_xlsx,
-)
+from dromologio.dispatch.pricing import COST_PARTS, farthest_visit_km, km_rate, per_diem_eur, route_costs
 from dromologio.models import (
     Base,
     Plan,
@@ -48,6 +35,8 @@ from dromologio.models import (
 from dromologio.models.errors import InputError
 from dromologio.models.readers import read_problem
 from dromologio.models.writers import write_problem
+from dromologio.planning.costs import MAINLAND, cost_policy_issues, cost_report, plan_cost_table
+from dromologio.reports.costs import write_cost_csv, write_cost_xlsx
 
 DAY = date(2026, 11, 23)  # a Monday
 LAT, LON = 39.665, 20.853
@@ -541,31 +530,38 @@ def solved_island_plan() -> tuple[Problem, Plan]:
     return problem, solve(problem, DAY, time_limit_s=0.5).plan
 
 
-@pytest.mark.parametrize("make", [solved_far_plan, solved_island_plan])
-def test_solver_parts_agree_with_route_costs(make: Callable[[], tuple[Problem, Plan]]) -> None:
-    """Every part of the solver's plan (km, fares, per diem, nights) equals ours to the cent.
-
-    ``distance_eur`` may differ by one cent: the solver multiplies unrounded km, the
-    plan keeps km to 0.1.
-    """
-    problem, plan = make()
-    visited = [r for r in plan.routes if r.visits]
-    assert visited, "the plan should serve the ticket"
-    for route_ in visited:
-        ours = route_costs(problem, route_)
-        assert ours["distance_eur"] == pytest.approx(route_.costs.get("distance_eur", 0.0), abs=0.011)
-        assert ours["ferry_eur"] == pytest.approx(route_.costs.get("ferry_eur", 0.0), abs=0.001)
-        assert ours["overnight_eur"] == pytest.approx(route_.costs.get("overnight_eur", 0.0), abs=0.001)
-        assert route_.costs.get("per_diem_eur", 0.0) == ours["per_diem_eur"]
-        assert route_.cost_eur == pytest.approx(ours["total"], abs=0.011)
-    if make is solved_island_plan:
-        assert route_costs(problem, visited[0])["ferry_eur"] == 23.5  # 12.00 out + 11.50 back
+def by_hand(km: float, *, fares: float = 0.0, per_diem: float = 0.0) -> dict[str, float]:
+    """A KE.PLI.NE.T. day by the contract's default rules: road km x 0.15 EUR, the fares as paid,
+    the per diem as due; no night away, no tolls.  Parts rounded to cents; zero parts left out, as
+    the plan leaves them out."""
+    parts = {"distance_eur": round(km * 0.15, 2), "ferry_eur": fares, "per_diem_eur": per_diem}
+    return {name: value for name, value in parts.items() if value}
 
 
-def test_solver_cost_eur_equals_route_costs_total() -> None:
+def test_a_solved_trip_60_km_away_costs_its_km_and_the_per_diem() -> None:
+    """The school lies 60 km from the base: beyond the 50 km of the per diem (40 EUR in full, no
+    minimum hours by default), no ferry, home the same day."""
     problem, plan = solved_far_plan()
-    for route_ in plan.routes:
-        assert route_.cost_eur == pytest.approx(route_costs(problem, route_)["total"], abs=0.011)
+    assert (problem.policy.cost_per_km_eur, problem.policy.per_diem_eur) == (0.15, 40.0)  # the defaults
+    (trip,) = [r for r in plan.routes if r.visits]
+    assert trip.distance_km >= 2 * 60.0  # there and back, at least as the crow flies
+    expected = by_hand(trip.distance_km, per_diem=40.0)
+    assert dict(trip.costs) == expected
+    assert trip.cost_eur == pytest.approx(sum(expected.values()), abs=0.001)
+    assert plan.kpis["cost_eur"] == pytest.approx(trip.cost_eur, abs=0.001)
+
+
+def test_a_solved_island_day_trip_costs_its_km_and_both_fares() -> None:
+    """Syros to Tinos on the 07:15 (12.00 EUR) and back on the 13:30 (11.50 EUR); Tinos lies
+    about 23 km from the Syros base, within the 50 km of the per diem."""
+    problem, plan = solved_island_plan()
+    assert problem.policy.per_diem_min_km == 50.0
+    (trip,) = [r for r in plan.routes if r.visits]
+    ferries = [(s.from_port, s.to_port, f"{s.depart:%H:%M}") for s in trip.stops if s.type == "ferry"]
+    assert ferries == [("JSY", "TIN", "07:15"), ("TIN", "JSY", "13:30")]
+    expected = by_hand(trip.distance_km, fares=12.00 + 11.50)
+    assert dict(trip.costs) == expected
+    assert trip.cost_eur == pytest.approx(sum(expected.values()), abs=0.001)
 
 
 def test_cost_parts_order() -> None:

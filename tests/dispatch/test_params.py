@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-import time
+import multiprocessing
 from pathlib import Path
 
 import numpy as np
@@ -14,10 +14,10 @@ from ortools.util import optional_boolean_pb2
 from bench.rescore import score_routes
 from bench.solomon import first_customers, instance_path, read_bks, read_solomon, to_instance
 from dromologio.dispatch import ORTOOLS_DEFAULT, SearchParams, solve_instance
-from dromologio.dispatch.engine import _search_parameters
 from dromologio.dispatch.instance import RoutingInstance
-from dromologio.dispatch.parallel import GRACE_S, MIN_WORKER_TIME_S, solve_instance_parallel, workers_for
+from dromologio.dispatch.parallel import MIN_WORKER_TIME_S, solve_instance_parallel, workers_for
 from dromologio.dispatch.params import OPERATORS, TUNED_OPERATORS
+from dromologio.dispatch.search import _search_parameters
 
 # --------------------------------------------------------------------------- validation
 
@@ -164,6 +164,7 @@ def test_operator_switches_reach_ortools() -> None:
 # --------------------------------------------------------------------------- the engine with the defaults
 
 
+@pytest.mark.slow
 def test_tuned_defaults_solve_c101_to_a_plan_the_rescorer_accepts() -> None:
     data = read_solomon(instance_path("C101"))
     solution = solve_instance(to_instance(data), time_limit_s=2.0, seed=1)
@@ -186,13 +187,34 @@ def test_iterated_local_search_uses_the_whole_time_limit() -> None:
 
 
 def test_should_stop_is_honoured_with_the_defaults() -> None:
+    """Asked to stop at once, the search keeps its first plan and its background search is gone.
+
+    With 20 s to go, R101's search would find dozens of better plans; here it reports the first
+    one, perhaps once more from the improvement phase's start, and nothing after.
+    """
     data = read_solomon(instance_path("R101"))
-    asked = time.monotonic()
-    solution = solve_instance(to_instance(data), time_limit_s=20.0, seed=1, should_stop=lambda: True)
-    assert time.monotonic() - asked < 5.0
+    found: list[int] = []
+    asked: list[bool] = []
+    running = set(multiprocessing.active_children())
+
+    def stop() -> bool:
+        asked.append(True)
+        return True
+
+    solution = solve_instance(
+        to_instance(data),
+        time_limit_s=20.0,
+        seed=1,
+        on_solution=lambda _t, objective: found.append(objective),
+        should_stop=stop,
+    )
+    assert asked and 1 <= len(found) <= 2
+    assert solution.objective == min(found) and len(solution.history) <= 2
+    assert set(multiprocessing.active_children()) <= running
     assert score_routes(data, solution.routes).feasible
 
 
+@pytest.mark.slow
 def test_parallel_seeds_keep_the_best_plan() -> None:
     data = first_customers(read_solomon(instance_path("RC101")), 30)
     instance = to_instance(data)
@@ -202,6 +224,7 @@ def test_parallel_seeds_keep_the_best_plan() -> None:
     assert all(a[1] > b[1] for a, b in zip(best.history, best.history[1:], strict=False))
 
 
+@pytest.mark.slow
 def test_num_workers_keeps_the_callbacks() -> None:
     data = first_customers(read_solomon(instance_path("RC101")), 30)
     seen: list[int] = []
@@ -222,6 +245,15 @@ def test_workers_only_for_time_limits_they_can_use() -> None:
     assert workers_for(SearchParams(num_workers=2), 60.0) <= 2
 
 
+def test_for_cores_never_asks_for_more_searches_than_cores() -> None:
+    assert SearchParams().num_workers == 2
+    assert SearchParams().for_cores(1).num_workers == 1
+    assert SearchParams().for_cores(4) == SearchParams()
+    assert SearchParams(num_workers=3).for_cores(2).num_workers == 2
+    with pytest.raises(ValueError, match="cores"):
+        SearchParams().for_cores(0)
+
+
 def read_instance(path: Path) -> RoutingInstance:
     data = json.loads(path.read_text())
     values: dict[str, object] = {}
@@ -235,16 +267,18 @@ def read_instance(path: Path) -> RoutingInstance:
     return RoutingInstance(**values)  # type: ignore[arg-type]
 
 
+@pytest.mark.slow
 def test_a_worker_whose_iterated_local_search_never_returns_is_killed_at_the_deadline() -> None:
     """A one-day model of the sample on which OR-Tools 9.15's SolveWithIteratedLocalSearch loops.
 
     The product runs that search only in a worker process, and the plan of this process's
-    guided local search stands when the worker does not answer in time.
+    guided local search stands when the worker does not answer in time: the call returns with
+    it, and no worker is left running.
     """
     instance = read_instance(Path(__file__).parent / "data" / "ils_never_returns.json")
-    asked = time.monotonic()
+    running = set(multiprocessing.active_children())
     solution = solve_instance(instance, time_limit_s=MIN_WORKER_TIME_S, seed=0)
-    assert time.monotonic() - asked < MIN_WORKER_TIME_S + GRACE_S + 3.0
+    assert set(multiprocessing.active_children()) <= running
     assert solution.status == "success"
     alone = solve_instance(instance, time_limit_s=0.5, seed=0, params=SearchParams(num_workers=1))
     assert solution.objective <= alone.objective

@@ -1,4 +1,4 @@
-"""Simulations over several days: arrivals, carry-over, closures, strikes, determinism, Dask.
+"""Simulations over several days: arrivals, carry-over, closures, strikes, local processes, Dask.
 
 Every simulation here runs with ``check=True``: each daily plan is judged by the
 independent checker inside the simulation, and a violation fails the run.
@@ -16,9 +16,9 @@ import pandas as pd
 import pytest
 
 from dromologio.dispatch import SearchParams
-from dromologio.dispatch.kpis import backlog, compare, kpi_table, summary
-from dromologio.dispatch.scenario_report import write_report
-from dromologio.dispatch.scenarios import (
+from dromologio.dispatch.executor import usable_cores
+from dromologio.models import Problem, Ticket, read_problem
+from dromologio.planning.scenarios import (
     ArrivalSettings,
     DaySelection,
     FerryStrike,
@@ -27,7 +27,7 @@ from dromologio.dispatch.scenarios import (
     Scenario,
     WinterClosure,
 )
-from dromologio.dispatch.simulate import (
+from dromologio.planning.simulate import (
     HistoryArrivals,
     ScenarioRun,
     SimulationError,
@@ -38,7 +38,8 @@ from dromologio.dispatch.simulate import (
     run_scenarios,
     simulate,
 )
-from dromologio.models import Problem, Ticket, read_problem
+from dromologio.planning.simulate.kpis import backlog, compare, kpi_table, summary
+from dromologio.reports.scenarios import write_report
 from dromologio.sample import SAMPLE_DATE, sample_data_dir
 from tests.factories import DAY, problem, school, technician, ticket
 
@@ -216,28 +217,46 @@ def test_ferry_strike_cancels_the_days_sailings(sample: Problem) -> None:
     assert not any(s["type"] == "ferry" for s in stops)
 
 
-# --------------------------------------------------------------------------- determinism, many scenarios
+# --------------------------------------------------------------------------- many scenarios
 
 
-def test_same_seed_same_result_and_common_arrivals(sample: Problem) -> None:
+def assert_tickets_add_up(run: ScenarioRun, baseline: Problem) -> None:
+    """Each day's queue adds up, and every ticket needing a visit is served once or still open.
+
+    The first day plans the baseline's tickets; on every later day the tickets to visit are
+    yesterday's backlog plus the arrivals that need a visit (remote and vendor tickets leave
+    on the day they are planned), and what is not served is the backlog.
+    """
+    first, *later = run.days
+    assert first.to_visit == sum(1 for t in baseline.tickets if t.needs_visit)
+    for before, day in zip(run.days, later, strict=False):
+        assert day.to_visit == before.backlog + day.arrivals - day.remote - day.vendor
+    for day in run.days:
+        assert day.backlog == day.to_visit - day.served
+    visits = [r for r in run.tickets if r.triage == "visit"]
+    assert sum(1 for r in visits if r.served_at is not None) == sum(d.served for d in run.days)
+    assert sum(1 for r in visits if r.served_at is None) == run.days[-1].backlog
+
+
+def test_common_arrivals_and_seeds(sample: Problem) -> None:
     settings = SimulationSettings(days=2, start=SAMPLE_DATE, time_limit_s=5, seed=7, params=EXACT, check=True)
     arrivals = ArrivalSettings(tickets_per_day=15)
     scenarios = [Scenario("base"), Scenario("more", (ScaleTickets(2.0),))]
-    one = run_scenarios(sample, scenarios, settings, arrivals=arrivals, scheduler="serial", progress=False)
-    two = run_scenarios(sample, scenarios, settings, arrivals=arrivals, scheduler="serial", progress=False)
-    assert without_timing(one.kpis()).equals(without_timing(two.kpis()))
-    assert one.runs[0].tickets == two.runs[0].tickets
-    base, more = (set(r.ticket_id for r in run.tickets if not r.backlog) for run in one.runs)
-    assert base and base < more and all(t.startswith("X") for t in more - base)
+    results = run_scenarios(sample, scenarios, settings, arrivals=arrivals, scheduler="serial")
+    assert results.scheduler == "serial (this process)" and results.workers == 1
+    base, more = results.runs
+    for run in results.runs:
+        assert_tickets_add_up(run, sample)
+    # common random numbers: the scaled scenario gets the same tickets and extra ones
+    new_base = {r.ticket_id: (r.school_id, r.opened_at) for r in base.tickets if not r.backlog}
+    new_more = {r.ticket_id: (r.school_id, r.opened_at) for r in more.tickets if not r.backlog}
+    assert new_base and new_base.items() < new_more.items()
+    assert all(t.startswith("X") for t in new_more.keys() - new_base.keys())
+    assert all(m.arrivals > b.arrivals for b, m in zip(base.days[1:], more.days[1:], strict=True))
     other = run_scenarios(
-        sample,
-        scenarios[:1],
-        dataclasses.replace(settings, seed=8),
-        arrivals=arrivals,
-        scheduler="serial",
-        progress=False,
+        sample, scenarios[:1], dataclasses.replace(settings, seed=8), arrivals=arrivals, scheduler="serial"
     )
-    assert {r.opened_at for r in other.runs[0].tickets} != {r.opened_at for r in one.runs[0].tickets}
+    assert {r.opened_at for r in other.runs[0].tickets} != {r.opened_at for r in base.tickets}
 
 
 def test_a_failing_scenario_is_reported_by_name_and_day() -> None:
@@ -251,7 +270,6 @@ def test_a_failing_scenario_is_reported_by_name_and_day() -> None:
             settings,
             arrivals=FixedArrivals({}, fail_on=DAY),
             scheduler="serial",
-            progress=False,
         )
     (failure,) = caught.value.failures
     assert failure.scenario == "feed down" and failure.day == second
@@ -261,7 +279,8 @@ def test_a_failing_scenario_is_reported_by_name_and_day() -> None:
     )
 
 
-def test_three_scenarios_on_a_dask_local_cluster_with_checked_plans(sample: Problem, tmp_path: Path) -> None:
+@pytest.mark.slow
+def test_scenarios_in_local_processes_plan_as_in_this_process(sample: Problem, tmp_path: Path) -> None:
     scenarios = [
         Scenario("baseline"),
         Scenario("one technician fewer", (RemoveTechnicians(("T05",)),)),
@@ -271,22 +290,35 @@ def test_three_scenarios_on_a_dask_local_cluster_with_checked_plans(sample: Prob
     ]
     settings = SimulationSettings(days=2, start=SAMPLE_DATE, time_limit_s=5, params=EXACT, check=True)
     arrivals = FailingExtra(TicketGenerator.fit(sample.tickets, sample.schools, tickets_per_day=20))
-    kwargs = {"arrivals": arrivals, "progress": False, "on_error": "collect"}
-    parallel = run_scenarios(sample, scenarios, settings, n_workers=2, **kwargs)  # type: ignore[arg-type]
-    assert parallel.workers == 2 and "LocalCluster" in parallel.scheduler
+    parallel = run_scenarios(sample, scenarios, settings, n_workers=2, arrivals=arrivals, on_error="collect")
+    workers = min(2, usable_cores())
+    assert parallel.workers == workers and parallel.scheduler.startswith(f"local processes ({workers} ×")
     assert [r.scenario for r in parallel.runs] == [s.name for s in scenarios[:3]]
     assert all(isinstance(r, ScenarioRun) and len(r.days) == 2 for r in parallel.runs)
     (failure,) = parallel.failures
     assert failure.scenario == "feed down" and failure.day == SAMPLE_DATE + timedelta(days=1)
     assert failure.error == "RuntimeError: extra arrivals unavailable"
-    serial = run_scenarios(sample, scenarios, settings, scheduler="serial", **kwargs)  # type: ignore[arg-type]
+    # other processes, the same plans: the KPIs of a run in this process, value for value
+    serial = run_scenarios(
+        sample, scenarios, settings, arrivals=arrivals, scheduler="serial", on_error="collect"
+    )
     assert without_timing(parallel.kpis()).equals(without_timing(serial.kpis()))
     assert [str(f) for f in serial.failures] == [str(f) for f in parallel.failures]
+    baseline, fewer, strike = parallel.runs
+    for run in parallel.runs:
+        assert_tickets_add_up(run, sample)
+    new = [{(r.school_id, r.opened_at) for r in run.tickets if not r.backlog} for run in parallel.runs]
+    assert new[0] and new[0] == new[1] == new[2]  # the same arrivals in every scenario
+    assert "T05" not in fewer.technicians and all(s.technician_id != "T05" for s in fewer.shifts)
+    assert all(d.sailings == 0 and d.sailings_cancelled > 0 for d in strike.days)
+    assert any(d.sailings > 0 for d in baseline.days)
+    # the comparison is each scenario's figures less the reference's
     table = summary(parallel.kpis())
     assert list(table.index) == [s.name for s in scenarios[:3]]
-    assert (compare(parallel.kpis(), "baseline").loc["baseline"] == 0).all()
-    strike = parallel.run("ferry strike")
-    assert all(d.sailings_cancelled > 0 for d in strike.days)
+    delta = compare(parallel.kpis(), "baseline")
+    assert delta.loc["one technician fewer", "served"] == fewer.served - baseline.served
+    strike_cost = sum(d.cost_eur for d in strike.days) - sum(d.cost_eur for d in baseline.days)
+    assert delta.loc["ferry strike", "cost_eur"] == pytest.approx(strike_cost, abs=0.01)
     files = write_report(parallel, tmp_path, command="dromologio scenarios run …")
     text = files.report_md.read_text(encoding="utf-8")
     assert "one technician fewer" in text and "remove technician T05" in text and "backlog.png" in text
@@ -302,6 +334,7 @@ def test_three_scenarios_on_a_dask_local_cluster_with_checked_plans(sample: Prob
     }
 
 
+@pytest.mark.slow
 def test_cli_run_writes_kpis_charts_and_report(tmp_path: Path) -> None:
     from typer.testing import CliRunner
 
@@ -335,7 +368,8 @@ def test_cli_run_writes_kpis_charts_and_report(tmp_path: Path) -> None:
     assert doc.read_text(encoding="utf-8").count("<!-- scenarios:start -->") == 1
 
 
-def test_an_existing_scheduler_is_used_by_its_address() -> None:
+@pytest.mark.slow
+def test_an_existing_dask_scheduler_is_used_by_its_address() -> None:
     import logging
 
     from distributed import LocalCluster
@@ -347,10 +381,8 @@ def test_an_existing_scheduler_is_used_by_its_address() -> None:
     ) as cluster:
         address = cluster.scheduler_address
         results = run_scenarios(
-            p, [Scenario("base")], settings, arrivals=FixedArrivals({}), scheduler=address, progress=False
+            p, [Scenario("base")], settings, arrivals=FixedArrivals({}), scheduler=address
         )
     assert results.scheduler == f"Dask scheduler {address}" and results.workers == 1
-    serial = run_scenarios(
-        p, [Scenario("base")], settings, arrivals=FixedArrivals({}), scheduler="serial", progress=False
-    )
+    serial = run_scenarios(p, [Scenario("base")], settings, arrivals=FixedArrivals({}), scheduler="serial")
     assert without_timing(results.kpis()).equals(without_timing(serial.kpis()))

@@ -3,32 +3,33 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
+from concurrent.futures import Future
 from datetime import date, datetime
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
-from dromologio.cli_costs import app
-from dromologio.dispatch.costs import route_costs
-from dromologio.dispatch.estimate import (
-    DEMO_START,
-    Estimate,
-    budget_for_sample,
-    estimate_costs,
-    history_from_sample,
-    independent_regions,
-    read_budget,
-    read_history,
-    window_days,
-    write_estimate,
-)
+from dromologio.cli_costs import DEMO_START, app, budget_for_sample, history_from_sample
+from dromologio.dispatch.executor import SolveExecutor
+from dromologio.dispatch.pricing import route_costs
 from dromologio.models import Base, Plan, Problem, School, Technician, Ticket
 from dromologio.models.errors import InputError
 from dromologio.models.plan_io import write_plan_json
 from dromologio.models.readers import read_problem
 from dromologio.models.writers import write_problem
+from dromologio.planning.estimate import (
+    Estimate,
+    estimate_costs,
+    independent_regions,
+    read_budget,
+    read_history,
+    window_days,
+)
+from dromologio.reports.estimate import write_estimate
 from dromologio.sample import sample_data_dir
 
 LAT, LON = 39.665, 20.853
@@ -249,9 +250,50 @@ def test_bad_periods_are_refused() -> None:
         estimate_costs(problem, start=date(2026, 1, 10), end=date(2026, 1, 9), time_limit_s=0.5)
 
 
+# --- where regions are planned -------------------------------------------------------
+
+
+class RecordingExecutor:
+    """Runs each task here when it is submitted, as a two-process executor with one core a task would."""
+
+    slots = 2
+    cores_per_task = 1
+    description = "recording"
+
+    def __init__(self) -> None:
+        self.tasks: list[tuple[Any, ...]] = []
+
+    def submit(self, fn: Callable[..., Any], /, *args: Any) -> Future[Any]:
+        self.tasks.append(args)
+        future: Future[Any] = Future()
+        future.set_result(fn(*args))
+        return future
+
+    def share(self, value: Any) -> Any:
+        return value
+
+    def close(self) -> None:
+        return None
+
+
+def test_regions_on_an_executor_solve_with_one_search_a_core(tmp_path: Path) -> None:
+    """Each region is one task; its solves run as many searches as the task has cores (here 1),
+    so regions side by side never start the engine's background search on top of each other."""
+    problem = read_history(sample_data_dir(), history_from_sample(1, 0, path=tmp_path / "history.csv"))
+    executor = RecordingExecutor()
+    assert isinstance(executor, SolveExecutor)
+    day = date(2026, 1, 5)
+    result = estimate_costs(problem, start=day, end=day, time_limit_s=0.3, executor=executor)
+    assert len(result.regions) == 2 and len(executor.tasks) == 2
+    assert [task[-1].params.num_workers for task in executor.tasks] == [1, 1]
+    assert [task[-1].region for task in executor.tasks] == list(result.regions)
+    check_totals(problem, result)
+
+
 # --- end to end ----------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_one_week_of_the_sample_end_to_end(tmp_path: Path) -> None:
     history = history_from_sample(1, 0, path=tmp_path / "history.csv")
     budget_path = budget_for_sample(tmp_path / "budget.csv", ["2026-01"])
@@ -316,6 +358,7 @@ def test_costs_command(tmp_path: Path) -> None:
     assert bad.exit_code == 2
 
 
+@pytest.mark.slow
 def test_estimate_command(tmp_path: Path) -> None:
     runner = CliRunner()
     demo = runner.invoke(app, ["estimate-demo", str(tmp_path / "demo"), "--weeks", "1"])

@@ -2,7 +2,7 @@
 
 :func:`write_report` writes into a folder:
 
-- ``kpis.csv``: the tidy KPI table (:func:`dromologio.dispatch.kpis.kpi_table`);
+- ``kpis.csv``: the tidy KPI table (:func:`dromologio.planning.simulate.kpis.kpi_table`);
 - ``days.csv``: one row per scenario and working day (arrivals, served, backlog, km, EUR ...);
 - ``backlog.png``: tickets open at the end of each day, one line per scenario;
 - ``cost_served.png``: tickets served and EUR spent over the horizon, per scenario;
@@ -14,7 +14,6 @@ Charts are drawn with Matplotlib's Agg canvas directly (no ``pyplot``, no global
 
 from __future__ import annotations
 
-import dataclasses
 import math
 import re
 from collections.abc import Sequence
@@ -26,9 +25,8 @@ from typing import Final
 import pandas as pd
 
 from dromologio.models.vocab import PRIORITIES
-
-from .kpis import HEADLINE, ORIGINS, backlog, kpi_table, summary
-from .simulate import AREAS, SimulationResults
+from dromologio.planning.simulate import AREAS, SimulationResults
+from dromologio.planning.simulate.kpis import HEADLINE, ORIGINS, backlog, days_table, kpi_table, summary
 
 __all__ = ["ReportFiles", "render_markdown", "update_doc", "write_report"]
 
@@ -86,12 +84,6 @@ def _delta(metric: str, value: float, reference: float) -> str:
     if reference:
         return f" ({100 * change / abs(reference):+.0f} %)"
     return f" ({change:+g})"
-
-
-def days_table(results: SimulationResults) -> pd.DataFrame:
-    """One row per scenario and simulated working day."""
-    rows = [{"scenario": run.scenario, **dataclasses.asdict(day)} for run in results.runs for day in run.days]
-    return pd.DataFrame(rows)
 
 
 def _cells(table: pd.DataFrame) -> dict[tuple[str, str], float]:
@@ -288,7 +280,7 @@ def write_report(
         report_md=target / "report.md",
     )
     kpis.to_csv(files.kpis_csv, index=False)
-    days_table(results).to_csv(files.days_csv, index=False)
+    days_table(results.runs).to_csv(files.days_csv, index=False)
     if results.runs:
         _plot_backlog(kpis, files.backlog_png)
         _plot_cost_served(kpis, files.cost_served_png)

@@ -12,7 +12,9 @@ import yaml
 from typer.testing import CliRunner
 
 from dromologio.cli_scenarios import scenarios_app
-from dromologio.dispatch.scenarios import (
+from dromologio.dispatch.solve import working_days
+from dromologio.models import Problem, read_problem
+from dromologio.planning.scenarios import (
     CHANGE_KINDS,
     DaySelection,
     FerryStrike,
@@ -26,8 +28,6 @@ from dromologio.dispatch.scenarios import (
     prepare_scenario,
     prepare_scenarios,
 )
-from dromologio.dispatch.solve import working_days
-from dromologio.models import Problem, read_problem
 from dromologio.sample import SAMPLE_DATE, sample_data_dir
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "scenarios.yaml"

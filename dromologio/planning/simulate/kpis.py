@@ -32,6 +32,7 @@ planned.
 
 from __future__ import annotations
 
+import dataclasses
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from datetime import datetime, time, timedelta
@@ -42,9 +43,19 @@ import pandas as pd
 
 from dromologio.models.vocab import PRIORITIES
 
-from .simulate import AREAS, ScenarioRun, TicketRecord
+from .records import AREAS, ScenarioRun, TicketRecord
 
-__all__ = ["COLUMNS", "GROUP_METRICS", "HEADLINE", "ORIGINS", "backlog", "compare", "kpi_table", "summary"]
+__all__ = [
+    "COLUMNS",
+    "GROUP_METRICS",
+    "HEADLINE",
+    "ORIGINS",
+    "backlog",
+    "compare",
+    "days_table",
+    "kpi_table",
+    "summary",
+]
 
 COLUMNS: Final = ("scenario", "metric", "by", "key", "value")
 #: the metrics of the comparison table, in order.
@@ -221,3 +232,9 @@ def backlog(kpis: pd.DataFrame, area: str | None = None) -> pd.DataFrame:
     daily = kpis[(kpis["by"] == "date") & (kpis["metric"] == metric)]
     order = list(dict.fromkeys(daily["scenario"]))
     return daily.pivot(index="key", columns="scenario", values="value").reindex(columns=order)
+
+
+def days_table(runs: Iterable[ScenarioRun]) -> pd.DataFrame:
+    """One row per scenario and simulated working day (the fields of its day record)."""
+    rows = [{"scenario": run.scenario, **dataclasses.asdict(day)} for run in runs for day in run.days]
+    return pd.DataFrame(rows)

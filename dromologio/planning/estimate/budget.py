@@ -1,0 +1,261 @@
+"""Budgets of an estimate: the budget file, and the daily and per-period tables against it.
+
+A budget is given per employer and period (a month ``2026-01`` or a year ``2026``); a day's
+share of a period's budget is the budget over the period's working days (Monday to Friday).
+"""
+
+from __future__ import annotations
+
+import csv
+import math
+import re
+from collections.abc import Mapping, Sequence
+from datetime import date, timedelta
+from functools import cache
+from os import PathLike
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from dromologio.dispatch.pricing import COST_PARTS
+from dromologio.models import InputError, InputIssue
+from dromologio.models.cells import CellError, parse_non_negative, suggestion
+
+__all__ = ["BUDGET_COLUMNS", "budget_lookup", "budget_table", "daily_table", "read_budget", "window_days"]
+
+#: columns of a budget file.
+BUDGET_COLUMNS: tuple[str, ...] = ("employer", "period", "budget_eur")
+
+_PERIOD = re.compile(r"(\d{4})(?:-(0[1-9]|1[0-2]))?")
+_MONEY = (*COST_PARTS, "total_eur")
+
+
+def read_budget(path: str | PathLike[str]) -> pd.DataFrame:
+    """A budget CSV: ``employer,period,budget_eur``, one row per employer and period.
+
+    ``period`` is a month (``2026-01``) or a year (``2026``).  Every bad row is reported
+    at once (:class:`InputError`); an employer and period given twice is an error.
+    """
+    target = Path(path)
+    label = target.name
+    issues: list[InputIssue] = []
+    rows: list[dict[str, Any]] = []
+    try:
+        with target.open(encoding="utf-8-sig", newline="") as handle:
+            records = list(csv.reader(handle))
+    except (OSError, UnicodeDecodeError) as error:
+        raise InputError(
+            [InputIssue(label, None, None, None, f"cannot be read ({error})", "give a UTF-8 CSV file")]
+        ) from None
+    records = [r for r in records if any(c.strip() for c in r)]
+    if not records:
+        raise InputError(
+            [
+                InputIssue(
+                    label, None, None, None, "the file is empty", f"start with {','.join(BUDGET_COLUMNS)}"
+                )
+            ]
+        )
+    header = [c.strip() for c in records[0]]
+    missing = [c for c in BUDGET_COLUMNS if c not in header]
+    for name in missing:
+        others = [h for h in header if h not in BUDGET_COLUMNS]
+        issues.append(
+            InputIssue(
+                label, 1, name, None, f"column '{name}' is missing", f"add it{suggestion(name, others)}"
+            )
+        )
+    if missing:
+        raise InputError(issues)
+    seen: dict[tuple[str, str], int] = {}
+    for number, record in enumerate(records[1:], start=2):
+        cells = {name: (record[i].strip() if i < len(record) else "") for i, name in enumerate(header)}
+        employer, period, amount = cells["employer"], cells["period"], cells["budget_eur"]
+        ok = True
+        if not employer:
+            issues.append(InputIssue(label, number, "employer", "", "employer is empty", "name the body"))
+            ok = False
+        if not _PERIOD.fullmatch(period):
+            issues.append(
+                InputIssue(
+                    label,
+                    number,
+                    "period",
+                    period,
+                    f"'{period}' is not a month or a year",
+                    "write a month as 2026-01 or a year as 2026",
+                )
+            )
+            ok = False
+        value = 0.0
+        try:
+            value = parse_non_negative(amount) if amount else _raise_empty()
+        except CellError as error:
+            issues.append(InputIssue(label, number, "budget_eur", amount, error.message, error.fix))
+            ok = False
+        if ok:
+            key = (employer, period)
+            if key in seen:
+                issues.append(
+                    InputIssue(
+                        label,
+                        number,
+                        "period",
+                        period,
+                        f"{employer} has a budget for {period} already (row {seen[key]})",
+                        "keep one of them",
+                    )
+                )
+                continue
+            seen[key] = number
+            rows.append({"employer": employer, "period": period, "budget_eur": value})
+    if issues:
+        raise InputError(issues)
+    return pd.DataFrame(rows, columns=list(BUDGET_COLUMNS))
+
+
+def _raise_empty() -> float:
+    raise CellError("budget_eur is empty", "write the amount in EUR, e.g. 12000")
+
+
+def window_days(start: date, end: date) -> tuple[date, ...]:
+    """The working days (Monday to Friday) from ``start`` to ``end``, both included."""
+    days: list[date] = []
+    day = start
+    while day <= end:
+        if day.weekday() < 5:
+            days.append(day)
+        day += timedelta(days=1)
+    return tuple(days)
+
+
+@cache
+def _period_days(period: str) -> tuple[date, ...]:
+    year, _, month = period.partition("-")
+    if month:
+        first = date(int(year), int(month), 1)
+        last = (first.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
+    else:
+        first, last = date(int(year), 1, 1), date(int(year), 12, 31)
+    return window_days(first, last)
+
+
+def budget_lookup(budget: pd.DataFrame | None) -> dict[tuple[str, str], float]:
+    if budget is None or budget.empty:
+        return {}
+    return {
+        (str(employer), str(period)): float(amount)
+        for employer, period, amount in zip(
+            budget["employer"], budget["period"], budget["budget_eur"], strict=True
+        )
+    }
+
+
+def _period_of(lookup: Mapping[tuple[str, str], float], employer: str, day: date) -> str | None:
+    """The budget period that covers ``day`` for ``employer``: its month if budgeted, else its year."""
+    for period in (f"{day:%Y-%m}", f"{day:%Y}"):
+        if (employer, period) in lookup:
+            return period
+    return None
+
+
+def daily_table(
+    routes: pd.DataFrame,
+    days: Sequence[date],
+    employers: Sequence[str],
+    lookup: Mapping[tuple[str, str], float],
+) -> pd.DataFrame:
+    summed = ["distance_km", *_MONEY, "tickets_served", "school_visits"]
+    grid = pd.MultiIndex.from_product(
+        [[d.isoformat() for d in days], list(employers)], names=["date", "employer"]
+    )
+    if routes.empty:
+        daily = pd.DataFrame(0.0, index=grid, columns=summed)
+    else:
+        daily = routes.groupby(["date", "employer"])[summed].sum().reindex(grid, fill_value=0.0)
+    daily = daily.reset_index()
+    daily["distance_km"] = daily["distance_km"].astype(float).round(1)
+    for column in _MONEY:
+        daily[column] = daily[column].astype(float).round(2)
+    for column in ("tickets_served", "school_visits"):
+        daily[column] = daily[column].astype(int)
+    daily["cumulative_eur"] = daily.groupby("employer")["total_eur"].cumsum().round(2)
+    periods: list[str] = []
+    period_budget: list[float] = []
+    allowance: list[float] = []
+    for record in daily.itertuples():
+        period = _period_of(lookup, str(record.employer), date.fromisoformat(str(record.date)))
+        periods.append(period or "")
+        if period is None:
+            period_budget.append(math.nan)
+            allowance.append(math.nan)
+        else:
+            amount = lookup[(str(record.employer), period)]
+            period_budget.append(amount)
+            allowance.append(amount / len(_period_days(period)))
+    daily["period"] = periods
+    daily["period_budget_eur"] = period_budget
+    daily["budget_to_date_eur"] = pd.Series(allowance, index=daily.index).groupby(daily["employer"]).cumsum()
+    daily["budget_to_date_eur"] = daily["budget_to_date_eur"].round(2)
+    return daily
+
+
+def budget_table(
+    daily: pd.DataFrame, employers: Sequence[str], lookup: Mapping[tuple[str, str], float]
+) -> pd.DataFrame:
+    rows: list[dict[str, Any]] = []
+    for employer in employers:
+        mine = daily[daily["employer"] == employer]
+        for period, part in mine.groupby("period", sort=True):
+            cost = round(float(part["total_eur"].sum()), 2)
+            estimated = len(part)
+            if not period:
+                rows.append(
+                    {
+                        "employer": employer,
+                        "period": "",
+                        "period_budget_eur": math.nan,
+                        "working_days": math.nan,
+                        "days_estimated": estimated,
+                        "cost_eur": cost,
+                        "budget_pro_rata_eur": math.nan,
+                        "projected_period_eur": math.nan,
+                        "projected_share": math.nan,
+                        "status": "χωρίς προϋπολογισμό / no budget",
+                    }
+                )
+                continue
+            amount = lookup[(employer, str(period))]
+            working = len(_period_days(str(period)))
+            projected = cost * working / estimated if estimated else 0.0
+            share = projected / amount if amount else math.inf if projected else 0.0
+            rows.append(
+                {
+                    "employer": employer,
+                    "period": period,
+                    "period_budget_eur": amount,
+                    "working_days": working,
+                    "days_estimated": estimated,
+                    "cost_eur": cost,
+                    "budget_pro_rata_eur": round(amount * estimated / working, 2),
+                    "projected_period_eur": round(projected, 2),
+                    "projected_share": round(share, 3),
+                    "status": "υπέρβαση / over" if projected > amount else "εντός / within",
+                }
+            )
+    return pd.DataFrame(
+        rows,
+        columns=[
+            "employer",
+            "period",
+            "period_budget_eur",
+            "working_days",
+            "days_estimated",
+            "cost_eur",
+            "budget_pro_rata_eur",
+            "projected_period_eur",
+            "projected_share",
+            "status",
+        ],
+    )

@@ -1,0 +1,141 @@
+"""Cost tables and reports on paper: CSV, Excel, and terminal tables (rich).
+
+The tables come from :mod:`dromologio.planning.costs` and :mod:`dromologio.planning.estimate`;
+here they are only written and shown: km and EUR side by side, Greek and English headings.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from os import PathLike
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+from rich.table import Table
+
+if TYPE_CHECKING:
+    from dromologio.planning.estimate import Estimate
+
+__all__ = ["HEADINGS", "budget_table", "cell_text", "cost_table", "write_cost_csv", "write_cost_xlsx"]
+
+#: column headings of cost reports on the terminal.
+HEADINGS: Mapping[str, str] = {
+    "employer": "φορέας / employer",
+    "technician_id": "τεχνικός / technician",
+    "technician": "όνομα / name",
+    "directorate": "διεύθυνση / directorate",
+    "island": "νησί / island",
+    "date": "ημέρα / day",
+    "routes": "δρομολόγια / routes",
+    "distance_km": "km",
+    "distance_eur": "€ km",
+    "ferry_eur": "€ πλοίο / ferry",
+    "per_diem_eur": "€ ημερήσια / per diem",
+    "overnight_eur": "€ διαν. / overnight",
+    "tolls_eur": "€ διόδια / tolls",
+    "total_eur": "€ σύνολο / total",
+    "tickets_served": "αιτήματα / tickets",
+    "school_visits": "επισκέψεις / visits",
+    "eur_per_ticket": "€/αίτημα / ticket",
+    "eur_per_school_visit": "€/επίσκεψη / visit",
+}
+_KEYS = frozenset({"employer", "technician_id", "technician", "directorate", "island", "date"})
+_BUDGET_HEADINGS: Mapping[str, str] = {
+    "employer": "φορέας / employer",
+    "period": "περίοδος / period",
+    "period_budget_eur": "€ προϋπ. / budget",
+    "days_estimated": "ημέρες / days",
+    "cost_eur": "€ εκτίμηση / estimate",
+    "budget_pro_rata_eur": "€ προϋπ. ημερών / budget for days",
+    "projected_period_eur": "€ προβολή / projected",
+    "projected_share": "% προϋπ. / of budget",
+    "status": "",
+}
+
+
+def cell_text(value: Any, column: str) -> str:
+    """A cell as shown: km to 0.1, EUR to cents, — where a ratio is undefined (NaN)."""
+    if isinstance(value, float):
+        if value != value:  # NaN: nothing served, no ratio
+            return "—"
+        if column == "distance_km":
+            return f"{value:,.1f}"
+        if column.endswith("_eur") or column.startswith("eur_"):
+            return f"{value:,.2f}"
+        return f"{value:g}"
+    return str(value)
+
+
+def cost_table(report: pd.DataFrame, title: str) -> Table:
+    """A cost report as a terminal table: keys, then km and EUR side by side, then counts and ratios."""
+    table = Table(title=title, title_justify="left")
+    numeric = set(HEADINGS) - _KEYS
+    for column in report.columns:
+        table.add_column(
+            HEADINGS.get(str(column), str(column)), justify="right" if column in numeric else "left"
+        )
+    rows = report.to_dict("records")
+    totalled = bool(rows) and str(rows[-1][report.columns[0]]) == "Σ"
+    for number, row in enumerate(rows):
+        cells = [cell_text(row[c], str(c)) for c in report.columns]
+        is_total = totalled and number == len(rows) - 1
+        table.add_row(
+            *cells, style="bold" if is_total else None, end_section=totalled and number == len(rows) - 2
+        )
+    return table
+
+
+def budget_table(estimate: Estimate) -> Table:
+    """An estimate against the budget, per employer and period; periods over budget in red."""
+    summary = estimate.budget.drop(columns=["working_days"])
+    table = Table(
+        title=f"Εκτίμηση / estimate {estimate.start.isoformat()} – {estimate.end.isoformat()} "
+        f"({len(estimate.days)} εργάσιμες / working days, {len(estimate.regions)} περιοχές / regions)",
+        title_justify="left",
+    )
+    for column in summary.columns:
+        table.add_column(
+            _BUDGET_HEADINGS.get(str(column), str(column)),
+            justify="left" if column in ("employer", "period", "status") else "right",
+        )
+    for row in summary.to_dict("records"):
+        cells = []
+        for column in summary.columns:
+            value = row[column]
+            if column == "projected_share":
+                cells.append("—" if value != value else f"{100 * float(value):.0f} %")
+            else:
+                cells.append(cell_text(value, str(column)))
+        style = "red" if str(row["status"]).startswith("υπέρβαση") else None
+        table.add_row(*cells, style=style)
+    return table
+
+
+def write_cost_csv(frame: pd.DataFrame, path: str | PathLike[str]) -> Path:
+    """Write a cost table or report as UTF-8 CSV (empty cells where a ratio is undefined)."""
+    target = Path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    frame.to_csv(target, index=False, encoding="utf-8", lineterminator="\n")
+    return target
+
+
+def write_cost_xlsx(sheets: Mapping[str, pd.DataFrame], path: str | PathLike[str]) -> Path:
+    """Write cost tables into one workbook, a sheet per entry (names cut to Excel's 31 characters)."""
+    from openpyxl.styles import Font
+
+    target = Path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with pd.ExcelWriter(target, engine="openpyxl") as writer:
+        for name, frame in sheets.items():
+            sheet_name = name[:31]
+            frame.to_excel(writer, sheet_name=sheet_name, index=False)
+            sheet = writer.sheets[sheet_name]
+            for cell in sheet[1]:
+                cell.font = Font(bold=True)
+            sheet.freeze_panes = "A2"
+            for column in sheet.columns:
+                width = max(len(str(c.value)) if c.value is not None else 0 for c in column)
+                letter = column[0].column_letter
+                sheet.column_dimensions[letter].width = min(60, max(8, width + 2))
+    return target
