@@ -13,10 +13,10 @@ from datetime import date, datetime, time, timedelta
 
 from dromologio.models import Problem, Route, Stop, Unassigned
 
-from . import reasons
 from .build import COST_UNITS_PER_EUR, DayModel, StartPoint
 from .costs import route_costs
 from .instance import InstanceSolution
+from .rules.drop_value import explain_drop
 
 
 def _instant(day: date, seconds: int) -> datetime:
@@ -145,18 +145,14 @@ def extract_routes(
 
 
 def extract_unassigned(model: DayModel, solution: InstanceSolution) -> list[Unassigned]:
-    """Tickets left out: the pre-check's reasons, then the solver's drops."""
+    """Tickets left out: the pre-check's reasons, then the solver's drops (the ``drop_value`` rule's)."""
     out = [Unassigned(ticket_id, r.text, r.code) for ticket_id, r in model.precheck_unassigned.items()]
     idle = {t.technician_id for v, t in enumerate(model.technicians) if not solution.routes[v]}
     for node in solution.dropped:
         if model.nodes[node].kind != "ticket":
             continue
         ticket = model.ticket_of(node)
-        candidates = list(model.candidates[node])
-        if any(t.technician_id in idle for t in candidates):
-            reason = reasons.not_worth(ticket, [t for t in candidates if t.technician_id in idle])
-        else:
-            reason = reasons.capacity(ticket, candidates)
+        reason = explain_drop(ticket, model.candidates[node], idle)
         out.append(Unassigned(ticket.ticket_id, reason.text, reason.code))
     return out
 

@@ -1,0 +1,106 @@
+"""Lodging: a technician may end a day across water from home and start the next one there.
+
+A night away is planned on any day of a multi-day plan but the last, when the employer's
+``allow_overnight`` allows it; a technician who starts the day away may always stay
+another night where they are.  A night away earns the overnight allowance and the full
+per diem (both charged here, on the lodging node: see also :mod:`.per_diem`).
+
+- pre-check: none of its own; the ``school_hours`` pre-check admits a technician who may
+  stay overnight (:func:`may_stay_overnight`) across water from home when the work is done
+  within the shift, and the ``ferry`` rule's ``no_round_trip`` says when no stay is allowed;
+- nodes: per technician, an optional night's stay at the first port of each island (or the
+  mainland) across water from home where it could serve tickets — with the next plan date
+  known, only where tomorrow's sailings bring it home within the shift — and where it
+  starts the day, when away;
+- encoding: the lodging nodes' ``entry_cost`` (overnight allowance + per diem),
+  ``allowed_vehicles`` (their technician), ``drop_penalty`` 0 (optional), a ``location`` of
+  their own (reached only from the island itself), and ``distance``/``duration`` rows that
+  lead only to the end nodes, at no travel (after a night away the route ends);
+- checker: ``LODGING``, ``OVERNIGHT_ALLOWED``.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+from dromologio.geo import UNREACHABLE_M, UNREACHABLE_S
+from dromologio.models import Technician, checker
+
+from .base import COST_UNITS_PER_EUR, Day, InstanceDraft, NodeInfo, NodeList, Rule
+
+RULE_ID: Final = "lodging"
+
+
+def may_stay_overnight(day: Day, technician: Technician) -> bool:
+    """Whether today may end with the technician lodging away (multi-day plans, employer's rules)."""
+    return day.allow_lodging and day.rules_for(technician).allow_overnight
+
+
+def home_tomorrow(day: Day, technician: Technician, island: str) -> bool:
+    """Whether a night on ``island`` (at its first port) leaves a way home within tomorrow's shift."""
+    ports = day.network.ports_on(island)
+    if not ports or day.tomorrow is None:
+        return False
+    back = day.tomorrow.arrival(
+        day.port_location[ports[0].port_id],
+        day.home_of[technician.technician_id],
+        technician.shift_start_min * 60,
+    )
+    return back is not None and back <= technician.shift_end_min * 60
+
+
+def add_nodes(day: Day, nodes: NodeList) -> None:
+    """An optional night away per technician and island."""
+    for vehicle, tech in enumerate(day.technicians):
+        home = day.problem.base_of(tech).island
+        islands: set[str] = set()
+        if may_stay_overnight(day, tech):
+            islands |= {
+                island
+                for island in nodes.ticket_islands(tech.technician_id) - {home}
+                if day.tomorrow is None or home_tomorrow(day, tech, island)
+            }
+        # Without another night where they are (when no sailing takes them home within the
+        # shift, or on a plan's last day), the day of a technician who starts away would have
+        # no plan at all.
+        start_island = day.start_points[tech.technician_id].island
+        if start_island != home:
+            islands.add(start_island)
+        for island in sorted(islands):
+            ports = day.network.ports_on(island)
+            if not ports:
+                continue
+            port = ports[0]
+            info = NodeInfo("lodging", port.lat, port.lon, island, vehicle=vehicle)
+            nodes.add(info, day.port_location[port.port_id])
+
+
+def encode(day: Day, draft: InstanceDraft) -> None:
+    end_nodes = draft.end_nodes
+    for node, info in draft.of_kind("lodging"):
+        if info.vehicle is None:
+            continue
+        draft.drop_penalty[node] = 0
+        # A night away earns the overnight allowance and the full per diem.
+        rules = day.rules_for(day.technicians[info.vehicle])
+        draft.entry_cost[node] = round((rules.overnight_eur + rules.per_diem_eur) * COST_UNITS_PER_EUR)
+        draft.allowed_vehicles[node] = frozenset({info.vehicle})
+        # After a night away the route ends: only the end node follows, at no travel.
+        draft.duration[node, :] = UNREACHABLE_S
+        draft.distance[node, :] = UNREACHABLE_M
+        for end in end_nodes:
+            draft.duration[node, end] = 0
+            draft.distance[node, end] = 0
+        # ... and the lodging is only reached from the island itself (no extra crossing).
+        draft.location[node] = -1 - node
+
+
+RULE: Final = Rule(
+    RULE_ID,
+    hard=True,
+    title_el="Διανυκτέρευση μόνο πέρα από τη θάλασσα, σε πολυήμερο πλάνο, όπου επιτρέπεται",
+    title_en="A night away only across water from home, in a multi-day plan, where the employer allows it",
+    checker_rules=(checker.LODGING, checker.OVERNIGHT_ALLOWED),
+    add_nodes=add_nodes,
+    encode=encode,
+)
