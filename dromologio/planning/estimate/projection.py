@@ -97,7 +97,7 @@ def estimate_costs(
 ) -> Estimate:
     """Plan every working day from ``start`` to ``end`` with the solver and price the plans.
 
-    ``problem`` holds the whole ticket history (:func:`read_history`); ``start`` defaults
+    ``problem`` holds the whole ticket history (:func:`~.history.read_history`); ``start`` defaults
     to the day the first ticket was opened and ``end`` to the day the last one was.
     Tickets opened before ``start`` are the first day's backlog; those opened after the
     planning moment of the last day are left out.  ``time_limit_s`` is per day and

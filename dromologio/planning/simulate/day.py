@@ -41,7 +41,11 @@ __all__ = ["DayContext", "advance", "default_start", "finish", "start_state"]
 
 @dataclass(frozen=True)
 class DayContext:
-    """What every day of one scenario needs (sent once to the workers)."""
+    """What every day of one scenario needs (shared once with the workers, where the executor can).
+
+    ``settings.params`` is what each day's solve runs with: the runner gives it the executor's
+    share of the cores per task.
+    """
 
     scenario: PreparedScenario
     arrivals: ArrivalSource

@@ -25,8 +25,6 @@ __all__ = [
 
 #: where a school lies, for KPIs: on an island, in mountainous terrain (mainland), or elsewhere.
 AREAS: Final = ("island", "mountain", "mainland")
-_FIRST_MINUTE: Final = 7 * 60 + 30
-_LAST_MINUTE: Final = 15 * 60
 
 
 def area_of(school: School) -> str:
