@@ -10,6 +10,8 @@ side by side give each one its share of the cores through ``params`` (see
 
 from __future__ import annotations
 
+import time
+
 from .instance import InstanceSolution, RoutingInstance
 from .parallel import solve_with_workers, workers_for
 from .params import SearchParams
@@ -23,6 +25,12 @@ from .search import (
     StopCallback,
     search_instance,
 )
+
+#: PyVRP is used for days of at least this many visits, given at least this long in seconds.
+PYVRP_MIN_VISITS = 8
+PYVRP_MIN_LIMIT_S = 1.0
+#: the least time left to OR-Tools to check and polish PyVRP's routes.
+PYVRP_MIN_POLISH_S = 0.5
 
 __all__ = [
     "CONSTRUCTOR_MAX_S",
@@ -56,6 +64,15 @@ def solve_instance(
     constructor belong to the one in this process.
     """
     params = params or SearchParams()
+    if constructor is None and uses_pyvrp(instance, params, time_limit_s):
+        return solve_with_pyvrp(
+            instance,
+            time_limit_s=time_limit_s,
+            seed=seed,
+            params=params,
+            on_solution=on_solution,
+            should_stop=should_stop,
+        )
     if instance.num_vehicles > 0 and workers_for(params, time_limit_s) > 1:
         return solve_with_workers(
             instance,
@@ -74,4 +91,57 @@ def solve_instance(
         on_solution=on_solution,
         should_stop=should_stop,
         constructor=constructor,
+    )
+
+
+def uses_pyvrp(instance: RoutingInstance, params: SearchParams, time_limit_s: float) -> bool:
+    """PyVRP searches first when asked for, when it can express the instance and the day is worth it."""
+    from .pyvrp_search import expressible
+
+    return (
+        params.use_pyvrp
+        and instance.num_vehicles > 0
+        and len(instance.visit_nodes) >= PYVRP_MIN_VISITS
+        and time_limit_s >= PYVRP_MIN_LIMIT_S
+        and expressible(instance)
+    )
+
+
+def solve_with_pyvrp(
+    instance: RoutingInstance,
+    *,
+    time_limit_s: float,
+    seed: int,
+    params: SearchParams,
+    on_solution: ProgressCallback | None,
+    should_stop: StopCallback | None,
+) -> InstanceSolution:
+    """PyVRP's search for most of the time, then OR-Tools on the exact model from PyVRP's routes.
+
+    OR-Tools checks PyVRP's routes against every rule of the model (a plan it rejects is
+    never used) and polishes them with the exact objective (workload balance, far-zone
+    allowances as the model prices them) for ``params.pyvrp_polish_share`` of the time.
+    """
+    from .pyvrp_search import search_routes
+
+    started = time.monotonic()
+    polish_s = max(PYVRP_MIN_POLISH_S, params.pyvrp_polish_share * time_limit_s)
+    found = search_routes(
+        instance, time_limit_s=max(0.1, time_limit_s - polish_s), seed=seed, should_stop=should_stop
+    )
+
+    def start_from_pyvrp(
+        first: list[list[int]], feasible: FeasibilityOracle, deadline: float
+    ) -> list[list[int]]:
+        del deadline
+        return found if found is not None and feasible(found) else first
+
+    return search_instance(
+        instance,
+        time_limit_s=max(PYVRP_MIN_POLISH_S, time_limit_s - (time.monotonic() - started)),
+        seed=seed,
+        params=params.replace(use_iterated_local_search=False),
+        on_solution=on_solution,
+        should_stop=should_stop,
+        constructor=start_from_pyvrp,
     )

@@ -135,6 +135,10 @@ class SearchParams:
     #: by the machine's cores; short time limits run in this process only.  Solves run side by
     #: side get their share of the cores through :meth:`for_cores` (see ``dispatch.executor``).
     num_workers: int = 2
+    #: on days without crossings, PyVRP searches first and OR-Tools polishes its routes on the
+    #: exact model for this share of the time (see dispatch.engine.solve_with_pyvrp).
+    use_pyvrp: bool = True
+    pyvrp_polish_share: float = 0.15
     #: stop after this many solutions (0 = no limit; the time limit still applies).
     solution_limit: int = 0
     log_search: bool = False
@@ -168,6 +172,8 @@ class SearchParams:
         ):
             if getattr(self, name) < 1:
                 raise ValueError(f"{name} must be at least 1")
+        if not 0.0 < self.pyvrp_polish_share < 1.0:
+            raise ValueError("pyvrp_polish_share must lie in ]0, 1[")
         if not 0.0 <= self.ruin_bypass_factor <= 1.0:
             raise ValueError("ruin_bypass_factor must lie in [0, 1]")
         if not 0.0 < self.ls_operator_neighbors_ratio <= 1.0:

@@ -25,7 +25,8 @@ How the instance maps onto PyVRP:
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import time
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -162,17 +163,37 @@ def build_model(instance: RoutingInstance) -> PyvrpModel:
     return PyvrpModel(data=data, node_of_index=node_of_index)
 
 
-def search_routes(instance: RoutingInstance, *, time_limit_s: float, seed: int = 0) -> list[list[int]] | None:
-    """PyVRP's best feasible routes (visit nodes per vehicle) within ``time_limit_s``; None if none."""
+class _Stop:
+    """PyVRP's stopping criterion: the deadline, or the caller asking to stop."""
+
+    def __init__(self, time_limit_s: float, should_stop: Callable[[], bool] | None) -> None:
+        self.deadline = time.monotonic() + max(0.05, time_limit_s)
+        self.should_stop = should_stop
+
+    def __call__(self, best_cost: float) -> bool:
+        del best_cost
+        return time.monotonic() >= self.deadline or (self.should_stop is not None and self.should_stop())
+
+
+def search_routes(
+    instance: RoutingInstance,
+    *,
+    time_limit_s: float,
+    seed: int = 0,
+    should_stop: Callable[[], bool] | None = None,
+) -> list[list[int]] | None:
+    """PyVRP's best feasible routes (visit nodes per vehicle) within ``time_limit_s``; None if none.
+
+    The clock starts once the model is built; ``should_stop`` ends the search early.
+    """
     import pyvrp
-    from pyvrp.stop import MaxRuntime
 
     model = build_model(instance)
     data: pyvrp.ProblemData = model.data  # type: ignore[assignment]
     params = pyvrp.SolveParams(penalty=pyvrp.PenaltyParams(max_penalty=MAX_PENALTY))
     result = pyvrp.solve(
         data,
-        stop=MaxRuntime(max(0.05, time_limit_s)),
+        stop=_Stop(time_limit_s, should_stop),
         seed=seed,
         collect_stats=False,
         display=False,
