@@ -186,6 +186,7 @@ def test_iterated_local_search_uses_the_whole_time_limit() -> None:
     assert score_routes(data, solution.routes).feasible
 
 
+@pytest.mark.slow
 def test_should_stop_is_honoured_with_the_defaults() -> None:
     """Asked to stop at once, the search keeps its first plan and its background search is gone.
 
