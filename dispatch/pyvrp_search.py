@@ -19,7 +19,7 @@ How the instance maps onto PyVRP:
 - skills are routing profiles: vehicles that may visit the same nodes share a
   profile, whose matrices make every other node unreachable;
 - costs: each profile's "distance" is the vehicle's arc cost (distance and time
-  rates, far-zone allowances), scaled by ``SCALE``; a km cap becomes the money of
+  rates, far-zone allowances), scaled by :func:`cost_scale`; a km cap becomes the money of
   driving that far, exact when only distance is paid and on the safe side otherwise.
 """
 
@@ -33,9 +33,9 @@ import numpy as np
 
 from .instance import IntArray, RoutingInstance
 
-#: PyVRP cost units per cost unit of the instance (1 EUR = 100 PyVRP units): prizes stay
-#: within reach of PyVRP's time-warp penalties, arc costs keep cent precision.
-SCALE = 0.01
+#: the typical prize in PyVRP's units: prizes stay within reach of PyVRP's time-warp
+#: penalties while arc costs keep their precision (the product: 1 EUR = 100 PyVRP units).
+TYPICAL_PRIZE = 10_000
 #: PyVRP's largest penalty per unit of time warp: well above any prize, so the search ends feasible.
 MAX_PENALTY = 1e7
 #: travel time and distance standing for "this vehicle may not go there".
@@ -43,12 +43,8 @@ UNREACHABLE = 10**9
 
 
 def expressible(instance: RoutingInstance) -> bool:
-    """True when PyVRP can express the instance: no fares or lodging (no crossings), no loads, no fixed cost."""
+    """True when PyVRP can express the instance: no fares or lodging, i.e. no crossings to plan."""
     if instance.entry_cost is not None and bool(np.any(instance.entry_cost)):
-        return False
-    if instance.demand is not None:
-        return False
-    if instance.vehicle_fixed_cost:
         return False
     return len(instance.visit_nodes) > 0
 
@@ -73,6 +69,15 @@ def _travel(instance: RoutingInstance) -> IntArray:
     return result
 
 
+def cost_scale(instance: RoutingInstance) -> float:
+    """PyVRP cost units per cost unit of the instance: 1, or less when prizes are large."""
+    prizes = instance.drop_penalty[list(instance.visit_nodes)]
+    prizes = prizes[prizes > 0]
+    if not prizes.size:
+        return 1.0
+    return min(1.0, TYPICAL_PRIZE / float(np.median(prizes)))
+
+
 def build_model(instance: RoutingInstance) -> PyvrpModel:
     """The PyVRP problem data of an :func:`expressible` instance."""
     import pyvrp
@@ -84,6 +89,7 @@ def build_model(instance: RoutingInstance) -> PyvrpModel:
     order = [*depots, *visits]  # PyVRP numbers depots first, then clients
     depot_index = {node: i for i, node in enumerate(depots)}
     travel = _travel(instance)[np.ix_(order, order)]
+    scale = cost_scale(instance)
 
     # One profile per (vehicle cost class, nodes the vehicle may not visit).
     profiles: dict[tuple[object, ...], int] = {}
@@ -100,7 +106,7 @@ def build_model(instance: RoutingInstance) -> PyvrpModel:
         if key not in profiles:
             profiles[key] = len(distance_matrices)
             arc_cost = instance.vehicle_arc_cost(vehicle)[np.ix_(order, order)]
-            costs = np.rint(SCALE * arc_cost).astype(np.int64)
+            costs = np.rint(scale * arc_cost).astype(np.int64)
             times = travel.copy()
             blocked = sorted(forbidden)
             if blocked:
@@ -124,7 +130,8 @@ def build_model(instance: RoutingInstance) -> PyvrpModel:
                 service_duration=int(instance.service[node]),
                 tw_early=early,
                 tw_late=late,
-                prize=0 if penalty < 0 else round(penalty * SCALE),
+                prize=0 if penalty < 0 else round(penalty * scale),
+                delivery=[] if instance.demand is None else [int(instance.demand[node])],
                 required=penalty < 0,
             )
         )
@@ -141,11 +148,15 @@ def build_model(instance: RoutingInstance) -> PyvrpModel:
                 tw_late=late,
                 # The "distance" is money: the km cap becomes the money of driving that far.
                 max_distance=(
-                    int(SCALE * cap * float(instance.vehicle_distance_cost[vehicle]))
+                    int(scale * cap * float(instance.vehicle_distance_cost[vehicle]))
                     if cap >= 0
                     else np.iinfo(np.int64).max
                 ),
                 unit_distance_cost=1,
+                fixed_cost=round(scale * instance.vehicle_fixed_cost),
+                capacity=[]
+                if instance.vehicle_capacity is None
+                else [int(instance.vehicle_capacity[vehicle])],
                 unit_duration_cost=0,
                 profile=profile_of[vehicle],
             )
