@@ -1,16 +1,24 @@
-"""Bases: where technicians start and end their day."""
+"""Bases: where technicians start and end their day.
+
+Each base serves one Directorate, given explicitly (``directorate``, one the
+service knows: a region or a school's): its technicians are planned and scoped
+with it.
+"""
 
 from __future__ import annotations
 
 from fastapi import APIRouter, status
 from sqlalchemy import func, select
 
+from dromologio.models.cells import suggestion
+
 from .. import convert, schemas
 from ..auth import Principal
 from ..deps import CurrentPrincipal, SessionDep
 from ..errors import PROBLEM_RESPONSES, ApiError, forbidden, not_found
-from ..tables import BaseRow, SchoolRow, TechnicianRow
+from ..tables import BaseRow, RegionRow, SchoolRow, TechnicianRow
 from .common import Limit, Offset, validated
+from .schools import id_taken
 
 router = APIRouter(prefix="/bases", tags=["bases"], responses=PROBLEM_RESPONSES)
 
@@ -22,17 +30,31 @@ def get_base(session: SessionDep, principal: Principal, base_id: str) -> BaseRow
     return row
 
 
-def _directorate(session: SessionDep, body: schemas.BaseCreate) -> str:
-    if body.directorate:
-        return body.directorate
-    found = convert.nearest_directorate(body.lat, body.lon, body.island, session.scalars(select(SchoolRow)))
-    if found is None:
+def known_directorates(session: SessionDep) -> list[str]:
+    """Directorates the service knows: its regions and its schools'."""
+    regions = set(session.scalars(select(RegionRow.name)))
+    return sorted(regions | set(session.scalars(select(SchoolRow.directorate).distinct())))
+
+
+def _directorate(session: SessionDep, given: str | None) -> str:
+    """The Directorate a base serves: required, and one the service knows."""
+    if given is None or not given.strip():
         raise ApiError(
             422,
-            "no school on that island to take a Directorate from",
-            errors=[("body.directorate", "required")],
+            "a base needs the Directorate it serves: its technicians are planned and scoped with it",
+            errors=[("body.directorate", "required: the name of a Directorate, e.g. 'Δ.Π.Ε. Ιωαννίνων'")],
         )
-    return found
+    directorate = given.strip()
+    known = known_directorates(session)
+    if directorate not in known:
+        hint = suggestion(directorate, known)
+        fix = f"write it as the service knows it{hint}" if hint else "add it first as a region (admin)"
+        raise ApiError(
+            422,
+            f"'{directorate}' is not a Directorate the service knows",
+            errors=[("body.directorate", f"not known: {fix}")],
+        )
+    return directorate
 
 
 def _check_write(principal: Principal, directorate: str) -> None:
@@ -60,10 +82,10 @@ def create_base(
     body: schemas.BaseCreate, session: SessionDep, principal: CurrentPrincipal
 ) -> schemas.BasePublic:
     principal.require("admin", "dispatcher")
-    directorate = _directorate(session, body)
+    directorate = _directorate(session, body.directorate)
     _check_write(principal, directorate)
     if session.get(BaseRow, body.base_id) is not None:
-        raise ApiError(409, f"base '{body.base_id}' exists", errors=[("body.base_id", "taken")])
+        raise id_taken("base", "base_id", body.base_id, principal)
     base = validated(lambda: convert.base_from_create(body))
     row = BaseRow(base_id=base.base_id, **convert.base_values(base), directorate=directorate)
     session.add(row)
@@ -80,7 +102,7 @@ def update_base(
     _check_write(principal, row.directorate)
     merged = convert.base_create_of(row).model_copy(update=body.model_dump(exclude_unset=True))
     merged = validated(lambda: schemas.BaseCreate.model_validate(merged.model_dump()))
-    directorate = _directorate(session, merged)
+    directorate = row.directorate if body.directorate is None else _directorate(session, body.directorate)
     _check_write(principal, directorate)
     base = validated(lambda: convert.base_from_create(merged))
     for name, value in convert.base_values(base).items():

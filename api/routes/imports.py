@@ -1,15 +1,19 @@
-"""Bulk import of a whole problem: the contract's JSON document, or uploaded files.
+"""Bulk import of a problem, whole or in part: the contract's JSON document, or uploaded files.
 
 Files: one ``.json`` document, one ``.xlsx`` workbook, one ``.zip`` of a problem
-folder, or the CSV files of a folder (with ``policy.json``) side by side.
-Every input issue comes back at once, with file, row and column.
+folder, or the CSV files of a folder (with ``policy.json``) side by side.  Any
+table may be left out (a lone ``tickets.csv`` of the helpdesk): its rows may
+refer to what is stored.  Two files of one name (in one upload or one zip) are
+refused rather than one silently replacing the other.  Every input issue comes
+back at once, with file, row and column.
 """
 
 from __future__ import annotations
 
-import json
 import tempfile
 import zipfile
+from collections import defaultdict
+from collections.abc import Iterable
 from pathlib import Path, PurePosixPath
 from typing import Annotated, Any
 
@@ -18,7 +22,7 @@ from fastapi import APIRouter, Body, File, UploadFile
 from .. import schemas
 from ..deps import CurrentPrincipal, SessionDep, SettingsDep
 from ..errors import PROBLEM_RESPONSES, ApiError
-from ..importing import import_problem
+from ..importing import import_tables, stored_ids
 from .common import now
 
 router = APIRouter(prefix="/import", tags=["import"], responses=PROBLEM_RESPONSES)
@@ -76,35 +80,58 @@ PROBLEM_EXAMPLE = {
 }
 
 
-@router.post("", summary="Import a whole problem given as the contract's JSON document")
+@router.post("", summary="Import a problem, whole or in part, given as the contract's JSON document")
 def import_document(
     document: Annotated[
         dict[str, Any],
         Body(
             description="a key per table (schools, bases, technicians, tickets, ports, ferries), "
-            "each a list of row objects; optional policy and name",
+            "each a list of row objects; optional policy and name. Any table may be left out: "
+            "rows may refer to schools, bases and ports stored before",
             examples=[PROBLEM_EXAMPLE],
         ),
     ],
     session: SessionDep,
     principal: CurrentPrincipal,
 ) -> schemas.ImportSummary:
-    from dromologio.models.readers import read_problem_dict
+    from dromologio.models.readers import read_tables_dict
 
     principal.require("admin", "dispatcher")
     name = document.get("name") if isinstance(document.get("name"), str) else ""
-    problem = read_problem_dict(document, source="problem.json", name=name or "import")
-    summary = import_problem(session, problem, principal, has_policy="policy" in document, when=now())
+    tables = read_tables_dict(
+        document, stored_ids(session, principal), source="problem.json", name=name or "import"
+    )
+    summary = import_tables(session, tables, principal, when=now())
     session.commit()
     return summary
 
 
-def _save(upload: UploadFile, folder: Path, limit: int, used: int) -> tuple[Path, int]:
-    name = PurePosixPath(upload.filename or "upload").name
+def _check_name(raw: str | None) -> str:
+    name = PurePosixPath(raw or "upload").name
     if not name or name.startswith("."):
+        raise ApiError(422, f"file name '{raw}' is not usable", errors=[("files", "bad file name")])
+    return name
+
+
+def _refuse_duplicates(names: Iterable[str], where: str) -> None:
+    """Two files of one name: one would silently replace the other."""
+    groups: dict[str, list[str]] = defaultdict(list)
+    for name in names:
+        groups[PurePosixPath(name).name.casefold()].append(name)
+    twice = {key: found for key, found in groups.items() if len(found) > 1}
+    if twice:
         raise ApiError(
-            422, f"file name '{upload.filename}' is not usable", errors=[("files", "bad file name")]
+            422,
+            f"{where} holds {len(twice)} file name{'' if len(twice) == 1 else 's'} more than once; "
+            "one file would replace the other",
+            errors=[
+                ("files", f"{', '.join(found)}: keep one {PurePosixPath(found[0]).name}, or merge their rows")
+                for found in twice.values()
+            ],
         )
+
+
+def _save(upload: UploadFile, name: str, folder: Path, limit: int, used: int) -> tuple[Path, int]:
     target = folder / name
     size = used
     with target.open("wb") as handle:
@@ -119,14 +146,19 @@ def _save(upload: UploadFile, folder: Path, limit: int, used: int) -> tuple[Path
 def _unzip(archive: Path, folder: Path, limit: int) -> Path:
     try:
         with zipfile.ZipFile(archive) as bundle:
-            members = [m for m in bundle.infolist() if not m.is_dir()]
+            members = []
+            for member in bundle.infolist():
+                path = PurePosixPath(member.filename)
+                if member.is_dir() or path.is_absolute() or ".." in path.parts or path.name.startswith("."):
+                    continue
+                if any(part.startswith(("__MACOSX", ".")) for part in path.parts[:-1]):
+                    continue
+                members.append(member)
             if sum(m.file_size for m in members) > limit * ZIP_EXPANSION:
                 raise ApiError(413, "the zip unpacks to more than the service accepts")
+            _refuse_duplicates((m.filename for m in members), f"'{archive.name}'")
             for member in members:
-                path = PurePosixPath(member.filename)
-                if path.is_absolute() or ".." in path.parts or path.name.startswith("."):
-                    continue
-                target = folder / path.name
+                target = folder / PurePosixPath(member.filename).name
                 with bundle.open(member) as source, target.open("wb") as handle:
                     handle.write(source.read())
     except zipfile.BadZipFile as exc:
@@ -136,53 +168,48 @@ def _unzip(archive: Path, folder: Path, limit: int) -> Path:
     return folder
 
 
-def _has_policy(path: Path) -> bool:
-    if path.is_dir():
-        return (path / "policy.json").exists()
-    if path.suffix.lower() == ".json":
-        try:
-            document = json.loads(path.read_text(encoding="utf-8-sig"))
-        except (ValueError, OSError):
-            return False
-        return isinstance(document, dict) and "policy" in document
-    if path.suffix.lower() in (".xlsx", ".xlsm"):
-        try:
-            from openpyxl import load_workbook
-
-            workbook = load_workbook(path, read_only=True)
-            names = {n.lower() for n in workbook.sheetnames}
-            workbook.close()
-        except Exception:
-            return False
-        return "policy" in names or (path.parent / "policy.json").exists()
-    return False
+def _single_document(folder: Path) -> Path:
+    """A zip of one ``.json`` or ``.xlsx`` (and no CSV file) holds that document; else the folder."""
+    files = [p for p in folder.iterdir() if p.is_file()]
+    documents = [
+        p for p in files if p.suffix.lower() in (".json", ".xlsx", ".xlsm") and p.name != "policy.json"
+    ]
+    if len(documents) == 1 and not any(p.suffix.lower() == ".csv" for p in files):
+        return documents[0]
+    return folder
 
 
-@router.post("/file", summary="Import a problem from files: .json, .xlsx, .zip of a folder, or its CSV files")
+@router.post(
+    "/file",
+    summary="Import a problem, whole or in part, from files: .json, .xlsx, .zip of a folder, or its CSV files",
+)
 def import_files(
     files: Annotated[list[UploadFile], File(description="the problem's file(s)")],
     session: SessionDep,
     principal: CurrentPrincipal,
     settings: SettingsDep,
 ) -> schemas.ImportSummary:
-    from dromologio.models.readers import read_problem
+    from dromologio.models.readers import read_tables
 
     principal.require("admin", "dispatcher")
     limit = settings.max_upload_bytes
+    names = [_check_name(upload.filename) for upload in files]
+    _refuse_duplicates(names, "the upload")
     with tempfile.TemporaryDirectory(prefix="dromologio-import-") as temp:
-        folder = Path(temp)
+        folder = Path(temp) / "upload"
+        folder.mkdir()
         saved: list[Path] = []
         used = 0
-        for upload in files:
-            path, used = _save(upload, folder, limit, used)
+        for upload, name in zip(files, names, strict=True):
+            path, used = _save(upload, name, folder, limit, used)
             saved.append(path)
         suffixes = {p.suffix.lower() for p in saved}
         if len(saved) == 1 and suffixes <= {".json", ".xlsx", ".xlsm"}:
             source = saved[0]
         elif len(saved) == 1 and suffixes == {".zip"}:
-            unpacked = folder / "problem"
+            unpacked = Path(temp) / "problem"
             unpacked.mkdir()
-            source = _unzip(saved[0], unpacked, limit)
+            source = _single_document(_unzip(saved[0], unpacked, limit))
         elif suffixes <= {".csv", ".json"}:
             source = folder
         else:
@@ -191,7 +218,7 @@ def import_files(
                 "send one .json, .xlsx or .zip file, or the CSV files of a problem folder",
                 errors=[("files", f"got {', '.join(sorted(p.name for p in saved))}")],
             )
-        problem = read_problem(source)
-        summary = import_problem(session, problem, principal, has_policy=_has_policy(source), when=now())
+        tables = read_tables(source, stored_ids(session, principal))
+        summary = import_tables(session, tables, principal, when=now())
     session.commit()
     return summary

@@ -41,6 +41,21 @@ def _check_write(principal: Principal, directorate: str) -> None:
         raise forbidden(f"this key may not change schools of '{directorate}'")
 
 
+def id_taken(what: str, column: str, ident: str, principal: Principal) -> ApiError:
+    """409 for an id in use.
+
+    Only an admin is told that a row holds it: any other key gets the same answer
+    whether that row is its own or lies outside its scope.
+    """
+    if principal.role == "admin":
+        return ApiError(409, f"{what} '{ident}' exists", errors=[(f"body.{column}", "taken")])
+    return ApiError(
+        409,
+        f"{column} '{ident}' is not available: choose another id",
+        errors=[(f"body.{column}", "not available")],
+    )
+
+
 @router.get("", summary="Schools the caller sees")
 def list_schools(
     session: SessionDep,
@@ -73,7 +88,7 @@ def create_school(
     principal.require("admin", "dispatcher")
     _check_write(principal, body.directorate)
     if session.get(SchoolRow, body.school_id) is not None:
-        raise ApiError(409, f"school '{body.school_id}' exists", errors=[("body.school_id", "taken")])
+        raise id_taken("school", "school_id", body.school_id, principal)
     school = validated(lambda: convert.school_from_create(body))
     ensure_region(session, school.directorate)
     row = SchoolRow(

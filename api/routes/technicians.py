@@ -11,6 +11,7 @@ from ..deps import CurrentPrincipal, SessionDep
 from ..errors import PROBLEM_RESPONSES, ApiError, forbidden, not_found
 from ..tables import BaseRow, TechnicianRow, TicketRow
 from .common import Limit, Offset, validated
+from .schools import id_taken
 
 router = APIRouter(prefix="/technicians", tags=["technicians"], responses=PROBLEM_RESPONSES)
 
@@ -27,11 +28,37 @@ def get_technician(session: SessionDep, principal: Principal, technician_id: str
 
 
 def _check_write(session: SessionDep, principal: Principal, employer: str, base_id: str) -> None:
+    """The caller may keep a technician of ``employer`` at ``base_id``.
+
+    A base outside the caller's Directorates, or (for a partner) another partner
+    body's base, answers as an unknown one does (403): "not available", without
+    telling whether it exists.
+    """
+    if principal.role == "partner" and employer != principal.employer:
+        raise forbidden("a partner key changes only technicians of its own employer")
     base = session.get(BaseRow, base_id)
-    if base is None:
+    if base is None and principal.role == "admin":
         raise ApiError(422, f"no base '{base_id}'", errors=[("body.base_id", "not known")])
-    if not principal.may_write_technician(employer, base.directorate):
-        raise forbidden("this key may not change technicians of that employer or Directorate")
+    if (
+        base is None
+        or not principal.may_write_technician(employer, base.directorate)
+        or _another_partners_base(session, principal, base)
+    ):
+        raise ApiError(
+            403,
+            f"base '{base_id}' is not available to this key: use a base of its Directorates",
+            errors=[("body.base_id", "not available")],
+        )
+
+
+def _another_partners_base(session: SessionDep, principal: Principal, base: BaseRow) -> bool:
+    """A partner base from which technicians of another employer start: not one a partner may use."""
+    if principal.role != "partner" or base.kind != "partner":
+        return False
+    others = select(TechnicianRow.technician_id).where(
+        TechnicianRow.base_id == base.base_id, TechnicianRow.employer != (principal.employer or "")
+    )
+    return session.scalar(others.limit(1)) is not None
 
 
 @router.get("", summary="Technicians the caller sees")
@@ -63,9 +90,7 @@ def create_technician(
     principal.require("admin", "dispatcher", "partner")
     _check_write(session, principal, body.employer, body.base_id)
     if session.get(TechnicianRow, body.technician_id) is not None:
-        raise ApiError(
-            409, f"technician '{body.technician_id}' exists", errors=[("body.technician_id", "taken")]
-        )
+        raise id_taken("technician", "technician_id", body.technician_id, principal)
     technician = validated(lambda: convert.technician_from_create(body))
     row = TechnicianRow(technician_id=technician.technician_id, **convert.technician_values(technician))
     session.add(row)

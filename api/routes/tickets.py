@@ -11,7 +11,7 @@ from ..deps import CurrentPrincipal, SessionDep
 from ..errors import PROBLEM_RESPONSES, ApiError, forbidden, not_found
 from ..tables import SchoolRow, TechnicianRow, TicketEventRow, TicketRow
 from .common import Limit, Offset, now, validated
-from .schools import event_public, get_school
+from .schools import event_public, get_school, id_taken
 
 router = APIRouter(prefix="/tickets", tags=["tickets"], responses=PROBLEM_RESPONSES)
 
@@ -29,6 +29,23 @@ def _check_write(principal: Principal, school: SchoolRow) -> None:
         raise forbidden(f"this key may not change tickets of '{school.directorate}'")
 
 
+def _target_school(session: SessionDep, principal: Principal, school_id: str) -> SchoolRow:
+    """The school a ticket is moved to: one the caller may change tickets of.
+
+    Any other answers 403 "not available" whether it exists or not (an admin is told it does not).
+    """
+    school = session.get(SchoolRow, school_id)
+    if school is None and principal.role == "admin":
+        raise ApiError(404, f"no school '{school_id}'", errors=[("body.school_id", "not known")])
+    if school is None or not principal.may_write_directorate(school.directorate):
+        raise ApiError(
+            403,
+            f"school '{school_id}' is not available to this key: use a school of its Directorates",
+            errors=[("body.school_id", "not available")],
+        )
+    return school
+
+
 def create_ticket_row(
     session: SessionDep, principal: Principal, body: schemas.TicketCreate, kind: str
 ) -> TicketRow:
@@ -36,7 +53,7 @@ def create_ticket_row(
     school = get_school(session, principal, body.school_id)
     _check_write(principal, school)
     if session.get(TicketRow, body.ticket_id) is not None:
-        raise ApiError(409, f"ticket '{body.ticket_id}' exists", errors=[("body.ticket_id", "taken")])
+        raise id_taken("ticket", "ticket_id", body.ticket_id, principal)
     ticket = validated(lambda: convert.ticket_from_create(body))
     when = now()
     row = TicketRow(
@@ -99,7 +116,7 @@ def create_ticket(
     principal.require("admin", "dispatcher")
     row = create_ticket_row(session, principal, body, "created")
     session.commit()
-    return convert.ticket_public(row)
+    return convert.ticket_public(row, visible_technicians=principal.visible_technicians(session))
 
 
 @router.patch("/{ticket_id}", summary="Change a ticket (its history records the change)")
@@ -114,7 +131,7 @@ def update_ticket(
     merged = convert.ticket_create_of(row).model_copy(update=changes)
     merged = validated(lambda: schemas.TicketCreate.model_validate(merged.model_dump()))
     if merged.school_id != row.school_id:
-        _check_write(principal, get_school(session, principal, merged.school_id))
+        _target_school(session, principal, merged.school_id)
     ticket = validated(lambda: convert.ticket_from_create(merged))
     when = now()
     changed = [k for k, v in convert.ticket_values(ticket).items() if getattr(row, k) != v]
@@ -131,7 +148,7 @@ def update_ticket(
             )
         )
     session.commit()
-    return convert.ticket_public(row)
+    return convert.ticket_public(row, visible_technicians=principal.visible_technicians(session))
 
 
 @router.delete(
@@ -184,7 +201,7 @@ def lock_ticket(
         )
     )
     session.commit()
-    return convert.ticket_public(row)
+    return convert.ticket_public(row, visible_technicians=principal.visible_technicians(session))
 
 
 @router.delete("/{ticket_id}/lock", summary="Unlock a ticket")
@@ -205,4 +222,4 @@ def unlock_ticket(ticket_id: str, session: SessionDep, principal: CurrentPrincip
         )
         row.locked_technician_id = None
     session.commit()
-    return convert.ticket_public(row)
+    return convert.ticket_public(row, visible_technicians=principal.visible_technicians(session))
