@@ -174,6 +174,7 @@ def tiny_problem() -> dict[str, Any]:
                 "lon": 20.851,
                 "island": "",
                 "kind": "keplinet",
+                "directorate": IOANNINA,
             },
             {
                 "base_id": "PA-BASE",
@@ -182,6 +183,7 @@ def tiny_problem() -> dict[str, Any]:
                 "lon": 20.840,
                 "island": "",
                 "kind": "partner",
+                "directorate": IOANNINA,
             },
             {
                 "base_id": "KPN-ART",
@@ -190,6 +192,7 @@ def tiny_problem() -> dict[str, Any]:
                 "lon": 20.987,
                 "island": "",
                 "kind": "keplinet",
+                "directorate": ARTA,
             },
             {
                 "base_id": PARTNER_B_BASE,
@@ -198,6 +201,7 @@ def tiny_problem() -> dict[str, Any]:
                 "lon": 20.980,
                 "island": "",
                 "kind": "partner",
+                "directorate": ARTA,
             },
         ],
         "technicians": [

@@ -149,10 +149,17 @@ def test_base_technician_ticket_region_crud(client: TestClient, tiny: dict[str, 
 
     base = client.post(
         "/bases",
-        json={"base_id": "B9", "name": "Υποσταθμός", "lat": 39.66, "lon": 20.85, "kind": "substation"},
+        json={
+            "base_id": "B9",
+            "name": "Υποσταθμός",
+            "lat": 39.66,
+            "lon": 20.85,
+            "kind": "substation",
+            "directorate": IOANNINA,
+        },
         headers=ADMIN,
     )
-    assert base.status_code == 201 and base.json()["directorate"] == IOANNINA  # the nearest school's
+    assert base.status_code == 201 and base.json()["directorate"] == IOANNINA
 
     technician = {
         "technician_id": "T9",

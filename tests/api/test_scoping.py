@@ -392,9 +392,6 @@ def test_a_partner_does_not_read_a_base_by_attaching_a_technician_to_it(client: 
         assert listed == ([base_id] if readable else [])
 
 
-@pytest.mark.xfail(
-    strict=True, reason="write side: api/routes/technicians.py must refuse a base the partner does not see"
-)
 def test_a_partner_cannot_attach_a_technician_to_a_base_it_does_not_see(client: TestClient) -> None:
     assert client.post("/import", json=tiny_problem(), headers=ADMIN).status_code == 200
     partner_b = make_key(client, "partner", [IOANNINA, ARTA], PARTNER_B)
@@ -415,9 +412,6 @@ def test_a_partner_cannot_attach_a_technician_to_a_base_it_does_not_see(client: 
     )
 
 
-@pytest.mark.xfail(
-    strict=True, reason="api/routes/tickets.py answers writes with ticket_public(row) without the visible set"
-)
 def test_a_ticket_written_by_a_dispatcher_does_not_show_a_lock_to_a_technician_it_does_not_see(
     client: TestClient,
 ) -> None:
