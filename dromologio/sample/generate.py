@@ -337,7 +337,7 @@ def _bool(value: bool) -> str:
 
 
 def _instant(value: datetime) -> str:
-    return value.strftime("%Y-%m-%dT%H:%M")
+    return value.isoformat(timespec="minutes")
 
 
 def hhmm(minutes: int) -> str:
