@@ -1,0 +1,66 @@
+"""ferry: water is crossed only on a timetabled sailing that runs today, boarded after check-in.
+
+Syros (home, port JSY) and Tinos (port TIN), as in ``tests/dispatch/test_islands.py``.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from dromologio.dispatch.build import precheck_ticket
+from dromologio.dispatch.rules import ferry
+from tests.dispatch.rules import day_of, model_of
+from tests.dispatch.test_islands import island_problem, sailing
+from tests.factories import DAY
+
+TIMETABLE = [sailing("JSY", "TIN", "07:15", fare=12.5), sailing("TIN", "JSY", "13:30", fare=12.5)]
+
+
+def test_reach_times_the_crossing_by_todays_timetable_after_check_in() -> None:
+    p = island_problem(TIMETABLE)
+    (k1,) = p.tickets
+    day = day_of(p)
+    start = day.start_of["T1"]
+    arrive = day.reach.arrival(start, day.here(k1), 6 * 3600 + 30 * 60)
+    # The 07:15 sailing takes 50 min; the school is a few minutes from the port.
+    assert arrive is not None and 8 * 3600 + 5 * 60 <= arrive < 8 * 3600 + 20 * 60
+    # Leaving too late to check in for the 07:15, nothing else sails to Tinos that day.
+    assert day.reach.arrival(start, day.here(k1), 7 * 3600) is None
+
+
+def test_when_the_sea_wins_the_ferry_rule_says_why() -> None:
+    no_timetable = island_problem([])
+    (k1,) = no_timetable.tickets
+    _, water = precheck_ticket(day_of(no_timetable), k1)
+    assert water is not None and water.code == ferry.WATER
+    wednesdays = island_problem(
+        [sailing("JSY", "TIN", "07:15", "Wed"), sailing("TIN", "JSY", "13:30", "Wed")]
+    )
+    _, monday = precheck_ticket(day_of(wednesdays), k1)
+    assert monday is not None and monday.code == ferry.NO_SAILING and "Monday" in monday.text
+    one_way = island_problem([sailing("JSY", "TIN", "07:15"), sailing("TIN", "JSY", "17:30")])
+    _, stuck = precheck_ticket(day_of(one_way), k1)
+    assert stuck is not None and stuck.code == ferry.NO_ROUND_TRIP
+    assert "08:" in stuck.text and "no overnight stay allowed today" in stuck.text
+
+
+def test_sailing_nodes_are_exactly_the_timetable() -> None:
+    p = island_problem(TIMETABLE)
+    model = model_of(p)
+    instance = model.instance
+    sailings = [(n, info) for n, info in enumerate(model.nodes) if info.kind == "sailing"]
+    assert [info.sailing.depart_s for _, info in sailings if info.sailing] == [
+        7 * 3600 + 900,
+        13 * 3600 + 1800,
+    ]
+    for node, info in sailings:
+        assert info.sailing is not None
+        assert instance.time_windows[node].tolist() == [info.sailing.depart_s] * 2
+        assert instance.service[node] == 50 * 60
+        assert instance.setup is not None and instance.setup[node] == p.policy.ferry_check_in_min * 60
+        assert instance.entry_cost is not None and instance.entry_cost[node] == 125_000
+        assert instance.allowed_vehicles[node] == frozenset({0})
+        assert instance.drop_penalty[node] == 0 and instance.location[node] == -1 - node
+    # On a day the timetable does not run, there is nothing to board.
+    sunday_only = island_problem([sailing("JSY", "TIN", "07:15", "Sun")])
+    assert model_of(sunday_only, DAY + timedelta(days=1)).num_sailing_nodes == 0
