@@ -21,7 +21,8 @@ its extra tickets from a stream seeded by ``(seed, day, scenario name)``.  The s
 with ``seed`` too, but under a time limit how far its search gets depends on the machine's
 load: plans (and so the KPIs) repeat exactly only when the search stops on a solution
 count first, e.g. ``SimulationSettings(params=SearchParams(solution_limit=20))`` with a time
-limit that is not reached.
+limit that is not reached (OR-Tools also bounds each large-neighbourhood move in time, so on a
+very busy machine only the first plan, ``solution_limit=1``, is certain to repeat).
 
 Parallel runs (:func:`run_scenarios`, :mod:`.runner`) go through a
 :class:`~dromologio.dispatch.executor.SolveExecutor`: local worker processes by default (at
