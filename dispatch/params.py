@@ -139,6 +139,9 @@ class SearchParams:
     #: exact model for this share of the time (see dispatch.engine.solve_with_pyvrp).
     use_pyvrp: bool = True
     pyvrp_polish_share: float = 0.15
+    #: share of each day's time kept for feeding the independent audit's findings back to the
+    #: model (see dispatch.repair); 0 turns it off.
+    audit_repair_share: float = 0.15
     #: stop after this many solutions (0 = no limit; the time limit still applies).
     solution_limit: int = 0
     log_search: bool = False
@@ -172,6 +175,8 @@ class SearchParams:
         ):
             if getattr(self, name) < 1:
                 raise ValueError(f"{name} must be at least 1")
+        if not 0.0 <= self.audit_repair_share < 1.0:
+            raise ValueError("audit_repair_share must lie in [0, 1[")
         if not 0.0 < self.pyvrp_polish_share < 1.0:
             raise ValueError("pyvrp_polish_share must lie in ]0, 1[")
         if not 0.0 <= self.ruin_bypass_factor <= 1.0:

@@ -164,13 +164,27 @@ def _two_phase_solve(
     constructor: Constructor | None,
     node: Callable[[int], int],
     position: IntArray,
+    initial_routes: Sequence[Sequence[int]] | None = None,
 ) -> Any:
     """First solution (always, even past the limit), the constructor's improvement, then local search.
 
     The first phase gets at least ``FIRST_SOLUTION_FLOOR_S``: on large problems the
     first solution may take longer than a short limit, and returning nothing is
-    worse than returning a little late.
+    worse than returning a little late.  With ``initial_routes`` the search starts from
+    them instead (None when the model rejects them).
     """
+
+    def to_indices(candidate: Sequence[Sequence[int]]) -> list[list[int]]:
+        return [[manager.NodeToIndex(int(position[n])) for n in route] for route in candidate]
+
+    if initial_routes is not None:
+        given = routing.ReadAssignmentFromRoutes(to_indices(initial_routes), True)
+        if given is None:
+            return None
+        improved = routing.SolveFromAssignmentWithParameters(
+            given, _search_parameters(params.replace(use_iterated_local_search=False), remaining_s())
+        )
+        return improved if improved is not None else given
     first_only = _search_parameters(
         params.replace(metaheuristic="GREEDY_DESCENT"), max(remaining_s(), FIRST_SOLUTION_FLOOR_S)
     )
@@ -183,9 +197,6 @@ def _two_phase_solve(
             if first is not None
             else [[] for _ in range(routing.vehicles())]
         )
-
-        def to_indices(candidate: Sequence[Sequence[int]]) -> list[list[int]]:
-            return [[manager.NodeToIndex(int(position[n])) for n in route] for route in candidate]
 
         def feasible(candidate: Sequence[Sequence[int]]) -> bool:
             return routing.ReadAssignmentFromRoutes(to_indices(candidate), True) is not None
@@ -230,8 +241,12 @@ def search_instance(
     on_solution: ProgressCallback | None = None,
     should_stop: StopCallback | None = None,
     constructor: Constructor | None = None,
+    initial_routes: Sequence[Sequence[int]] | None = None,
 ) -> InstanceSolution:
     """One search of ``instance`` in this process for ``time_limit_s``; the best solution found.
+
+    ``initial_routes`` (visit nodes per vehicle) start the local search instead of a first
+    solution; when the model rejects them the result has status ``rejected`` and no routes.
 
     ``params.num_workers`` is not looked at here (:func:`dispatch.engine.solve_instance` is).
     Never returns nothing while a solution that drops visits exists: every visit
@@ -345,11 +360,15 @@ def search_instance(
     def remaining_s() -> float:
         return max(0.05, time_limit_s - (time.monotonic() - started))
 
-    solution = _two_phase_solve(routing, manager, params, remaining_s, constructor, node, position)
+    solution = _two_phase_solve(
+        routing, manager, params, remaining_s, constructor, node, position, initial_routes
+    )
     solve_seconds = time.monotonic() - started
     status = _STATUS.get(int(routing.status()), str(routing.status()))
     if solution is not None and status == "not_solved":
         status = "success"  # SolveWithIteratedLocalSearch leaves the model's status unset
+    if solution is None and initial_routes is not None:
+        status = "rejected"
     if solution is None:
         return InstanceSolution(
             routes=tuple(() for _ in range(instance.num_vehicles)),

@@ -7,6 +7,7 @@ a day lodging on an island starts the next one there; the last day ends at home.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -21,6 +22,7 @@ from .excursions import ExcursionBuilder
 from .extract import extract_routes, extract_unassigned, objective_eur
 from .instance import InstanceSolution
 from .params import SearchParams
+from .repair import repair_by_audit
 from .triage import triage
 
 
@@ -105,15 +107,28 @@ def solve(
             closures=closures,
         )
         crossings = model.num_sailing_nodes > 0
+        day_deadline = time.monotonic() + limit
+        search = params or SearchParams()
         solution = solve_instance(
             model.instance,
-            time_limit_s=limit,
+            time_limit_s=limit * (1.0 - search.audit_repair_share),
             seed=seed,
             params=params,
             on_solution=on_solution,
             should_stop=should_stop,
             constructor=ExcursionBuilder(problem, model) if crossings else None,
         )
+        if search.audit_repair_share > 0 and not (should_stop is not None and should_stop()):
+            solution = repair_by_audit(
+                problem,
+                model,
+                solution,
+                deadline=day_deadline,
+                seed=seed,
+                params=search,
+                locks=locks,
+                closures=closures,
+            )
         day_routes, starts = extract_routes(problem, model, solution)
         routes += day_routes
         day_results.append(DayResult(model, solution))

@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 
 from dromologio.dispatch import solve
 from dromologio.models import Problem
+from dromologio.models.audit import audit_plan
 from dromologio.models.checker import check_plan
 from dromologio.models.readers import read_problem
 from dromologio.sample import SAMPLE_DATE
@@ -33,6 +34,8 @@ def generated(tmp: Path, *, tickets: int, technicians: int, seed: int, islands: 
 def assert_accounted_for(problem: Problem, plan_dict: dict[str, object]) -> None:
     report = check_plan(problem, plan_dict)
     assert report.ok, str(report)
+    audit = audit_plan(problem, plan_dict)
+    assert audit.ok, str(audit)
 
 
 def test_300_tickets_and_25_technicians_plan_passes_the_checker(tmp_path: Path) -> None:
