@@ -29,7 +29,7 @@ from .params import SearchParams
 from .search import search_instance
 
 #: rounds of audit and repair per day.
-MAX_ROUNDS = 4
+MAX_ROUNDS = 10
 #: findings tried one by one in a round when applying them together fails.
 MAX_TRIES_PER_ROUND = 3
 #: seconds past the day's deadline the repair may go on while it improves the plan.
