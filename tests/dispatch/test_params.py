@@ -180,7 +180,7 @@ def test_tuned_defaults_solve_c101_to_a_plan_the_rescorer_accepts() -> None:
 def test_iterated_local_search_uses_the_whole_time_limit() -> None:
     """It used to stop at the first local optimum after a fraction of a second."""
     data = first_customers(read_solomon(instance_path("R101")), 50)
-    params = SearchParams(use_iterated_local_search=True, num_workers=1)
+    params = SearchParams(use_iterated_local_search=True, num_workers=1, use_pyvrp=False)
     solution = solve_instance(to_instance(data), time_limit_s=1.5, seed=1, params=params)
     assert solution.solve_seconds >= 1.4
     assert score_routes(data, solution.routes).feasible
