@@ -16,7 +16,7 @@ StopType = Literal["start", "visit", "ferry", "end"]
 
 
 def _iso_minute(value: datetime) -> str:
-    return value.strftime("%Y-%m-%dT%H:%M")
+    return value.isoformat(timespec="minutes")
 
 
 def _parse_instant(value: str) -> datetime:
