@@ -139,6 +139,8 @@ def run_client(
     with httpx.Client(base_url=url, timeout=120) as http:
         try:
             directorates = sorted({s["directorate"] for s in document["schools"]})
+            for directorate in directorates:  # a key names known Directorates only
+                http.post("/regions", json={"name": directorate}, headers=admin).raise_for_status()
             made = http.post(
                 "/keys",
                 json={"name": f"bench {number}", "role": "dispatcher", "directorates": directorates},

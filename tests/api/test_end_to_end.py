@@ -96,6 +96,8 @@ def test_a_dispatcher_runs_a_day_over_http(
 ) -> None:
     with running_server(database_url, tmp_path / "server.log") as http:
         directorates = sorted({s["directorate"] for s in sample_document["schools"]})
+        for directorate in directorates:  # a key names known Directorates only
+            assert http.post("/regions", json={"name": directorate}, headers=ADMIN).status_code == 201
         made = http.post(
             "/keys",
             json={"name": "Κέντρο Ηπείρου-Κυκλάδων", "role": "dispatcher", "directorates": directorates},
