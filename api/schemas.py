@@ -15,6 +15,8 @@ from zoneinfo import ZoneInfo
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PlainSerializer, WithJsonSchema
 
+from dromologio.models.cells import FIRST_YEAR, GREECE_LAT, GREECE_LON, LAST_YEAR
+
 Skill = Literal["windows", "linux", "ltsp", "network", "hardware", "printer", "egov"]
 Priority = Literal["urgent", "high", "normal", "low"]
 BaseKind = Literal["keplinet", "partner", "substation"]
@@ -36,9 +38,10 @@ ID_PATTERN = r"^\S(.*\S)?$"
 # send an offset: the instant is then converted to Athens time.
 
 ATHENS = ZoneInfo("Europe/Athens")
-MIN_YEAR = 2000
-MAX_YEAR = 2100
-_YEAR = "(20[0-9]{2}|2100)"
+#: the years a date may fall in, as the readers of the contract's files accept them.
+MIN_YEAR = FIRST_YEAR
+MAX_YEAR = LAST_YEAR
+_YEAR = "(20[0-9]{2}|2100)"  # MIN_YEAR..MAX_YEAR
 _DAY = "(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])"
 _CLOCK = "([01][0-9]|2[0-3]):[0-5][0-9]"
 #: what a request may send: minutes, optional seconds (and fraction), optional offset.
@@ -163,8 +166,15 @@ class SchoolBase(Request):
     name: str = Field(
         min_length=1, max_length=300, description="display name", examples=["1ο Δημοτικό Σχολείο Ιωαννίνων"]
     )
-    lat: float = Field(ge=-90, le=90, description="WGS84 latitude, degrees", examples=[39.667])
-    lon: float = Field(ge=-180, le=180, description="WGS84 longitude, degrees", examples=[20.853])
+    lat: float = Field(
+        ge=GREECE_LAT[0], le=GREECE_LAT[1], description="WGS84 latitude in Greece, degrees", examples=[39.667]
+    )
+    lon: float = Field(
+        ge=GREECE_LON[0],
+        le=GREECE_LON[1],
+        description="WGS84 longitude in Greece, degrees",
+        examples=[20.853],
+    )
     directorate: str = Field(
         min_length=1, max_length=300, description="Directorate of Education", examples=["Δ.Π.Ε. Ιωαννίνων"]
     )
@@ -196,8 +206,12 @@ class SchoolCreate(SchoolBase):
 
 class SchoolUpdate(Request):
     name: str | None = Field(default=None, min_length=1, max_length=300, description="display name")
-    lat: float | None = Field(default=None, ge=-90, le=90, description="WGS84 latitude")
-    lon: float | None = Field(default=None, ge=-180, le=180, description="WGS84 longitude")
+    lat: float | None = Field(
+        default=None, ge=GREECE_LAT[0], le=GREECE_LAT[1], description="WGS84 latitude in Greece"
+    )
+    lon: float | None = Field(
+        default=None, ge=GREECE_LON[0], le=GREECE_LON[1], description="WGS84 longitude in Greece"
+    )
     directorate: str | None = Field(default=None, min_length=1, max_length=300, description="Directorate")
     island: str | None = Field(default=None, max_length=300, description="island; empty = mainland")
     opens: str | None = Field(default=None, pattern=HHMM, description="HH:MM")
@@ -212,8 +226,8 @@ class SchoolUpdate(Request):
 class SchoolPublic(Response):
     school_id: str = Field(description="unique id", examples=["S0001"])
     name: str = Field(description="display name")
-    lat: float = Field(description="WGS84 latitude")
-    lon: float = Field(description="WGS84 longitude")
+    lat: float = Field(description="WGS84 latitude in Greece")
+    lon: float = Field(description="WGS84 longitude in Greece")
     directorate: str = Field(description="Directorate of Education")
     island: str = Field(description="island; empty = mainland")
     opens: str = Field(description="HH:MM")
@@ -232,8 +246,12 @@ class BaseBase(Request):
     name: str = Field(
         min_length=1, max_length=300, description="display name", examples=["ΚΕ.ΠΛΗ.ΝΕ.Τ. Ιωαννίνων"]
     )
-    lat: float = Field(ge=-90, le=90, description="WGS84 latitude", examples=[39.664])
-    lon: float = Field(ge=-180, le=180, description="WGS84 longitude", examples=[20.851])
+    lat: float = Field(
+        ge=GREECE_LAT[0], le=GREECE_LAT[1], description="WGS84 latitude in Greece", examples=[39.664]
+    )
+    lon: float = Field(
+        ge=GREECE_LON[0], le=GREECE_LON[1], description="WGS84 longitude in Greece", examples=[20.851]
+    )
     island: str = Field(default="", max_length=300, description="island; empty = mainland", examples=[""])
     kind: BaseKind = Field(
         default="keplinet", description="keplinet, partner or substation", examples=["keplinet"]
@@ -255,8 +273,12 @@ class BaseCreate(BaseBase):
 
 class BaseUpdate(Request):
     name: str | None = Field(default=None, min_length=1, max_length=300, description="display name")
-    lat: float | None = Field(default=None, ge=-90, le=90, description="WGS84 latitude")
-    lon: float | None = Field(default=None, ge=-180, le=180, description="WGS84 longitude")
+    lat: float | None = Field(
+        default=None, ge=GREECE_LAT[0], le=GREECE_LAT[1], description="WGS84 latitude in Greece"
+    )
+    lon: float | None = Field(
+        default=None, ge=GREECE_LON[0], le=GREECE_LON[1], description="WGS84 longitude in Greece"
+    )
     island: str | None = Field(default=None, max_length=300, description="island")
     kind: BaseKind | None = Field(default=None, description="kind")
     directorate: str | None = Field(
@@ -268,8 +290,8 @@ class BaseUpdate(Request):
 class BasePublic(Response):
     base_id: str = Field(description="unique id", examples=["KPN-IOA"])
     name: str = Field(description="display name")
-    lat: float = Field(description="WGS84 latitude")
-    lon: float = Field(description="WGS84 longitude")
+    lat: float = Field(description="WGS84 latitude in Greece")
+    lon: float = Field(description="WGS84 longitude in Greece")
     island: str = Field(description="island; empty = mainland")
     kind: str = Field(description="keplinet, partner or substation")
     directorate: str = Field(description="the Directorate the base serves")

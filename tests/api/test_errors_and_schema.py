@@ -223,6 +223,25 @@ def test_dates_and_times_out_of_range_are_refused_naming_the_field(
     assert client.patch("/technicians/T1", json={"shift_end": "24:00"}, headers=ADMIN).status_code == 200
 
 
+def test_places_outside_greece_are_refused_as_the_readers_refuse_them(
+    client: TestClient, tiny: dict[str, Any]
+) -> None:
+    """Else a school the solver's problem reader rejects would fail every plan of its Directorate."""
+    assert client.post("/import", json=with_base_directorates(tiny), headers=ADMIN).status_code == 200
+    school = {"school_id": "S9", "name": "x", "lat": 8.77e-243, "lon": 20.8, "directorate": IOANNINA}
+    cases: list[tuple[str, str, dict[str, Any], str]] = [
+        ("POST", "/schools", school, "body.lat"),
+        ("POST", "/schools", {**school, "lat": 39.6, "lon": 120.0}, "body.lon"),
+        ("PATCH", "/schools/S1", {"lat": 48.2}, "body.lat"),
+        ("PATCH", "/bases/KPN-IOA", {"lon": -20.85}, "body.lon"),
+    ]
+    for method, path, body, field in cases:
+        response = client.request(method, path, json=body, headers=ADMIN)
+        assert response.status_code == 422, (path, body, response.text)
+        assert [e["field"] for e in response.json()["errors"]] == [field], (path, body)
+    assert client.post("/schools", json={**school, "lat": 39.6}, headers=ADMIN).status_code == 201
+
+
 def test_instants_are_local_times_without_offset_and_the_schema_says_so(
     client: TestClient, tiny: dict[str, Any]
 ) -> None:
