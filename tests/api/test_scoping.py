@@ -169,7 +169,7 @@ def world(client: TestClient) -> dict[str, Any]:
 
 
 def _values(name: str, world: dict[str, Any]) -> list[str]:
-    return {
+    values: dict[str, list[str]] = {
         "plan_id": world["plans"],
         "technician_id": ["PA-TECH-1", PARTNER_B_TECHNICIAN, "T1"],
         "base_id": ["PA-BASE", PARTNER_B_BASE, "KPN-IOA"],
@@ -177,7 +177,8 @@ def _values(name: str, world: dict[str, Any]) -> list[str]:
         "ticket_id": ["K1", "K3", "K4"],
         "region_id": ["dpe-ioanninon", "dpe-artas"],
         "key_id": world["key_ids"],
-    }[name]
+    }
+    return values[name]
 
 
 def _calls(app: FastAPI, world: dict[str, Any], me: str) -> list[tuple[str, str, str, bool]]:
