@@ -28,6 +28,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -93,8 +94,9 @@ def build_model(instance: RoutingInstance) -> PyvrpModel:
 
     # One profile per (vehicle cost class, nodes the vehicle may not visit).
     profiles: dict[tuple[object, ...], int] = {}
-    distance_matrices: list[IntArray] = []
-    duration_matrices: list[IntArray] = []
+    # pyvrp's stubs spell the matrix type in their own way.
+    distance_matrices: list[Any] = []
+    duration_matrices: list[Any] = []
     profile_of: list[int] = []
     for vehicle in range(m):
         forbidden = frozenset(
