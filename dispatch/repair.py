@@ -43,7 +43,7 @@ def day_plan(problem: Problem, model: DayModel, solution: InstanceSolution) -> P
     """One solved day as a plan the audit can read."""
     routes, _ = extract_routes(problem, model, solution)
     return Plan(
-        dates=(model.plan_date,), routes=tuple(routes), unassigned=extract_unassigned(model, solution)
+        dates=(model.plan_date,), routes=tuple(routes), unassigned=tuple(extract_unassigned(model, solution))
     )
 
 
