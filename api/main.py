@@ -42,6 +42,7 @@ from .db import make_engine, make_sessionmaker, migrate, session_scope
 from .importing import import_problem
 from .jobs import JobRunner
 from .routes import api_router
+from .routes.board import mount_board
 from .settings import Settings, get_settings
 from .solving import now
 from .tables import ApiKeyRow, SchoolRow
@@ -412,6 +413,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     errors.install(app)
     app.include_router(api_router)
     _add_docs(app)
+    mount_board(app, app.security_headers["Content-Security-Policy"])
     app.add_middleware(BodyLimit, limit=settings.max_upload_bytes)
     app.add_middleware(
         AuthFailureLimit, limit=settings.auth_failure_limit, window_s=settings.auth_failure_window_s
