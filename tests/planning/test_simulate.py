@@ -46,8 +46,8 @@ from tests.factories import DAY, problem, school, technician, ticket
 #: stop each day's search on a solution count, well before the time limit: plans repeat exactly.
 EXACT = SearchParams(solution_limit=10, num_workers=1)  # one process: the same plans everywhere
 #: the first plan only: no search bounded in time (OR-Tools' large-neighbourhood moves are, and so
-#: is PyVRP's), so the very same plans in any process on a machine however busy.
-FIRST_PLAN = SearchParams(solution_limit=1, num_workers=1, use_pyvrp=False)
+#: are PyVRP's search and the audit's repair rounds), so the same plans in any process however busy.
+FIRST_PLAN = SearchParams(solution_limit=1, num_workers=1, use_pyvrp=False, audit_repair_share=0.0)
 
 
 @pytest.fixture(scope="module")
