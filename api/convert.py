@@ -347,10 +347,12 @@ def ticket_values(ticket: Ticket) -> dict[str, Any]:
     }
 
 
-def ticket_public(
-    row: TicketRow, *, visible_technicians: frozenset[str] | None = None
-) -> schemas.TicketPublic:
-    """``visible_technicians``: when given, a lock to any other technician is not shown."""
+def ticket_public(row: TicketRow, *, visible_technicians: frozenset[str] | None) -> schemas.TicketPublic:
+    """The ticket as a caller sees it: a lock to a technician not in ``visible_technicians`` shows None.
+
+    ``visible_technicians`` is required (None: the caller sees every technician), so no
+    answer can show a lock by forgetting whose it is.
+    """
     locked = row.locked_technician_id
     if visible_technicians is not None and locked not in visible_technicians:
         locked = None
@@ -372,7 +374,7 @@ def ticket_public(
 
 
 def ticket_create_of(row: TicketRow) -> schemas.TicketCreate:
-    data = ticket_public(row).model_dump(exclude={"status", "locked_technician_id"})
+    data = ticket_public(row, visible_technicians=None).model_dump(exclude={"status", "locked_technician_id"})
     return schemas.TicketCreate.model_validate(data)
 
 
