@@ -16,8 +16,9 @@ The steps, in the order of the OR-Tools samples:
 5. the :class:`~dromologio.dispatch.instance.RoutingInstance`.
 
 Cost units: 1 EUR = ``COST_UNITS_PER_EUR`` units (integers for OR-Tools).  The objective
-is the sum of the soft rules' terms (travel cost, per diem, workload balance, the value of
-every ticket left undone) and of the fares and allowances the hard rules' nodes carry.
+is the sum of the soft rules' terms (travel cost, per diem, visits outside the own
+Directorate, workload balance, the value of every ticket left undone by its priority tier,
+visits beyond a school's first) and of the fares and allowances the hard rules' nodes carry.
 """
 
 from __future__ import annotations
@@ -73,6 +74,8 @@ class DayModel:
     candidates: dict[int, tuple[Technician, ...]]
     num_sailing_nodes: int = 0
     stats: dict[str, int] = field(default_factory=dict)
+    #: ticket nodes whose value outweighs every lower-priority ticket and the day's travel.
+    protected: frozenset[int] = frozenset()
 
     def ticket_of(self, node: int) -> Ticket:
         ticket = self.nodes[node].ticket
@@ -161,6 +164,7 @@ def build_day(
         candidates=draft.candidates,
         num_sailing_nodes=sailing_nodes,
         stats={"nodes": instance.num_nodes, "tickets": len(routed), "sailing_nodes": sailing_nodes},
+        protected=frozenset(draft.protected),
     )
 
 

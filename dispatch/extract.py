@@ -148,11 +148,15 @@ def extract_unassigned(model: DayModel, solution: InstanceSolution) -> list[Unas
     """Tickets left out: the pre-check's reasons, then the solver's drops (the ``drop_value`` rule's)."""
     out = [Unassigned(ticket_id, r.text, r.code) for ticket_id, r in model.precheck_unassigned.items()]
     idle = {t.technician_id for v, t in enumerate(model.technicians) if not solution.routes[v]}
+    served = {
+        t.technician_id: [model.ticket_of(n) for n in solution.routes[v] if model.nodes[n].kind == "ticket"]
+        for v, t in enumerate(model.technicians)
+    }
     for node in solution.dropped:
         if model.nodes[node].kind != "ticket":
             continue
         ticket = model.ticket_of(node)
-        reason = explain_drop(ticket, model.candidates[node], idle)
+        reason = explain_drop(ticket, model.candidates[node], idle, served, protected=node in model.protected)
         out.append(Unassigned(ticket.ticket_id, reason.text, reason.code))
     return out
 

@@ -70,6 +70,9 @@ class RoutingInstance:
     balance_cost: int = 0
     #: cost units added when a vehicle is used at all.
     vehicle_fixed_cost: int = 0
+    #: (m, n) per vehicle, cost units paid on reaching the node from another location (what a
+    #: visit costs that vehicle: a school outside its technician's Directorate, a school visited again).
+    visit_cost: IntArray | None = None
     name: str = field(default="", compare=False)
 
     def __post_init__(self) -> None:
@@ -110,6 +113,8 @@ class RoutingInstance:
             raise ValueError("zone and zone_entry_cost go together")
         if self.zone is not None and self.zone.shape != (m, n):
             raise ValueError(f"zone has shape {self.zone.shape}, expected {(m, n)}")
+        if self.visit_cost is not None and self.visit_cost.shape != (m, n):
+            raise ValueError(f"visit_cost has shape {self.visit_cost.shape}, expected {(m, n)}")
         if (self.demand is None) != (self.vehicle_capacity is None):
             raise ValueError("demand and vehicle_capacity go together")
         depots = set(self.vehicle_start.tolist()) | set(self.vehicle_end.tolist())
@@ -152,6 +157,8 @@ class RoutingInstance:
         """Vehicles with equal keys share one arc-cost matrix."""
         zone_cost = 0 if self.zone_entry_cost is None else int(self.zone_entry_cost[vehicle])
         zone = b"" if self.zone is None or zone_cost == 0 else np.packbits(self.zone[vehicle]).tobytes()
+        if self.visit_cost is not None and self.visit_cost[vehicle].any():
+            zone += b"visit" + self.visit_cost[vehicle].tobytes()
         return (
             float(self.vehicle_distance_cost[vehicle]),
             float(self.vehicle_time_cost[vehicle]),
@@ -160,13 +167,16 @@ class RoutingInstance:
         )
 
     def vehicle_arc_cost(self, vehicle: int) -> IntArray:
-        """Integer arc costs of one vehicle: its rates, entry costs and far-zone entries."""
+        """Integer arc costs of one vehicle: its rates, entry costs, far-zone entries and visit costs."""
         cost = self.arc_cost(
             float(self.vehicle_distance_cost[vehicle]), float(self.vehicle_time_cost[vehicle])
         )
         if self.zone is not None and self.zone_entry_cost is not None and self.zone_entry_cost[vehicle]:
             inside = self.zone[vehicle]
             cost = cost + np.where(~inside[:, None] & inside[None, :], int(self.zone_entry_cost[vehicle]), 0)
+        if self.visit_cost is not None and self.visit_cost[vehicle].any():
+            elsewhere = self.location[:, None] != self.location[None, :]
+            cost = cost + np.where(elsewhere, self.visit_cost[vehicle][None, :], 0)
         return cost
 
     def arc_cost(self, distance_cost: float, time_cost: float) -> IntArray:

@@ -12,7 +12,7 @@ from typing import Final
 
 from .rules.base import Reason
 from .rules.closure import CLOSED, closed
-from .rules.drop_value import CAPACITY, NOT_WORTH, capacity, not_worth
+from .rules.drop_value import CAPACITY, NOT_WORTH, capacity, full_days, no_route, not_worth
 from .rules.ferry import (
     NO_ROUND_TRIP,
     NO_SAILING,
@@ -20,6 +20,7 @@ from .rules.ferry import (
     WEEKDAY_EL,
     WEEKDAY_EN,
     across_water,
+    needs_two_days,
     no_round_trip,
     no_sailing,
 )
@@ -27,6 +28,7 @@ from .rules.four_by_four import NO_4X4, no_4x4
 from .rules.km_cap import KM_CAP, over_km_cap
 from .rules.lock import LOCKED, locked, locked_to_unknown
 from .rules.school_hours import HOURS, outside_hours
+from .rules.shift import SHIFT, after_shift
 from .rules.skill import NO_SKILL, no_skill
 
 NO_TECHNICIANS: Final = "no_technicians"
@@ -48,17 +50,22 @@ __all__ = [
     "NO_SAILING",
     "NO_SKILL",
     "NO_TECHNICIANS",
+    "SHIFT",
     "WATER",
     "WEEKDAY_EL",
     "WEEKDAY_EN",
     "Reason",
     "across_water",
+    "after_shift",
     "capacity",
     "closed",
+    "full_days",
     "locked",
     "locked_to_unknown",
+    "needs_two_days",
     "no_4x4",
     "no_round_trip",
+    "no_route",
     "no_sailing",
     "no_skill",
     "no_technicians",

@@ -33,9 +33,11 @@ Finding kinds (:data:`KINDS`):
 
 The objective change of a finding (``delta_eur``, negative = better) is the
 contract's: change in route money (km x rate, tolls, fares, per diem, overnight) +
-change in hours driving x ``time_value_eur_per_hour`` + change in the busiest
-technician's work (time on site and aboard) x ``balance_eur_per_hour`` - the value of
-the ticket(s) served instead of left undone (+ the value of displaced tickets).
+change in hours driving x ``time_value_eur_per_hour`` + change in the visits' costs
+(outside the technician's Directorate, beyond a school's first ticket) + change in the
+busiest technician's work (time on site and aboard) x ``balance_eur_per_hour`` - the
+value of the ticket(s) served instead of left undone, their priority tier's floor
+included (+ the value of displaced tickets).
 
 A technician without a route on a plan date is not working that day (the contract
 gives one route per technician per working day) and is never offered work on it.
@@ -59,13 +61,14 @@ from .plan import Plan, Route, Unassigned
 from .problem import Problem, Technician, Ticket
 from .retime import (
     Day,
+    DayValues,
     Price,
     Schedule,
     Travel,
     Visit,
     day_of,
+    day_values,
     price_route,
-    ticket_value_eur,
     time_day,
     visits_of,
 )
@@ -232,6 +235,7 @@ def day_objective_eur(problem: Problem, plan: Plan, day: date) -> float:
     figure on the finding's date.
     """
     travel = Travel(problem, day)
+    values = day_values(problem, day)
     routes = [r for r in plan.routes if r.date == day]
     total = sum(price_route(problem, travel, r).objective_eur for r in routes)
     later = [t for r in plan.routes if r.date > day for t in r.ticket_ids]
@@ -239,7 +243,7 @@ def day_objective_eur(problem: Problem, plan: Plan, day: date) -> float:
     for ticket_id in undone:
         ticket = problem.ticket_by_id.get(ticket_id)
         if ticket is not None and ticket.needs_visit and ticket.opened_at.date() <= day:
-            total += ticket_value_eur(ticket, day, problem.policy)
+            total += values.value_eur(ticket)
     busiest = max((_work_minutes(problem, r) for r in routes), default=0)
     return total + busiest / 60.0 * problem.policy.balance_eur_per_hour
 
@@ -265,6 +269,8 @@ class _DayState:
 
     day: date
     travel: Travel
+    #: what leaving each ticket undone that day costs.
+    values: DayValues
     frames: dict[str, Day] = field(default_factory=dict)
     visits: dict[str, tuple[Visit, ...]] = field(default_factory=dict)
     plan_route: dict[str, Route | None] = field(default_factory=dict)
@@ -323,7 +329,7 @@ class _Audit:
         for planned in self.plan.routes:
             routes.setdefault((planned.technician_id, planned.date), planned)
         for day in sorted(set(self.plan.dates)):
-            state = _DayState(day, Travel(self.problem, day))
+            state = _DayState(day, Travel(self.problem, day), day_values(self.problem, day))
             for technician in self.problem.technicians:
                 tid = technician.technician_id
                 route = routes.get((tid, day))
@@ -438,7 +444,7 @@ class _Audit:
 
     def _insertions_of(self, state: _DayState, ticket: Ticket) -> Iterable[tuple[str, _Candidate]]:
         """Per technician with visits today, the best insertion of ``ticket`` if it lowers the objective."""
-        value = ticket_value_eur(ticket, state.day, self.policy)
+        value = state.values.value_eur(ticket)
         new = Visit(ticket.school_id, (ticket.ticket_id,))
         for tid, visits in state.visits.items():
             if not visits or not self._can_take(state, ticket, tid):
@@ -523,9 +529,7 @@ class _Audit:
                 continue
             current = state.visits[tid]
             displaced = tuple(t for v in current for t in v.ticket_ids)
-            displaced_value = sum(
-                ticket_value_eur(self.problem.ticket_by_id[t], state.day, self.policy) for t in displaced
-            )
+            displaced_value = sum(state.values.value_eur(self.problem.ticket_by_id[t]) for t in displaced)
             best: tuple[_Candidate, Ticket] | None = None
             for ticket in self.pending:
                 if (ticket.ticket_id, tid, state.day) in inserted or not self._can_take(state, ticket, tid):
@@ -533,7 +537,7 @@ class _Audit:
                 route = state.time(self.problem, tid, (Visit(ticket.school_id, (ticket.ticket_id,)),))
                 if route is None:
                     continue
-                value = ticket_value_eur(ticket, state.day, self.policy)
+                value = state.values.value_eur(ticket)
                 candidate = self._candidate(state, {tid: route}, value, displaced_value)
                 candidate.displaced = displaced
                 if candidate.delta < -MIN_GAIN_EUR and (best is None or candidate.delta < best[0].delta):
@@ -548,7 +552,7 @@ class _Audit:
     def _swaps(self, ticket: Ticket) -> None:
         best: tuple[_Candidate, _DayState, str] | None = None
         for state in self.states:
-            value = ticket_value_eur(ticket, state.day, self.policy)
+            value = state.values.value_eur(ticket)
             new = Visit(ticket.school_id, (ticket.ticket_id,))
             for tid, visits in state.visits.items():
                 if not visits or not self._can_take(state, ticket, tid):
@@ -624,7 +628,7 @@ class _Audit:
         problem = self.problem
         handovers: list[Handover] = []
         tickets = [problem.ticket_by_id[t] for v in moving for t in v.ticket_ids]
-        tickets.sort(key=lambda t: -ticket_value_eur(t, state.day, self.policy))
+        tickets.sort(key=lambda t: -state.values.value_eur(t))
         for ticket in tickets:
             new = Visit(ticket.school_id, (ticket.ticket_id,))
             best: tuple[float, str, Schedule] | None = None

@@ -17,6 +17,9 @@ from typing import Any
 from .vocab import PRIORITIES, TERRAINS
 
 _DEFAULT_PRIORITY_VALUE = {"urgent": 400.0, "high": 200.0, "normal": 100.0, "low": 50.0}
+#: how priorities rank tickets (``priority_mode``): urgent tickets above all others (the default),
+#: the weighted values alone, or every priority above all lower ones (see dispatch/rules/drop_value.py).
+PRIORITY_MODES: tuple[str, ...] = ("urgent_first", "weighted", "strict_tiers")
 _DEFAULT_SPEED = {"plain": 60.0, "semi_mountainous": 45.0, "mountainous": 35.0}
 _DEFAULT_CIRCUITY = {"plain": 1.3, "semi_mountainous": 1.45, "mountainous": 1.6}
 
@@ -45,6 +48,8 @@ _NON_NEGATIVE_MONEY = (
     "per_diem_min_km",
     "per_diem_min_hours",
     "overnight_eur",
+    "outside_directorate_eur",
+    "second_visit_eur",
 )
 
 
@@ -102,6 +107,16 @@ class Policy:
     #: per-employer overrides of the money fields (:data:`EMPLOYER_FIELDS`), keyed by the
     #: ``employer`` of ``technicians.csv``; None (the default) when every body follows the fields above.
     employers: Mapping[str, Mapping[str, Any]] | None = None
+    #: how priorities rank tickets left undone: "urgent_first" (an urgent ticket outweighs every
+    #: other ticket of the day and the travel they could save), "weighted" (the values above
+    #: alone) or "strict_tiers" (each priority outweighs all lower ones).
+    priority_mode: str = "urgent_first"
+    #: cost of each visit to a school outside the technician's own Directorate(s): the base's
+    #: ``directorate`` and the technician's optional ``directorates`` (example: 15).
+    outside_directorate_eur: float = 15.0
+    #: cost of each visit to a school that does not serve its first-ranked ticket: a second
+    #: technician at the school, or the same one coming back (example: 20).
+    second_visit_eur: float = 20.0
 
     def __post_init__(self) -> None:
         for name in _MAPPING_FIELDS:
@@ -133,6 +148,10 @@ class Policy:
         for name in _NON_NEGATIVE_MONEY:
             if getattr(self, name) < 0:
                 raise ValueError(f"{name} must not be negative")
+        if self.priority_mode not in PRIORITY_MODES:
+            raise ValueError(
+                f"priority_mode must be one of {', '.join(PRIORITY_MODES)}, not {self.priority_mode!r}"
+            )
         if not 0.0 <= self.per_diem_same_day_share <= 1.0:
             raise ValueError("per_diem_same_day_share must be between 0 and 1")
         _check_vehicle_rates(self.vehicle_rates, "vehicle_rates", complete=True)

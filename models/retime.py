@@ -26,9 +26,12 @@ Money (:func:`price_route`), the contract's objective for one route
     road km x the technician's rate per km (own ``cost_per_km``, else the employer's
     rate for its ``vehicle``, else the employer's ``cost_per_km_eur``) + tolls
     (``toll_eur_per_km``) + the fares of its sailings + the per diem and overnight
-    allowance of ``docs/costs.md`` + hours driving x ``time_value_eur_per_hour``.  Its
-    ``work_minutes`` (service minutes of its tickets plus time aboard) feed the
-    workload term, and :func:`ticket_value_eur` is the value of a ticket left undone.
+    allowance of ``docs/costs.md`` + hours driving x ``time_value_eur_per_hour`` +
+    ``outside_directorate_eur`` per visit outside the technician's own Directorate(s) +
+    ``second_visit_eur`` per visit that does not serve its school's first ticket
+    (:func:`visits_eur`).  Its ``work_minutes`` (service minutes of its tickets plus time
+    aboard) feed the workload term, and :func:`day_values` gives the value of a ticket
+    left undone (its own value, :func:`ticket_value_eur`, above its priority tier's floor).
     These rules are re-derived from the documents; ``dispatch/costs.py`` (``km_rate``,
     ``per_diem_eur``) and ``dispatch/value.py`` hold the solver's own copies.
 """
@@ -121,6 +124,14 @@ class Travel:
         self._moves: dict[tuple[Point, int, Point], Move | None] = {}
         self._linked: dict[str, frozenset[str]] = {}
         self._fares: dict[tuple[str, str, int], float] = {}
+        self._first: frozenset[str] | None = None
+
+    @property
+    def first_tickets(self) -> frozenset[str]:
+        """Per school, the ticket a visit there should serve (:func:`first_tickets`)."""
+        if self._first is None:
+            self._first = first_tickets(self.problem)
+        return self._first
 
     # ------------------------------------------------------------------ road
 
@@ -391,6 +402,8 @@ class Schedule:
                 aboard=sum(c.arrive - c.depart for c in crossings),
                 tickets=[t for s in self.stays for t in s.visit.ticket_ids],
                 schools=schools,
+                visits=[(s.visit.school_id, s.visit.ticket_ids) for s in self.stays],
+                first=self.travel.first_tickets,
                 hours=(max(self.finish, self.depart) - self.depart) / 60.0,
                 start_lodging=self.day.start_lodging,
                 end_lodging=self.day.end_lodging,
@@ -552,6 +565,8 @@ class Price:
     per_diem_eur: float = 0.0
     overnight_eur: float = 0.0
     time_eur: float = 0.0
+    #: visits outside the technician's own Directorate(s) and visits beyond a school's first.
+    visits_eur: float = 0.0
     road_km: float = 0.0
     driving_minutes: int = 0
     work_minutes: int = 0
@@ -565,8 +580,8 @@ class Price:
 
     @property
     def objective_eur(self) -> float:
-        """Money plus the value of the time spent driving."""
-        return self.money_eur + self.time_eur
+        """Money plus the value of the time spent driving and the cost of the visits."""
+        return self.money_eur + self.time_eur + self.visits_eur
 
 
 def km_rate(problem: Problem, technician: Technician) -> float:
@@ -622,6 +637,8 @@ def price_route(problem: Problem, travel: Travel, route: Route | None) -> Price:
         aboard=aboard,
         tickets=[t for t in route.ticket_ids if t in problem.ticket_by_id],
         schools=[s for v in route.visits if (s := problem.school_by_id.get(v.school_id or ""))],
+        visits=[(v.school_id or "", v.ticket_ids) for v in route.visits],
+        first=travel.first_tickets,
         hours=hours,
         start_lodging=first.lodging,
         end_lodging=last.lodging,
@@ -638,6 +655,8 @@ def _price(
     aboard: int,
     tickets: Sequence[str],
     schools: Sequence[School],
+    visits: Sequence[tuple[str, Sequence[str]]],
+    first: frozenset[str],
     hours: float,
     start_lodging: bool,
     end_lodging: bool,
@@ -662,6 +681,7 @@ def _price(
     return Price(
         **parts,
         time_eur=driving / 60.0 * problem.policy.time_value_eur_per_hour,
+        visits_eur=visits_eur(problem, technician, visits, first),
         road_km=road_km,
         driving_minutes=driving,
         work_minutes=service + aboard,
@@ -670,11 +690,12 @@ def _price(
 
 
 def ticket_value_eur(ticket: Ticket, day: date, policy: Policy) -> float:
-    """What leaving ``ticket`` undone on ``day`` costs: priority value x age factor x due factor.
+    """A ticket's own value on ``day``: priority value x age factor x due factor.
 
     Age factor: 1 + ``age_bonus_per_day`` per day open at the start of ``day``, at most
     ``max_age_factor``; due factor: ``overdue_factor`` when ``due_by`` is by the end of
-    ``day``, ``due_soon_factor`` within ``due_soon_hours`` after it, else 1.
+    ``day``, ``due_soon_factor`` within ``due_soon_hours`` after it, else 1.  What leaving
+    it undone costs adds the floor of its priority tier (:func:`day_values`).
     """
     day_start = datetime.combine(day, time())
     day_end = day_start + timedelta(days=1)
@@ -687,3 +708,129 @@ def ticket_value_eur(ticket: Ticket, day: date, policy: Policy) -> float:
         elif ticket.due_by <= day_end + timedelta(hours=policy.due_soon_hours):
             due = policy.due_soon_factor
     return policy.priority_value_eur[ticket.priority] * age * due
+
+
+#: priorities from the lowest tier up.
+TIERS = ("low", "normal", "high", "urgent")
+#: the most a ticket is worth, in EUR (docs/problem-format.md, ``priority_mode``).
+MAX_VALUE_EUR = 1e8
+
+
+def day_cost_bound_eur(problem: Problem, day: date) -> float:
+    """The most the routes of ``day`` could add to the objective (``priority_mode`` in
+    docs/problem-format.md): per technician, the whole shift driven at the fastest road
+    speed, a per diem, an outside-Directorate visit and a second visit at every visit the
+    shift has time for, a night away, the dearest fare on every sailing the shift has time
+    for; and the longest shift at ``balance_eur_per_hour``."""
+    policy = problem.policy
+    tickets = [t for t in problem.tickets if t.needs_visit]
+    if not tickets or not problem.technicians:
+        return 0.0
+    fastest = max(policy.road_speed_kmh.values())
+    schools = len({t.school_id for t in tickets})
+    shortest_visit = max(1, policy.visit_setup_min + min(t.service_minutes for t in tickets))
+    sailings = [s for s in problem.sailings if s.runs_on(day)]
+    dearest = max((s.fare_eur or 0.0 for s in sailings), default=0.0)
+    shortest_crossing = max(1, policy.ferry_check_in_min + min((s.duration_min for s in sailings), default=0))
+    total = 0.0
+    longest = 0.0
+    for technician in problem.technicians:
+        rules = policy.for_employer(technician.employer)
+        minutes = technician.shift_end_min - technician.shift_start_min
+        hours = minutes / 60.0
+        visits = min(schools, minutes // shortest_visit)
+        crossings = min(len(sailings), minutes // shortest_crossing)
+        total += hours * (fastest * (km_rate(problem, technician) + rules.toll_eur_per_km))
+        total += hours * policy.time_value_eur_per_hour
+        total += visits * (rules.per_diem_eur + policy.outside_directorate_eur + policy.second_visit_eur)
+        total += rules.overnight_eur + rules.per_diem_eur + crossings * dearest
+        longest = max(longest, hours)
+    return total + longest * policy.balance_eur_per_hour
+
+
+@dataclass(frozen=True)
+class DayValues:
+    """What leaving each ticket undone on one day costs: the floor of its tier + its own value."""
+
+    day: date
+    policy: Policy
+    floors: Mapping[str, float]
+
+    def value_eur(self, ticket: Ticket) -> float:
+        return min(
+            MAX_VALUE_EUR, self.floors[ticket.priority] + ticket_value_eur(ticket, self.day, self.policy)
+        )
+
+
+def day_values(problem: Problem, day: date) -> DayValues:
+    """The values of ``problem``'s tickets on ``day`` under its ``priority_mode``: ``weighted``, no
+    floors; ``urgent_first``, urgent tickets above the sum of every other ticket's own value (and a
+    second visit each) plus :func:`day_cost_bound_eur`; ``strict_tiers``, each priority so above all
+    lower ones (their floors included)."""
+    policy = problem.policy
+    floors = dict.fromkeys(TIERS, 0.0)
+    if policy.priority_mode != "weighted":
+        own = dict.fromkeys(TIERS, 0.0)
+        count = dict.fromkeys(TIERS, 0)
+        for ticket in problem.tickets:
+            if ticket.needs_visit:
+                own[ticket.priority] += ticket_value_eur(ticket, day, policy) + policy.second_visit_eur
+                count[ticket.priority] += 1
+        bound = day_cost_bound_eur(problem, day)
+        if policy.priority_mode == "urgent_first":
+            floors["urgent"] = min(MAX_VALUE_EUR, sum(own[p] for p in TIERS[:-1]) + bound)
+        else:
+            below = 0.0
+            for position, tier in enumerate(TIERS):
+                if position:
+                    floors[tier] = min(MAX_VALUE_EUR, below + bound)
+                below += own[tier] + count[tier] * floors[tier]
+    return DayValues(day, policy, floors)
+
+
+def first_tickets(problem: Problem) -> frozenset[str]:
+    """Per school, the ticket a visit there should serve: of its tickets that need a visit, one
+    some technician has the skill (and 4x4) for, of the highest priority, opened first, smallest id."""
+
+    def rank(ticket: Ticket) -> tuple[bool, int, datetime, str]:
+        needs_4x4 = problem.school_by_id[ticket.school_id].needs_4x4
+        servable = any(ticket.skill in t.skills and (t.has_4x4 or not needs_4x4) for t in problem.technicians)
+        return (not servable, -TIERS.index(ticket.priority), ticket.opened_at, ticket.ticket_id)
+
+    first: dict[str, str] = {}
+    for ticket in sorted((t for t in problem.tickets if t.needs_visit), key=rank):
+        first.setdefault(ticket.school_id, ticket.ticket_id)
+    return frozenset(first.values())
+
+
+def _directorate_key(name: str) -> str:
+    return " ".join(name.split()).casefold()
+
+
+def own_directorates(problem: Problem, technician: Technician) -> frozenset[str]:
+    """The technician's own Directorates: its base's ``directorate`` and its ``directorates`` list."""
+    names = [problem.base_of(technician).extra.get("directorate", "")]
+    names += technician.extra.get("directorates", "").split(";")
+    return frozenset(key for name in names if (key := _directorate_key(name)))
+
+
+def visits_eur(
+    problem: Problem,
+    technician: Technician,
+    visits: Sequence[tuple[str, Sequence[str]]],
+    first: frozenset[str],
+) -> float:
+    """``outside_directorate_eur`` per visit outside the technician's own Directorate(s) (none named:
+    no outside) + ``second_visit_eur`` per visit that does not serve its school's first ticket."""
+    policy = problem.policy
+    own = own_directorates(problem, technician)
+    total = 0.0
+    for school_id, ticket_ids in visits:
+        school = problem.school_by_id.get(school_id)
+        if school is None:
+            continue
+        if own and _directorate_key(school.directorate) not in own:
+            total += policy.outside_directorate_eur
+        if first.isdisjoint(ticket_ids):
+            total += policy.second_visit_eur
+    return total

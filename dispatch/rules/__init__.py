@@ -22,8 +22,10 @@ Soft rules (terms of the objective, in EUR):
 
 - ``travel_cost``  — km at the technician's rate and hours on the road (:mod:`.travel_cost`)
 - ``per_diem``     — the per diem for a day beyond the employer's distance (:mod:`.per_diem`)
+- ``own_directorate`` — a cost per visit outside the technician's own Directorate(s) (:mod:`.own_directorate`)
 - ``balance``      — a cost per hour of work of the busiest technician (:mod:`.balance`)
-- ``drop_value``   — a ticket left undone costs its value (:mod:`.drop_value`)
+- ``drop_value``   — a ticket left undone costs its value, by priority tier (:mod:`.drop_value`)
+- ``second_visit`` — a cost for a visit that does not serve the school's first ticket (:mod:`.second_visit`)
 
 The pre-checks run in the order of :data:`HARD_RULES` (lock, skill, four_by_four,
 closure, school_hours, km_cap): the first that leaves nobody gives the ticket's reason.
@@ -45,8 +47,10 @@ from . import (
     km_cap,
     lock,
     lodging,
+    own_directorate,
     per_diem,
     school_hours,
+    second_visit,
     shift,
     skill,
     travel_cost,
@@ -64,8 +68,10 @@ LODGING: Final = lodging.RULE_ID
 KM_CAP: Final = km_cap.RULE_ID
 TRAVEL_COST: Final = travel_cost.RULE_ID
 PER_DIEM: Final = per_diem.RULE_ID
+OWN_DIRECTORATE: Final = own_directorate.RULE_ID
 BALANCE: Final = balance.RULE_ID
 DROP_VALUE: Final = drop_value.RULE_ID
+SECOND_VISIT: Final = second_visit.RULE_ID
 
 #: The hard rules, in the order of their pre-checks and nodes.
 HARD_RULES: Final[tuple[Rule, ...]] = (
@@ -83,8 +89,10 @@ HARD_RULES: Final[tuple[Rule, ...]] = (
 SOFT_RULES: Final[tuple[Rule, ...]] = (
     travel_cost.RULE,
     per_diem.RULE,
+    own_directorate.RULE,
     balance.RULE,
     drop_value.RULE,
+    second_visit.RULE,
 )
 RULES: Final[tuple[Rule, ...]] = HARD_RULES + SOFT_RULES
 #: Every rule id, hard ones first.
@@ -105,6 +113,7 @@ __all__ = [
     "KM_CAP",
     "LOCK",
     "LODGING",
+    "OWN_DIRECTORATE",
     "PER_DIEM",
     "PRECHECKS",
     "RULES",
@@ -112,6 +121,7 @@ __all__ = [
     "RULE_IDS",
     "RULE_OF_REASON",
     "SCHOOL_HOURS",
+    "SECOND_VISIT",
     "SHIFT",
     "SKILL",
     "SOFT_RULES",

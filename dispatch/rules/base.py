@@ -282,7 +282,11 @@ class InstanceDraft:
         self.vehicle_max_distance: IntArray = np.full(m, -1, dtype=np.int64)
         self.zone: npt.NDArray[np.bool_] | None = None
         self.zone_entry_cost: IntArray | None = None
+        #: per vehicle and node, the cost of reaching the node from another location (a visit's cost).
+        self.visit_cost: IntArray = np.zeros((m, n), dtype=np.int64)
         self.balance_cost = 0
+        #: ticket nodes whose value outweighs every lower-priority ticket and the day's travel.
+        self.protected: set[int] = set()
 
     def of_kind(self, kind: str) -> list[tuple[int, NodeInfo]]:
         """The nodes of one kind, with their indices."""
@@ -312,5 +316,6 @@ class InstanceDraft:
             zone=self.zone,
             zone_entry_cost=self.zone_entry_cost,
             balance_cost=self.balance_cost,
+            visit_cost=self.visit_cost if self.visit_cost.any() else None,
             name=name,
         )

@@ -9,7 +9,8 @@ its entry cost the fare.  So a route crosses water only as timetabled.
   ``school_hours`` pre-check; when every candidate must cross water and none can do the
   visit, this rule says why: ``water`` (no timetable at all), ``no_sailing`` (no sailing
   reaches the island today), ``no_round_trip`` (reached, but no way to work and get back
-  within the shift, nor to stay the night);
+  within the shift, nor to stay the night — or, when a night away would serve it and the
+  plan ends today, that it needs a plan of two days: :func:`needs_two_days`);
 - nodes: one per sailing and technician who may use it (sailings inside the shift, between
   islands that the technician's start or home reach today);
 - encoding: the sailing nodes' ``time_windows`` (the departure), ``service`` (the crossing),
@@ -82,6 +83,19 @@ def no_round_trip(ticket: Ticket, school: School, day: date, first_arrival_s: in
         f"{ticket.service_minutes}' εργασίας στο {school.name} και επιστροφή μέσα στη βάρδια{stay_el} / "
         f"{school.island} is reached at {arrival} at the earliest: nobody can do {ticket.service_minutes} min "
         f"at {school.name} and get back within the shift{stay_en}",
+    )
+
+
+def needs_two_days(ticket: Ticket, school: School, finish_s: int) -> Reason:
+    """Only a night away would serve the ticket, and the plan ends today."""
+    finish = hhmm(finish_s // 60)
+    return Reason(
+        NO_ROUND_TRIP,
+        f"χρειάζεται πλάνο δύο ημερών: η εργασία στο {school.name} ({school.island}) τελειώνει στις {finish} "
+        f"και κανένα πλοίο δεν φέρνει τον τεχνικό πίσω μέσα στη βάρδια· μόνο με διανυκτέρευση εξυπηρετείται, "
+        f"και το πλάνο τελειώνει σήμερα / needs a 2-day plan: the work at {school.name} ({school.island}) ends at "
+        f"{finish} at the earliest and no sailing brings the technician back within the shift; only a night "
+        "away would serve it, and the plan ends today",
     )
 
 

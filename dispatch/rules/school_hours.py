@@ -4,7 +4,11 @@
   or today's sailings, see :class:`.ferry.Reach`), sets up, does the ticket's service
   minutes before the school closes, and is back home within the shift — or, where the
   ``lodging`` rule allows a night away across water, is done within the shift.  Nobody
-  can: ``hours``, or the ``ferry`` rule's reason when every candidate must cross water;
+  can: the limit that binds (:func:`explain`) — ``hours`` when the school closes first,
+  the ``shift`` rule's ``shift`` when the work fits the school's hours but nobody is back
+  by the end of the shift, the ``ferry`` rule's reasons across water (``no_round_trip``
+  saying "needs a 2-day plan" when only a night away would serve it and the plan ends
+  today);
 - encoding: the ticket nodes' ``service`` (service minutes), ``setup`` (the policy's visit
   setup, paid once per visit: tickets at one school share a location) and
   ``time_windows`` (start of service from opening + setup until closing − service);
@@ -13,50 +17,107 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Final
 
 from dromologio.models import School, Technician, Ticket, checker
 
-from . import ferry, lodging
+from . import ferry, lodging, shift
 from .base import Day, InstanceDraft, Pool, Reason, Rule, hhmm
 
 RULE_ID: Final = "school_hours"
 HOURS: Final = "hours"
 
 
-def outside_hours(ticket: Ticket, school: School) -> Reason:
+def outside_hours(ticket: Ticket, school: School, earliest_s: int | None = None) -> Reason:
     hours = f"{hhmm(school.opens_min)}–{hhmm(school.closes_min)}"
+    arrive_el = arrive_en = ""
+    if earliest_s is not None:
+        arrive_el = f" (άφιξη το νωρίτερο {hhmm(earliest_s // 60)})"
+        arrive_en = f" (arriving at {hhmm(earliest_s // 60)} at the earliest)"
     return Reason(
         HOURS,
         f"κανένας τεχνικός με {ticket.skill} δεν προλαβαίνει {ticket.service_minutes}' εργασίας στο {school.name} "
-        f"μέσα στο ωράριο {hours} και στη βάρδιά του / no technician with skill {ticket.skill} can reach "
-        f"{school.name} and do {ticket.service_minutes} min of work inside school hours {hours} and their shift",
+        f"μέσα στο ωράριο {hours}{arrive_el} / no technician with skill {ticket.skill} can reach "
+        f"{school.name} and do {ticket.service_minutes} min of work inside school hours {hours}{arrive_en}",
     )
 
 
-def admits(day: Day, technician: Technician, ticket: Ticket) -> bool:
+@dataclass(frozen=True)
+class Attempt:
+    """One technician's try at the visit alone: when it could arrive, finish the work and be back (seconds)."""
+
+    arrive: int | None = None
+    finish: int | None = None
+    back: int | None = None
+    #: the school lies across water from the technician's home.
+    across: bool = False
+
+    def limit(self, day: Day, technician: Technician, school: School) -> str:
+        """What keeps the technician from the visit: "" (nothing), "unreached", "hours", "shift",
+        "overnight" (only a night away would do, and none is allowed today though the employer
+        allows one) or "no_return" (across water, no way back and no night away)."""
+        if self.arrive is None or self.finish is None:
+            return "unreached"
+        if self.finish > school.closes_min * 60:
+            return "hours"
+        shift_end = technician.shift_end_min * 60
+        if self.back is not None and self.back <= shift_end:
+            return ""
+        if not self.across:
+            return "shift"
+        if self.finish <= shift_end:
+            if lodging.may_stay_overnight(day, technician):
+                return ""
+            if day.rules_for(technician).allow_overnight and not day.allow_lodging:
+                return "overnight"
+        return "no_return"
+
+
+def attempt(day: Day, technician: Technician, ticket: Ticket) -> Attempt:
+    """The technician, leaving at the start of the shift, serving ``ticket`` alone and heading home."""
     school = day.school_of(ticket)
     here = day.here(ticket)
     home = day.home_of[technician.technician_id]
+    across = not day.reach.same_island(here, home)
     arrive = day.reach.arrival(day.start_of[technician.technician_id], here, technician.shift_start_min * 60)
     if arrive is None:
-        return False
+        return Attempt(across=across)
     begin = max(arrive + day.setup_s, school.opens_min * 60 + day.setup_s)
     finish = begin + ticket.service_minutes * 60
-    if finish > school.closes_min * 60:
-        return False
-    back = day.reach.arrival(here, home, finish)
-    if back is not None and back <= technician.shift_end_min * 60:
-        return True
-    lodges = lodging.may_stay_overnight(day, technician) and not day.reach.same_island(here, home)
-    return lodges and finish <= technician.shift_end_min * 60
+    back = day.reach.arrival(here, home, finish) if finish <= school.closes_min * 60 else None
+    return Attempt(arrive, finish, back, across)
+
+
+def admits(day: Day, technician: Technician, ticket: Ticket) -> bool:
+    return attempt(day, technician, ticket).limit(day, technician, day.school_of(ticket)) == ""
 
 
 def explain(day: Day, ticket: Ticket, pool: Pool) -> Reason:
-    here = day.here(ticket)
-    if all(not day.reach.same_island(day.start_of[t.technician_id], here) for t in pool):
-        return ferry.explain_crossing(day, ticket, pool)
-    return outside_hours(ticket, day.school_of(ticket))
+    """The limit that keeps the most willing technician away, in this order: a night away the plan's
+    horizon does not allow (``no_round_trip``: needs a 2-day plan), the shift (``shift``), no way back
+    across water (``no_round_trip``), the school's hours (``hours``); nobody reaching the school across
+    water: the ``ferry`` rule's reason."""
+    school = day.school_of(ticket)
+    tries = [(tech, attempt(day, tech, ticket)) for tech in pool]
+    limits = [(tech, a, a.limit(day, tech, school)) for tech, a in tries]
+    overnight = [a.finish for _, a, limit in limits if limit == "overnight" and a.finish is not None]
+    if overnight:
+        return ferry.needs_two_days(ticket, school, min(overnight))
+    after = [(a.back, tech) for tech, a, limit in limits if limit == "shift" and a.back is not None]
+    if after:
+        back, tech = min(after, key=lambda pair: pair[0] - pair[1].shift_end_min * 60)
+        return shift.after_shift(ticket, school, back, tech.shift_end_min)
+    no_return = [a.arrive for _, a, limit in limits if limit == "no_return" and a.arrive is not None]
+    if no_return:
+        may_lodge = any(lodging.may_stay_overnight(day, tech) for tech in pool)
+        return ferry.no_round_trip(ticket, school, day.plan_date, min(no_return), may_lodge)
+    reached = [a.arrive for _, a, _ in limits if a.arrive is not None]
+    if not reached:
+        here = day.here(ticket)
+        if all(not day.reach.same_island(day.start_of[t.technician_id], here) for t in pool):
+            return ferry.explain_crossing(day, ticket, pool)
+    return outside_hours(ticket, school, min(reached, default=None))
 
 
 def encode(day: Day, draft: InstanceDraft) -> None:

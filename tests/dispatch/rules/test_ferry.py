@@ -5,6 +5,7 @@ Syros (home, port JSY) and Tinos (port TIN), as in ``tests/dispatch/test_islands
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import timedelta
 
 from dromologio.dispatch.build import precheck_ticket
@@ -39,9 +40,23 @@ def test_when_the_sea_wins_the_ferry_rule_says_why() -> None:
     _, monday = precheck_ticket(day_of(wednesdays), k1)
     assert monday is not None and monday.code == ferry.NO_SAILING and "Monday" in monday.text
     one_way = island_problem([sailing("JSY", "TIN", "07:15"), sailing("TIN", "JSY", "17:30")])
-    _, stuck = precheck_ticket(day_of(one_way), k1)
+    (t1,) = one_way.technicians
+    no_nights = one_way.replace(
+        policy=replace(one_way.policy, employers={t1.employer: {"allow_overnight": False}})
+    )
+    _, stuck = precheck_ticket(day_of(no_nights), k1)
     assert stuck is not None and stuck.code == ferry.NO_ROUND_TRIP
     assert "08:" in stuck.text and "no overnight stay allowed today" in stuck.text
+
+
+def test_a_one_day_plan_that_only_a_night_away_would_serve_needs_two_days() -> None:
+    one_way = island_problem([sailing("JSY", "TIN", "07:15"), sailing("TIN", "JSY", "17:30")])
+    (k1,) = one_way.tickets
+    _, reason = precheck_ticket(day_of(one_way), k1)
+    assert reason is not None and reason.code == ferry.NO_ROUND_TRIP
+    assert "needs a 2-day plan" in reason.text and "πλάνο δύο ημερών" in reason.text
+    # The work is done within the shift; only the way home is missing.
+    assert "ends at 10:55" in reason.text
 
 
 def test_sailing_nodes_are_exactly_the_timetable() -> None:
