@@ -21,12 +21,18 @@ per diem (both charged here, on the lodging node: see also :mod:`.per_diem`).
 
 from __future__ import annotations
 
-from typing import Final
+from datetime import date, timedelta
+from typing import TYPE_CHECKING, Final
+from weakref import WeakKeyDictionary
 
 from dromologio.geo import UNREACHABLE_M, UNREACHABLE_S
+from dromologio.geo.ferries import FerryNetwork
 from dromologio.models import Technician, checker
 
 from .base import COST_UNITS_PER_EUR, Day, InstanceDraft, NodeInfo, NodeList, Rule
+
+if TYPE_CHECKING:
+    from .ferry import Reach
 
 RULE_ID: Final = "lodging"
 
@@ -36,17 +42,49 @@ def may_stay_overnight(day: Day, technician: Technician) -> bool:
     return day.allow_lodging and day.rules_for(technician).allow_overnight
 
 
-def home_tomorrow(day: Day, technician: Technician, island: str) -> bool:
-    """Whether a night on ``island`` (at its first port) leaves a way home within tomorrow's shift."""
+def home_tomorrow(day: Day, technician: Technician, island: str, tomorrow: Reach | None = None) -> bool:
+    """Whether a night on ``island`` (at its first port) leaves a way home within tomorrow's shift.
+
+    ``tomorrow``: travel by the next plan date's sailings (default: the day's own ``tomorrow``).
+    """
     ports = day.network.ports_on(island)
-    if not ports or day.tomorrow is None:
+    tomorrow = tomorrow or day.tomorrow
+    if not ports or tomorrow is None:
         return False
-    back = day.tomorrow.arrival(
+    back = tomorrow.arrival(
         day.port_location[ports[0].port_id],
         day.home_of[technician.technician_id],
         technician.shift_start_min * 60,
     )
     return back is not None and back <= technician.shift_end_min * 60
+
+
+def next_working_day(plan_date: date) -> date:
+    """The working day (Monday to Friday) after ``plan_date``."""
+    following = plan_date + timedelta(days=1)
+    while following.weekday() >= 5:
+        following += timedelta(days=1)
+    return following
+
+
+_LONGER_PLAN: WeakKeyDictionary[Day, Reach] = WeakKeyDictionary()
+
+
+def home_in_a_longer_plan(day: Day, technician: Technician, island: str) -> bool:
+    """Whether a plan one working day longer could keep the technician on ``island`` tonight and
+    bring them home tomorrow within the shift (what a night away needs, :func:`add_nodes`)."""
+    if not day.rules_for(technician).allow_overnight:
+        return False
+    tomorrow = day.tomorrow
+    if tomorrow is None:
+        from .ferry import Reach
+
+        tomorrow = _LONGER_PLAN.get(day)
+        if tomorrow is None:
+            network = FerryNetwork(day.problem.ports, day.problem.sailings, next_working_day(day.plan_date))
+            tomorrow = Reach(day.matrices, day.locations, network, dict(day.port_location), day.check_in_s)
+            _LONGER_PLAN[day] = tomorrow
+    return home_tomorrow(day, technician, island, tomorrow)
 
 
 def add_nodes(day: Day, nodes: NodeList) -> None:

@@ -29,12 +29,17 @@ RULE_ID: Final = "school_hours"
 HOURS: Final = "hours"
 
 
-def outside_hours(ticket: Ticket, school: School, earliest_s: int | None = None) -> Reason:
+def outside_hours(
+    ticket: Ticket, school: School, earliest_s: int | None = None, by_sea: bool = False
+) -> Reason:
+    """Nobody can do the work before the school closes (``earliest_s``: the earliest arrival,
+    ``by_sea``: by today's sailings)."""
     hours = f"{hhmm(school.opens_min)}–{hhmm(school.closes_min)}"
     arrive_el = arrive_en = ""
     if earliest_s is not None:
-        arrive_el = f" (άφιξη το νωρίτερο {hhmm(earliest_s // 60)})"
-        arrive_en = f" (arriving at {hhmm(earliest_s // 60)} at the earliest)"
+        sea_el, sea_en = (" με τα σημερινά πλοία", " by today's sailings") if by_sea else ("", "")
+        arrive_el = f" (άφιξη το νωρίτερο {hhmm(earliest_s // 60)}{sea_el})"
+        arrive_en = f" (arriving at {hhmm(earliest_s // 60)} at the earliest{sea_en})"
     return Reason(
         HOURS,
         f"κανένας τεχνικός με {ticket.skill} δεν προλαβαίνει {ticket.service_minutes}' εργασίας στο {school.name} "
@@ -55,8 +60,9 @@ class Attempt:
 
     def limit(self, day: Day, technician: Technician, school: School) -> str:
         """What keeps the technician from the visit: "" (nothing), "unreached", "hours", "shift",
-        "overnight" (only a night away would do, and none is allowed today though the employer
-        allows one) or "no_return" (across water, no way back and no night away)."""
+        "overnight" (only a night away would do: the employer allows one and the next working
+        day's sailings bring the technician home, but the plan ends today) or "no_return"
+        (across water, no way back and no night away)."""
         if self.arrive is None or self.finish is None:
             return "unreached"
         if self.finish > school.closes_min * 60:
@@ -69,7 +75,7 @@ class Attempt:
         if self.finish <= shift_end:
             if lodging.may_stay_overnight(day, technician):
                 return ""
-            if day.rules_for(technician).allow_overnight and not day.allow_lodging:
+            if not day.allow_lodging and lodging.home_in_a_longer_plan(day, technician, school.island):
                 return "overnight"
         return "no_return"
 
@@ -113,11 +119,11 @@ def explain(day: Day, ticket: Ticket, pool: Pool) -> Reason:
         may_lodge = any(lodging.may_stay_overnight(day, tech) for tech in pool)
         return ferry.no_round_trip(ticket, school, day.plan_date, min(no_return), may_lodge)
     reached = [a.arrive for _, a, _ in limits if a.arrive is not None]
-    if not reached:
-        here = day.here(ticket)
-        if all(not day.reach.same_island(day.start_of[t.technician_id], here) for t in pool):
-            return ferry.explain_crossing(day, ticket, pool)
-    return outside_hours(ticket, school, min(reached, default=None))
+    here = day.here(ticket)
+    by_sea = all(not day.reach.same_island(day.start_of[t.technician_id], here) for t in pool)
+    if not reached and by_sea:
+        return ferry.explain_crossing(day, ticket, pool)
+    return outside_hours(ticket, school, min(reached, default=None), by_sea)
 
 
 def encode(day: Day, draft: InstanceDraft) -> None:

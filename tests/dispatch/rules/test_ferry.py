@@ -50,13 +50,23 @@ def test_when_the_sea_wins_the_ferry_rule_says_why() -> None:
 
 
 def test_a_one_day_plan_that_only_a_night_away_would_serve_needs_two_days() -> None:
-    one_way = island_problem([sailing("JSY", "TIN", "07:15"), sailing("TIN", "JSY", "17:30")])
-    (k1,) = one_way.tickets
-    _, reason = precheck_ticket(day_of(one_way), k1)
+    # Out at 07:15; back only at 17:30, after the shift, or the next morning at 08:00.
+    timetable = [
+        sailing("JSY", "TIN", "07:15"),
+        sailing("TIN", "JSY", "17:30"),
+        sailing("TIN", "JSY", "08:00"),
+    ]
+    p = island_problem(timetable)
+    (k1,) = p.tickets
+    _, reason = precheck_ticket(day_of(p), k1)
     assert reason is not None and reason.code == ferry.NO_ROUND_TRIP
     assert "needs a 2-day plan" in reason.text and "πλάνο δύο ημερών" in reason.text
     # The work is done within the shift; only the way home is missing.
     assert "ends at 10:55" in reason.text
+    # Without the morning sailing a second day would not bring the technician home either.
+    evening_only = island_problem(timetable[:2])
+    _, stuck = precheck_ticket(day_of(evening_only), k1)
+    assert stuck is not None and stuck.code == ferry.NO_ROUND_TRIP and "2-day" not in stuck.text
 
 
 def test_sailing_nodes_are_exactly_the_timetable() -> None:
