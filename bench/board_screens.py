@@ -17,7 +17,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from tests.board.service import (  # noqa: E402
+from tests.board.service import (
     plan_day,
     running_service,
     sign_in,
@@ -42,7 +42,10 @@ def main() -> None:
         planner = service.make_key("planner", service.directorates())
         browser = start_browser(1600, 1000)
         try:
-            shot = lambda name: browser.save_screenshot(str(args.out / f"{name}.png"))  # noqa: E731
+
+            def shot(name: str) -> None:
+                browser.save_screenshot(str(args.out / f"{name}.png"))
+
             browser.get(f"{service.url}/")
             wait_until(browser, "document.getElementById('api-key')")
             shot("signin")
@@ -72,8 +75,29 @@ def main() -> None:
             wait_until(browser, f"window.__board.draws > {before} && document.getElementById('flash')", 120)
             time.sleep(0.5)
             shot("lock")
+            # One technician's route: a click on its time-board row highlights it and zooms the map.
+            row = browser.find_element(By.CSS_SELECTOR, "#timeboard .tb-row:nth-child(2)")
+            row.click()
+            time.sleep(0.6)
+            shot("route")
+            row.click()
+            # A visit done, with a note.
+            visit = browser.find_element(By.CSS_SELECTOR, ".block.visit")
+            browser.execute_script("arguments[0].click();", visit)
+            wait_until(browser, "document.getElementById('visit-done')")
+            browser.find_element(By.ID, "visit-note").send_keys("ok")
+            browser.find_element(By.ID, "visit-done").click()
+            wait_until(browser, "!document.getElementById('visit-done')")
+            shot("visit-done")
+            # An urgent ticket inserted into the plan: a new plan.
             browser.find_element(By.ID, "tab-urgent").click()
+            browser.find_element(By.CSS_SELECTOR, "#urgent-form input[name=school]").send_keys("S0010")
             shot("urgent")
+            before = browser.execute_script("return window.__board.draws;")
+            browser.find_element(By.CSS_SELECTOR, "#urgent-form button[type=submit]").click()
+            wait_until(browser, f"window.__board.draws > {before}", 120)
+            time.sleep(0.5)
+            shot("urgent-done")
             browser.find_element(By.ID, "lang-en").click()
             browser.find_element(By.ID, "tab-queue").click()
             time.sleep(0.3)
@@ -88,7 +112,9 @@ def main() -> None:
             shot("planner")
             browser.find_element(By.ID, "signout").click()
             sign_in(browser, service.url, partner)
-            wait_until(browser, "window.__board && window.__board.draws > 0 && document.getElementById('costs')")
+            wait_until(
+                browser, "window.__board && window.__board.draws > 0 && document.getElementById('costs')"
+            )
             time.sleep(0.5)
             shot("partner")
         finally:

@@ -94,7 +94,10 @@ def land(topology: dict[str, Any]) -> list[dict[str, Any]]:
             # A closed ring has no chord: simplify its two halves, split at the farthest point.
             x0, y0 = outer[0]
             far = max(range(len(outer)), key=lambda i: math.hypot(outer[i][0] - x0, outer[i][1] - y0))
-            simple = [*_simplify(outer[: far + 1], TOLERANCE_DEG)[:-1], *_simplify(outer[far:], TOLERANCE_DEG)]
+            simple = [
+                *_simplify(outer[: far + 1], TOLERANCE_DEG)[:-1],
+                *_simplify(outer[far:], TOLERANCE_DEG),
+            ]
             if len(simple) < 4:
                 continue
             rings_out.append([[[round(x, 3), round(y, 3)] for x, y in simple]])
@@ -116,7 +119,10 @@ def settlements() -> list[dict[str, Any]]:
         {
             "type": "Feature",
             "properties": {"kind": "settlement", "name": row["name"], "pop": int(row["pop_2011"] or 0)},
-            "geometry": {"type": "Point", "coordinates": [round(float(row["lon"]), 4), round(float(row["lat"]), 4)]},
+            "geometry": {
+                "type": "Point",
+                "coordinates": [round(float(row["lon"]), 4), round(float(row["lat"]), 4)],
+            },
         }
         for row in rows
     ]

@@ -17,12 +17,15 @@ from typing import Any
 
 import httpx
 import uvicorn
+from pydantic import SecretStr
 
 from dromologio.api.main import create_app
 from dromologio.api.settings import Settings
 
 ADMIN_KEY = "board-admin-key"
-INSTALL_HINT = "headless Chromium is needed: apt-get install -y chromium chromium-driver; pip install selenium"
+INSTALL_HINT = (
+    "headless Chromium is needed: apt-get install -y chromium chromium-driver; pip install selenium"
+)
 
 
 @dataclass
@@ -43,6 +46,17 @@ class Service:
             response.raise_for_status()
             return str(response.json()["api_key"])
 
+    def solve(self, time_limit_s: float = 2.0, timeout_s: float = 120.0) -> str:
+        """Plan tomorrow for every Directorate (admin key); the plan id once the job has ended."""
+        with self.client() as client:
+            plan_id = str(client.post("/plans", json={"time_limit_s": time_limit_s}).json()["plan_id"])
+            deadline = time.monotonic() + timeout_s
+            while client.get(f"/plans/{plan_id}/job").json()["status"] not in ("done", "failed", "cancelled"):
+                if time.monotonic() > deadline:
+                    raise AssertionError(f"plan {plan_id} did not finish")
+                time.sleep(0.3)
+        return plan_id
+
     def directorates(self) -> list[str]:
         with self.client() as client:
             return sorted({s["directorate"] for s in client.get("/schools?limit=5000").json()})
@@ -59,13 +73,15 @@ def running_service(folder: Path, *, seed_sample: bool = True, workers: int = 1)
     """``create_app`` on a new SQLite file in ``folder`` (the embedded sample imported), served by uvicorn."""
     settings = Settings(
         database_url=f"sqlite:///{folder / 'board.db'}",
-        api_key=ADMIN_KEY,
+        api_key=SecretStr(ADMIN_KEY),
         solver_workers=workers,
         seed_sample=seed_sample,
         auth_failure_limit=0,
     )
     port = free_port()
-    server = uvicorn.Server(uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning"))
+    server = uvicorn.Server(
+        uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning")
+    )
     thread = threading.Thread(target=server.run, name="board-service", daemon=True)
     thread.start()
     deadline = time.monotonic() + 60
@@ -156,12 +172,18 @@ def plan_day(browser: Any, time_limit_s: int = 2, timeout_s: float = 120.0) -> s
     from selenium.webdriver.common.by import By
 
     before = draws(browser)
-    wait_until(browser, "document.getElementById('plan-day') && !document.getElementById('plan-day').disabled")
+    wait_until(
+        browser, "document.getElementById('plan-day') && !document.getElementById('plan-day').disabled"
+    )
     field = browser.find_element(By.ID, "time-limit")
     field.clear()
     field.send_keys(str(time_limit_s))
     browser.find_element(By.ID, "plan-day").click()
-    wait_until(browser, f"window.__board && window.__board.draws > {before} && window.__board.planId", timeout_s)
+    # The progress bar shows while the job runs (or the plan is already drawn).
+    wait_until(browser, f"!document.getElementById('progress').hidden || window.__board.draws > {before}")
+    wait_until(
+        browser, f"window.__board && window.__board.draws > {before} && window.__board.planId", timeout_s
+    )
     return str(browser.execute_script("return window.__board.planId;"))
 
 

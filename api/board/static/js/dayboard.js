@@ -151,17 +151,35 @@ export class DayBoard {
   /** Everything drawn from the data in hand; the time it takes is kept in window.__board. */
   async drawAll() {
     const began = performance.now();
-    this.model = this.plan ? dayModel(this.plan, this.ctx, this.day) : null;
-    this.map.draw(this.model, this.ctx, this.mode === 'partner' ? [] : this.openTickets);
-    this.timeboard.draw(this.model, this.ctx);
-    this.renderPlanbar();
-    this.renderSide();
-    this.renderDetails();
-    this.highlight(null);
+    const parts = {};
+    const step = (name, work) => {
+      const t0 = performance.now();
+      work();
+      void document.body.offsetHeight; // style and layout now, counted with the step that caused them
+      parts[name] = Math.round(performance.now() - t0);
+    };
+    step('model', () => {
+      this.model = this.plan ? dayModel(this.plan, this.ctx, this.day) : null;
+    });
+    if (this.selected && this.model) {
+      const place = this.model.place.get(this.selected);
+      this.sticky = place?.kind === 'visit' ? place.technicianId : null;
+    }
+    step('map', () => this.map.draw(this.model, this.ctx, this.mode === 'partner' ? [] : this.openTickets));
+    step('timeboard', () => this.timeboard.draw(this.model, this.ctx));
+    step('panels', () => {
+      this.renderPlanbar();
+      this.renderSide();
+      this.renderDetails();
+      this.highlight(null);
+    });
     // Until the browser has laid out and painted what was drawn.
+    const drawn = performance.now();
     await new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));
+    parts.layout_paint = Math.round(performance.now() - drawn);
     const board = (window.__board = window.__board || { draws: 0 });
     board.lastDrawMs = performance.now() - began;
+    board.parts = parts;
     board.draws += 1;
     board.planId = this.planId;
     board.routes = this.model ? this.model.routes.length : 0;
@@ -186,6 +204,7 @@ export class DayBoard {
   async follow(planId) {
     const token = {};
     this.following = { token, planId, job: null };
+    this.message = null;
     this.renderPlanbar();
     let job;
     for (;;) {
@@ -263,7 +282,7 @@ export class DayBoard {
   }
 
   async markVisit(ticketId, move) {
-    const note = window.prompt(t('note_prompt'), '') ?? '';
+    const note = this.details.querySelector('#visit-note')?.value || '';
     try {
       const visit = await this.api.post(`/plans/${encodeURIComponent(this.planId)}/visits/${encodeURIComponent(ticketId)}/${move}`, { note });
       this.visits.set(ticketId, visit);
@@ -316,16 +335,15 @@ export class DayBoard {
   toggleSticky(technicianId) {
     this.sticky = this.sticky === technicianId ? null : technicianId;
     this.highlight(null);
+    if (this.sticky) this.map.fitRoute(this.sticky);
   }
 
   select(ticketId) {
     this.selected = ticketId;
     this.renderDetails();
     const place = this.model?.place.get(ticketId);
-    if (place?.kind === 'visit') {
-      this.sticky = place.technicianId;
-      this.highlight(null);
-    }
+    this.sticky = place?.kind === 'visit' ? place.technicianId : null;
+    this.highlight(null);
   }
 
   // --- the plan bar ---------------------------------------------------------------------------------
@@ -580,6 +598,9 @@ export class DayBoard {
     const visit = this.visits.get(id);
     const live = this.planJob && !this.planJob.scenario;
     const candidates = this.ctx.technicians.filter((x) => x.skills.includes(ticket.skill));
+    // Offered first: the technician it is locked to, else one other than the one visiting it now.
+    const visiting = place?.kind === 'visit' ? place.technicianId : null;
+    const preferred = ticket.locked_technician_id || candidates.find((x) => x.technician_id !== visiting)?.technician_id;
     let where = t('not_in_plan');
     if (place?.kind === 'visit') where = t('in_route', { tech: place.technicianId, time: `${place.date} ${hhmm(place.start)}` });
     else if (place?.kind === 'unassigned') where = `${t('unassigned')}: ${reasonIn(place.reason, lang)}`;
@@ -595,17 +616,17 @@ export class DayBoard {
       ticket.locked_technician_id ? h('div', { class: 'muted', id: 'ticket-lock' }, t('locked_to', { tech: ticket.locked_technician_id })) : null,
       visit ? h('div', { class: 'muted', id: 'visit-state' }, t('visit_state', { state: t(visit.state) })) : null,
       this.canDispatch && ticket.status === 'open'
-        ? h('div', { class: 'd-actions' },
+        ? h('div', { class: 'd-actions lock' },
+            h('label', { for: 'lock-technician' }, t('lock_to')),
             h('select', { id: 'lock-technician' },
-              candidates.map((x) =>
-                h('option', { value: x.technician_id, selected: x.technician_id === (ticket.locked_technician_id || (place?.kind === 'visit' ? null : undefined)) },
-                  `${x.technician_id} · ${x.name}`))),
+              candidates.map((x) => h('option', { value: x.technician_id, selected: x.technician_id === preferred }, `${x.technician_id} · ${x.name}`))),
             h('button', { id: 'lock-replan', class: 'primary', disabled: !candidates.length || !!this.following,
               onclick: () => this.lockAndReplan(id, this.details.querySelector('#lock-technician').value) }, t('lock_replan')),
             ticket.locked_technician_id ? h('button', { id: 'unlock', onclick: () => this.unlock(id) }, t('unlock')) : null)
         : null,
       this.canDispatch && live && visit && ['planned', 'started'].includes(visit.state)
         ? h('div', { class: 'd-actions' },
+            h('input', { id: 'visit-note', placeholder: t('note_prompt'), maxlength: 2000 }),
             h('button', { id: 'visit-done', onclick: () => this.markVisit(id, 'done') }, `✓ ${t('mark_done')}`),
             h('button', { id: 'visit-not-solved', onclick: () => this.markVisit(id, 'not-solved') }, `↺ ${t('mark_not_solved')}`))
         : null,

@@ -51,7 +51,7 @@ const STRINGS = {
     partner_help: 'Οι διαδρομές και το κόστος των τεχνικών του φορέα σας στο επιλεγμένο πλάνο.',
     base_offline: 'Χάρτης χωρίς σύνδεση', base_osm: 'OpenStreetMap (με σύνδεση)', osm_failed: 'Οι χάρτες OpenStreetMap δεν φορτώνουν: χάρτης χωρίς σύνδεση.',
     bases: 'Βάσεις', schools: 'Σχολεία', routes: 'Διαδρομές', unassigned_layer: 'Χωρίς ανάθεση',
-    error: 'Σφάλμα: {msg}', date: 'Ημερομηνία', loading: 'Φόρτωση…', note_prompt: 'Σημείωση (προαιρετική):', day: 'Ημέρα',
+    error: 'Σφάλμα: {msg}', date: 'Ημερομηνία', loading: 'Φόρτωση…', note_prompt: 'Σημείωση (προαιρετική)', day: 'Ημέρα',
   },
   en: {
     title: 'Dromologio · dispatch board',
@@ -103,7 +103,7 @@ const STRINGS = {
     partner_help: 'Your body’s technicians: their routes and costs in the chosen plan.',
     base_offline: 'Offline base map', base_osm: 'OpenStreetMap (online)', osm_failed: 'OpenStreetMap tiles do not load: offline base map.',
     bases: 'Bases', schools: 'Schools', routes: 'Routes', unassigned_layer: 'Unassigned',
-    error: 'Error: {msg}', date: 'Date', loading: 'Loading…', note_prompt: 'Note (optional):', day: 'Day',
+    error: 'Error: {msg}', date: 'Date', loading: 'Loading…', note_prompt: 'Note (optional)', day: 'Day',
   },
 };
 

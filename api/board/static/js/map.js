@@ -242,6 +242,17 @@ export class DayMap {
     }
   }
 
+  /** Zoom to one technician's route (kept when it is already in view). */
+  fitRoute(technicianId) {
+    const layers = this.routeLayers.get(technicianId) || [];
+    const bounds = L.latLngBounds([]);
+    for (const layer of layers) bounds.extend(layer.getBounds ? layer.getBounds() : layer.getLatLng());
+    if (!bounds.isValid()) return;
+    const view = this.map.getBounds();
+    if (view.contains(bounds) && this.map.getBoundsZoom(bounds) - this.map.getZoom() < 2) return;
+    this.map.fitBounds(bounds.pad(0.25), { maxZoom: 12 });
+  }
+
   focus(lat, lon) {
     this.map.setView([lat, lon], Math.max(this.map.getZoom(), 11));
   }
