@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import dataclasses
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy import Select, select
+from sqlalchemy.orm import Session, load_only
 
 from dromologio.models import Problem, Ticket
 from dromologio.models.writers import problem_to_dict
@@ -145,6 +145,9 @@ def new_plan_row(
         solutions_found=0,
         tickets_to_visit=sum(1 for t in problem.tickets if t.needs_visit),
         message="",
+        has_plan=False,
+        releases=0,
+        technician_ids=sorted({t.technician_id for t in problem.technicians} | set(locks.values())),
     )
 
 
@@ -233,9 +236,64 @@ def plan_job(
             tickets_to_visit=row.tickets_to_visit,
             tickets_placed=row.tickets_placed,
         ),
-        has_plan=row.result is not None,
+        has_plan=row.has_plan,
         check_ok=row.check_ok,
     )
+
+
+#: what a job view reads of a plan row: its columns, never the problem or plan documents.
+JOB_COLUMNS = (
+    PlanRow.plan_id,
+    PlanRow.status,
+    PlanRow.created_at,
+    PlanRow.created_by,
+    PlanRow.started_at,
+    PlanRow.finished_at,
+    PlanRow.plan_date,
+    PlanRow.days,
+    PlanRow.time_limit_s,
+    PlanRow.seed,
+    PlanRow.scenario,
+    PlanRow.label,
+    PlanRow.directorates,
+    PlanRow.parent_plan_id,
+    PlanRow.attempts,
+    PlanRow.message,
+    PlanRow.elapsed_s,
+    PlanRow.best_objective_eur,
+    PlanRow.solutions_found,
+    PlanRow.tickets_to_visit,
+    PlanRow.tickets_placed,
+    PlanRow.has_plan,
+    PlanRow.check_ok,
+    PlanRow.technician_ids,
+)
+
+
+def job_query() -> Select[PlanRow]:
+    """Plan rows with only what :func:`plan_job` reads loaded."""
+    return select(PlanRow).options(load_only(*JOB_COLUMNS))
+
+
+def plan_jobs(session: Session, principal: Principal, rows: Sequence[PlanRow]) -> list[schemas.PlanJob]:
+    """The jobs as the caller may see them, from the rows' columns only.
+
+    For a scoped caller, messages mask every technician it does not see: those of the
+    database and those the plan names (``technician_ids``, even one since removed).
+    Partners do not see costs.
+    """
+    visible = principal.visible_technicians(session)
+    if visible is None:
+        return [plan_job(row, hide_costs=principal.role == "partner") for row in rows]
+    every = frozenset(session.scalars(select(TechnicianRow.technician_id)))
+    return [
+        plan_job(
+            row,
+            hide_costs=principal.role == "partner",
+            hidden=(every | {str(t) for t in row.technician_ids or []}) - visible - {""},
+        )
+        for row in rows
+    ]
 
 
 def plan_technician_ids(row: PlanRow) -> frozenset[str]:

@@ -13,7 +13,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import JSON, Boolean, DateTime, Float, ForeignKey, Index, Integer, MetaData, String, Text
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship, validates
 
 #: Constraint names that are the same on SQLite and PostgreSQL, so migrations can name them.
 NAMING = {
@@ -160,10 +160,19 @@ class PolicyRow(Table):
 
 
 class PlanRow(Table):
-    """A solve job and, once solved, its plan.  Survives restarts of the service."""
+    """A solve job and, once solved, its plan.  Survives restarts of the service.
+
+    While a job is solved it is leased to one server process (``lease_owner``) until
+    ``lease_expires_at``; the lease is renewed while the solve runs (see api/jobs.py).
+    Lists read the plain columns only: what they show of the JSON documents is kept in
+    columns when the documents are written (``tickets_*``, ``has_plan``).
+    """
 
     __tablename__ = "plans"
-    __table_args__ = (Index("ix_plans_status_created", "status", "created_at"),)
+    __table_args__ = (
+        Index("ix_plans_status_created", "status", "created_at"),
+        Index("ix_plans_created", "created_at", "plan_id"),
+    )
 
     plan_id: Mapped[str] = mapped_column(ID, primary_key=True)
     created_at: Mapped[datetime] = mapped_column(DateTime)
@@ -199,6 +208,32 @@ class PlanRow(Table):
     result: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
     check_ok: Mapped[bool | None] = mapped_column(Boolean, nullable=True)
     check_violations: Mapped[list[Any] | None] = mapped_column(JSON, nullable=True)
+    #: ``result`` holds a plan (kept as a column so that lists need not read the document).
+    has_plan: Mapped[bool] = mapped_column(Boolean, default=False)
+    #: the server process solving the job, its solver's last sign of life, and when the lease lapses.
+    lease_owner: Mapped[str | None] = mapped_column(NAME, nullable=True)
+    heartbeat_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    lease_expires_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    #: times a graceful stop handed the job back: ``attempts - releases`` starts were cut off.
+    releases: Mapped[int] = mapped_column(Integer, default=0)
+    #: every technician the plan names (its problem's and its locks'): masking without the documents.
+    technician_ids: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    #: the Directorates again, one row each, so that lists are scoped in SQL (kept by ``directorates``).
+    scope: Mapped[list[PlanDirectorateRow]] = relationship(cascade="all, delete-orphan")
+
+    @validates("directorates")
+    def _scope_follows(self, _key: str, value: list[Any]) -> list[Any]:
+        self.scope = [PlanDirectorateRow(directorate=str(d)) for d in sorted({str(d) for d in value or []})]
+        return value
+
+
+class PlanDirectorateRow(Table):
+    """One Directorate a plan covers (the rows of ``plans.directorates``)."""
+
+    __tablename__ = "plan_directorates"
+
+    plan_id: Mapped[str] = mapped_column(ID, ForeignKey("plans.plan_id"), primary_key=True)
+    directorate: Mapped[str] = mapped_column(NAME, primary_key=True, index=True)
 
 
 class PlanVisitRow(Table):

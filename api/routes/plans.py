@@ -7,7 +7,7 @@ from typing import Any
 
 from fastapi import APIRouter, Response, status
 from fastapi.responses import HTMLResponse, JSONResponse
-from sqlalchemy import select
+from sqlalchemy import exists, select
 from sqlalchemy.orm import object_session
 
 from dromologio.models import Plan, Problem
@@ -16,17 +16,20 @@ from .. import exports, schemas
 from ..auth import Principal, redact
 from ..deps import CurrentPrincipal, RunnerDep, SessionDep, SettingsDep
 from ..errors import PROBLEM_RESPONSES, ApiError, forbidden, not_found
+from ..jobs import request_cancel
 from ..planning import (
     build_problem,
+    job_query,
     new_plan_row,
     plan_directorates,
     plan_job,
+    plan_jobs,
     plan_technician_ids,
     plan_view,
     problem_view,
     violations_view,
 )
-from ..tables import BaseRow, PlanRow
+from ..tables import BaseRow, PlanDirectorateRow, PlanRow
 from .common import Limit, Offset, now
 
 router = APIRouter(prefix="/plans", tags=["plans"], responses=PROBLEM_RESPONSES)
@@ -162,19 +165,33 @@ def list_plans(
     limit: Limit = 100,
     offset: Offset = 0,
 ) -> list[schemas.PlanJob]:
-    query = select(PlanRow).order_by(PlanRow.created_at.desc(), PlanRow.plan_id)
+    """A page of jobs, from the plan rows' columns only: as fast with ten thousand plans as with ten."""
+    query = job_query().order_by(PlanRow.created_at.desc(), PlanRow.plan_id)
     if status is not None:
         query = query.where(PlanRow.status == status)
-    rows = [r for r in session.scalars(query) if principal.sees_directorates(r.directorates or [])]
-    hidden = principal.hidden_technicians(session)
-    return [_job(r, principal, hidden) for r in rows[offset : offset + limit]]
+    if not principal.reads_all:
+        outside = select(PlanDirectorateRow.plan_id).where(
+            PlanDirectorateRow.plan_id == PlanRow.plan_id,
+            PlanDirectorateRow.directorate.not_in(sorted(principal.directorates)),
+        )
+        query = query.where(~exists(outside))
+    rows = session.scalars(query.limit(limit).offset(offset)).all()
+    return plan_jobs(session, principal, [r for r in rows if principal.sees_directorates(r.directorates or [])])
 
 
 @router.get(
     "/{plan_id}/job", summary="The job: status and progress (elapsed, best objective, tickets placed)"
 )
 def get_job(plan_id: str, session: SessionDep, principal: CurrentPrincipal) -> schemas.PlanJob:
-    return _job(get_plan_row(session, principal, plan_id), principal, principal.hidden_technicians(session))
+    return plan_jobs(session, principal, [_job_row(session, principal, plan_id)])[0]
+
+
+def _job_row(session: SessionDep, principal: Principal, plan_id: str) -> PlanRow:
+    """The plan row with only its job columns loaded (jobs are polled often; documents are large)."""
+    row = session.scalars(job_query().where(PlanRow.plan_id == plan_id)).one_or_none()
+    if row is None or not principal.sees_directorates(row.directorates or []):
+        raise not_found("plan", plan_id)
+    return row
 
 
 @router.get(
@@ -202,17 +219,14 @@ def get_plan(plan_id: str, session: SessionDep, principal: CurrentPrincipal) -> 
 @router.delete("/{plan_id}", summary="Stop solving: the best plan found so far is kept (status cancelled)")
 def cancel_plan(plan_id: str, session: SessionDep, principal: CurrentPrincipal) -> schemas.PlanJob:
     principal.require("admin", "dispatcher", "planner")
-    row = get_plan_row(session, principal, plan_id)
+    row = _job_row(session, principal, plan_id)
     if principal.role == "planner" and row.created_by != principal.name:
         raise forbidden("a planner may stop only its own plans")
-    if row.status == "queued":
-        row.status = "cancelled"
-        row.finished_at = now()
-        row.message = "cancelled before solving started"
-    elif row.status == "running":
-        row.cancel_requested = True
+    # In the database, not on the row read above: a worker may claim the job meanwhile.
+    request_cancel(session, plan_id, when=now())
     session.commit()
-    return _job(row, principal, principal.hidden_technicians(session))
+    session.expire(row)
+    return get_job(plan_id, session, principal)
 
 
 @router.get("/{plan_id}/problem", summary="The problem the plan was solved for (contract JSON document)")

@@ -195,7 +195,9 @@ def test_a_job_cut_off_by_a_crash_is_solved_again_after_the_restart(
     with running_server(database_url, log) as http:
         job = wait_for(
             lambda: http.get(f"/plans/{plan_id}/job", headers=ADMIN).json(),
-            until=lambda job: job["status"] == "running" and job["attempts"] == 2,
+            until=lambda job: (
+                job["status"] == "running" and job["attempts"] == 2 and job["progress"]["solutions_found"] > 0
+            ),
             timeout_s=60,
         )
         assert "service restarted while solving" in job["message"]
