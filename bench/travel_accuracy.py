@@ -1,0 +1,320 @@
+"""Travel times against real drive times, and how fast the travel models build the solver's matrices.
+
+    python -m bench.travel_accuracy [--sizes 100,300,600] [--repeats 5] [--no-doc]
+
+Accuracy.  ``bench/data/drive_times.csv`` lists pairs of real places (ELSTAT
+settlement codes) with a typical published car driving time: see
+``bench/data/README.md`` for where the figures come from.  Each pair is
+priced by the old direct estimate (:class:`~dromologio.geo.RoadEstimateModel`:
+great-circle distance, the circuity and speed of the rougher end) and by the
+embedded road model (:class:`~dromologio.geo.roads.SettlementRoadModel`), both
+with the default policy, between the settlement points (their terrain class,
+their island).  The error of a model on a pair is its minutes minus the
+table's; reported: median and worst absolute error (minutes) and median and
+worst relative error (|error| / table minutes), over every pair, the
+mainland and the islands.
+
+Four parameters of the road model (``trip_minutes``, the motorway and
+main-road speeds, ``island_speed_factor``) were chosen on this table, so
+``--loo`` also reports the leave-one-out error: each pair priced with the
+parameter values (of a small grid) that fit the other pairs best.
+
+Speed.  Places drawn as in ``bench/geo_bench.py`` (around the settlements of the
+embedded sample, Epirus and the Cyclades); for each size the median of
+``--repeats`` calls of ``matrices(places)``: the direct estimate, the road model
+cold (a new set of places; the land graphs are built once per process, before
+timing), and through :class:`~dromologio.geo.cache.CachedTravelModel` on a
+filled cache.
+
+Writes ``bench/results/travel_accuracy.csv`` (one row per pair) and
+``bench/results/travel_speed.csv``, prints the tables and rewrites the
+``travel`` section of ``docs/benchmarks.md`` unless ``--no-doc``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import itertools
+import tempfile
+from collections.abc import Sequence
+from dataclasses import replace
+from functools import partial
+from pathlib import Path
+
+import numpy as np
+
+from bench.geo_bench import median_time, random_places, settlements
+from bench.report import (
+    RESULTS_DIR,
+    code_version,
+    command_line,
+    machine,
+    markdown_table,
+    now,
+    replace_section,
+)
+from dromologio.geo import CachedTravelModel, Place, RoadEstimateModel, TravelModel
+from dromologio.geo.roads import SettlementRoadModel, forget_routes
+from dromologio.geo.settlements import load_settlements
+from dromologio.models import Policy
+from dromologio.models.vocab import TERRAINS
+
+TABLE = Path(__file__).resolve().parent / "data" / "drive_times.csv"
+SIZES = (100, 300, 600)
+#: the grid of the leave-one-out check: trip_minutes, motorway, main road, island factor.
+LOO_GRID = ((2.0, 3.0, 4.0, 5.0), (80.0, 90.0, 100.0), (70.0, 80.0), (0.75, 0.85, 1.0))
+
+
+def read_table(path: Path = TABLE) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def place_of(code: str) -> Place:
+    s = load_settlements()
+    i = s.index_of(code)
+    land = s.land[i]
+    return Place(float(s.lat[i]), float(s.lon[i]), land, TERRAINS[int(s.terrain[i])])
+
+
+def minutes(model: TravelModel, a: Place, b: Place) -> tuple[float, float]:
+    matrices = model.matrices([a, b])
+    return matrices.duration_s[0, 1] / 60.0, matrices.distance_m[0, 1] / 1000.0
+
+
+def summary(errors: Sequence[float], reference: Sequence[float]) -> dict[str, float]:
+    absolute = np.abs(np.array(errors))
+    relative = absolute / np.array(reference)
+    return {
+        "median_abs_min": float(np.median(absolute)),
+        "worst_abs_min": float(absolute.max()),
+        "median_rel": float(np.median(relative)),
+        "worst_rel": float(relative.max()),
+        "bias_min": float(np.median(np.array(errors))),
+    }
+
+
+def accuracy(rows: Sequence[dict[str, str]]) -> list[dict[str, object]]:
+    policy = Policy()
+    old = RoadEstimateModel(policy.road_speed_kmh, policy.road_circuity)
+    new = SettlementRoadModel.from_policy(policy)
+    out: list[dict[str, object]] = []
+    for row in rows:
+        a, b = place_of(row["from_code"]), place_of(row["to_code"])
+        old_min, old_km = minutes(old, a, b)
+        new_min, new_km = minutes(new, a, b)
+        route = new.route(a, b)
+        out.append(
+            {
+                "pair": f"{row['from_name']} – {row['to_name']}",
+                "land": "mainland" if a.island == "" else "island",
+                "minutes": int(row["minutes"]),
+                "km": int(row["km"]),
+                "old_min": round(old_min),
+                "old_km": round(old_km, 1),
+                "new_min": round(new_min),
+                "new_km": round(new_km, 1),
+                "via": " · ".join(route.roads) if route else "",
+            }
+        )
+    return out
+
+
+def leave_one_out(rows: Sequence[dict[str, str]]) -> list[float]:
+    """Minutes of each pair by the grid values that fit the other pairs best (mean relative error)."""
+    policy = Policy()
+    base = SettlementRoadModel.from_policy(policy)
+    pairs = [(place_of(r["from_code"]), place_of(r["to_code"])) for r in rows]
+    reference = np.array([float(r["minutes"]) for r in rows])
+    grid = list(itertools.product(*LOO_GRID))
+    found = np.zeros((len(grid), len(rows)))
+    for g, (trip, motorway, main, island) in enumerate(grid):
+        model = replace(
+            base,
+            trip_minutes=trip,
+            trunk_speed_kmh={"motorway": motorway, "main": main},
+            island_speed_factor=island,
+        )
+        found[g] = [minutes(model, a, b)[0] for a, b in pairs]
+    relative = np.abs(found - reference) / reference
+    chosen = []
+    for r in range(len(rows)):
+        others = np.delete(np.arange(len(rows)), r)
+        chosen.append(float(found[int(relative[:, others].mean(axis=1).argmin()), r]))
+    return chosen
+
+
+def _cached(model: TravelModel, folder: str, places: Sequence[Place]) -> None:
+    CachedTravelModel(model, folder).matrices(places)
+
+
+def speed(sizes: Sequence[int], repeats: int, seed: int) -> list[dict[str, object]]:
+    policy = Policy()
+    old = RoadEstimateModel(policy.road_speed_kmh, policy.road_circuity)
+    new = SettlementRoadModel.from_policy(policy)
+    rows = settlements()
+    results: list[dict[str, object]] = []
+    for n in sizes:
+        places = random_places(rows, n, seed)
+        for model in (old, new):
+            model.matrices(random_places(rows, 50, seed + 1))  # builds the land graphs: not timed
+
+        def first() -> None:
+            forget_routes()
+            new.matrices(places)  # noqa: B023
+
+        timings = {
+            "old_ms": median_time(partial(old.matrices, places), repeats),
+            "first_ms": median_time(first, repeats),
+            "again_ms": median_time(partial(new.matrices, places), repeats),
+        }
+        with tempfile.TemporaryDirectory(prefix="travel-bench-") as folder:
+            for name, model in (("old_cached_ms", old), ("cached_ms", new)):
+                CachedTravelModel(model, folder).matrices(places)
+                timings[name] = median_time(partial(_cached, model, folder, places), repeats)
+        row: dict[str, object] = {"places": n, **{k: round(v * 1000, 1) for k, v in timings.items()}}
+        print("  ".join(f"{k} {v}" for k, v in row.items()), flush=True)
+        results.append(row)
+    return results
+
+
+def report(
+    pairs: Sequence[dict[str, object]],
+    loo: Sequence[float] | None,
+    timing: Sequence[dict[str, object]],
+    repeats: int,
+) -> str:
+    reference = [float(str(p["minutes"])) for p in pairs]
+    lines = [
+        f"{now()}; {machine()}; {code_version()}.",
+        f"`{command_line('bench.travel_accuracy')}`",
+        "",
+        "Error against the drive-time table (`bench/data/drive_times.csv`, typical published car driving",
+        "times, see `bench/data/README.md`): minutes of the model minus the table's.",
+        "",
+    ]
+    header = [
+        "model",
+        "pairs",
+        "median abs. (min)",
+        "worst abs. (min)",
+        "median rel.",
+        "worst rel.",
+        "median error (min)",
+    ]
+    body = []
+    subsets = (
+        ("all", lambda p: True),
+        ("mainland", lambda p: p["land"] == "mainland"),
+        ("islands", lambda p: p["land"] == "island"),
+    )
+    for label, key in (("old: rougher end decides", "old_min"), ("new: road model", "new_min")):
+        for subset, keep in subsets:
+            chosen = [p for p in pairs if keep(p)]
+            s = summary(
+                [float(str(p[key])) - float(str(p["minutes"])) for p in chosen],
+                [float(str(p["minutes"])) for p in chosen],
+            )
+            body.append(
+                [
+                    f"{label} ({subset})",
+                    len(chosen),
+                    f"{s['median_abs_min']:.1f}",
+                    f"{s['worst_abs_min']:.0f}",
+                    f"{s['median_rel']:.0%}",
+                    f"{s['worst_rel']:.0%}",
+                    f"{s['bias_min']:+.1f}",
+                ]
+            )
+    if loo is not None:
+        s = summary([m - r for m, r in zip(loo, reference, strict=True)], reference)
+        body.append(
+            [
+                "new, leave-one-out (all)",
+                len(pairs),
+                f"{s['median_abs_min']:.1f}",
+                f"{s['worst_abs_min']:.0f}",
+                f"{s['median_rel']:.0%}",
+                f"{s['worst_rel']:.0%}",
+                f"{s['bias_min']:+.1f}",
+            ]
+        )
+    lines.append(markdown_table(header, body, right=[False, *([True] * 6)]))
+    lines += ["", "Per pair (minutes; km of the route for the models, typical route km for the table):", ""]
+    lines.append(
+        markdown_table(
+            ["pair", "table", "old", "new", "table km", "old km", "new km", "trunk roads taken"],
+            [
+                [
+                    p["pair"],
+                    p["minutes"],
+                    p["old_min"],
+                    p["new_min"],
+                    p["km"],
+                    p["old_km"],
+                    p["new_km"],
+                    p["via"],
+                ]
+                for p in pairs
+            ],
+            right=[False, *([True] * 6), False],
+        )
+    )
+    lines += [
+        "",
+        f"Time to build the matrices between random places of the sample region (median of {repeats}"
+        " calls, ms). Old: the direct estimate. New, first call: routes searched (the land graphs are"
+        " built once per process, before timing); new, again: the same places in the same process (routes"
+        " kept); from the cache: `CachedTravelModel` on a filled cache.",
+        "",
+    ]
+    lines.append(
+        markdown_table(
+            ["places", "old", "old, from the cache", "new, first call", "new, again", "new, from the cache"],
+            [
+                [t["places"], t["old_ms"], t["old_cached_ms"], t["first_ms"], t["again_ms"], t["cached_ms"]]
+                for t in timing
+            ],
+            right=[True] * 6,
+        )
+    )
+    return "\n".join(lines) + "\n"
+
+
+def write_csv(rows: Sequence[dict[str, object]], path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(
+        prog="python -m bench.travel_accuracy", description=__doc__.splitlines()[0]
+    )
+    parser.add_argument("--sizes", default=",".join(str(s) for s in SIZES))
+    parser.add_argument("--repeats", type=int, default=5)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--loo", action="store_true", help="also the leave-one-out error (a minute or two)")
+    parser.add_argument("--results", type=Path, default=RESULTS_DIR)
+    parser.add_argument("--no-doc", action="store_true")
+    args = parser.parse_args(argv)
+    table = read_table()
+    pairs = accuracy(table)
+    loo = leave_one_out(table) if args.loo else None
+    if loo is not None:
+        for pair, value in zip(pairs, loo, strict=True):
+            pair["loo_min"] = round(value)
+    timing = speed([int(s) for s in args.sizes.split(",") if s.strip()], args.repeats, args.seed)
+    write_csv(pairs, args.results / "travel_accuracy.csv")
+    write_csv(timing, args.results / "travel_speed.csv")
+    text = report(pairs, loo, timing, args.repeats)
+    print(text)
+    if not args.no_doc:
+        replace_section("travel", text)
+
+
+if __name__ == "__main__":
+    main()
