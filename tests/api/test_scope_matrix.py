@@ -396,7 +396,8 @@ def reads_in_scope(*paths: str, roles: tuple[str, ...] = ROLES) -> Case:
     return Case("reads in scope: " + ", ".join(paths), build, controls)
 
 
-#: any answer but a server error (public pages: the OpenAPI schema and its page, liveness)
+#: any answer but a server error (public pages: the OpenAPI schema and its pages, the board's
+#: static page, liveness; the data the board shows comes from the endpoints below, by key)
 NOT_A_SERVER_ERROR = frozenset(range(200, 500))
 
 
@@ -589,6 +590,9 @@ MATRIX: dict[tuple[str, str], list[Case]] = {
     ("GET", "/openapi.json"): [public("/openapi.json")],
     ("GET", "/docs"): [public("/docs")],
     ("GET", "/redoc"): [public("/redoc")],
+    ("GET", "/"): [public("/")],
+    ("GET", "/board"): [public("/board")],
+    ("GET", "/board/"): [public("/board/")],
     ("GET", "/health"): [public("/health")],
     ("GET", "/me"): [reads_in_scope("/me")],
     ("POST", "/keys"): [
