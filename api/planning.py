@@ -166,9 +166,10 @@ def replan_problem(
     - a started visit stays with its technician (locked) and is raised to urgent so it is kept;
     - the rest of the day's tickets and the parent's locks are planned again.
     """
-    from dromologio.models.readers import read_problem_dict
+    from .snapshot import read_snapshot
 
-    base = read_problem_dict(parent.problem, source="plan")
+    # Ticket rows the parent's job could not read were left out of it, and stay out.
+    base = read_snapshot(parent.problem, source="plan").problem
     states = {
         v.ticket_id: v
         for v in session.scalars(select(PlanVisitRow).where(PlanVisitRow.plan_id == parent.plan_id))

@@ -29,6 +29,7 @@ from ..planning import (
     problem_view,
     violations_view,
 )
+from ..snapshot import read_snapshot
 from ..tables import BaseRow, PlanDirectorateRow, PlanRow
 from .common import Limit, Offset, now
 
@@ -99,9 +100,8 @@ def solved_plan(row: PlanRow) -> Plan:
 
 
 def solved_problem(row: PlanRow) -> Problem:
-    from dromologio.models.readers import read_problem_dict
-
-    return read_problem_dict(row.problem, source="plan")
+    """The problem solved: the snapshot without the ticket rows its job left out (see api/snapshot.py)."""
+    return read_snapshot(row.problem, source="plan").problem
 
 
 def visible_plan(
@@ -176,7 +176,9 @@ def list_plans(
         )
         query = query.where(~exists(outside))
     rows = session.scalars(query.limit(limit).offset(offset)).all()
-    return plan_jobs(session, principal, [r for r in rows if principal.sees_directorates(r.directorates or [])])
+    return plan_jobs(
+        session, principal, [r for r in rows if principal.sees_directorates(r.directorates or [])]
+    )
 
 
 @router.get(

@@ -103,6 +103,10 @@ def test_a_plan_whose_snapshot_has_a_bad_ticket_is_solved_without_it(
     assert plan["kpis"]["tickets"] == 6
     history = client.get("/tickets/K2", headers=ADMIN).json()["history"]
     assert any(e["kind"] == "unassigned" and "opened_at" in e["note"] for e in history)
+    # The plan's exports read the same snapshot, as tolerantly.
+    assert client.get(f"/plans/{plan_id}/plan.geojson", headers=ADMIN).status_code == 200
+    technician = next(r["technician_id"] for r in plan["routes"])
+    assert client.get(f"/plans/{plan_id}/routes/{technician}.html", headers=ADMIN).status_code == 200
 
 
 def test_a_plan_whose_snapshot_has_a_bad_school_fails_saying_why(
