@@ -8,11 +8,13 @@ coming back, or a visit after the first ticket was served on an earlier day.  So
 technicians meet at one school only when no single one has all the skills or the time,
 and saves more than this cost.
 
-- encoding: ``visit_cost`` (vehicles x nodes) of ``second_visit_eur`` on every ticket node
-  (paid on reaching the school from another location, once per visit) and the same amount
-  added to the ``drop_penalty`` of each first ticket: a visit that serves it pays the
-  cost and takes it off the penalty, so it costs nothing against leaving the school
-  alone (up to a constant per first ticket, in the objective).
+- encoding: ``visit_cost`` (vehicles x nodes) of ``second_visit_eur`` on the ticket nodes of
+  every school with more than one of them, or whose only one is not its first ticket
+  (paid on reaching the school from another location, once per visit), and the same
+  amount added to the ``drop_penalty`` of the first ticket there: a visit that serves it
+  pays the cost and takes it off the penalty, so it costs nothing against leaving the
+  school alone (up to a constant per first ticket, in the objective).  A school whose one
+  node is its first ticket gets neither: it cannot be visited twice.
 """
 
 from __future__ import annotations
@@ -44,14 +46,20 @@ def first_tickets(problem: Problem) -> frozenset[str]:
 
 def encode(day: Day, draft: InstanceDraft) -> None:
     cost = round(day.policy.second_visit_eur * COST_UNITS_PER_EUR)
-    tickets = [(node, info.ticket) for node, info in draft.of_kind("ticket") if info.ticket is not None]
-    if cost <= 0 or not tickets:
+    if cost <= 0:
         return
     first = first_tickets(day.problem)
-    for node, ticket in tickets:
-        draft.visit_cost[:, node] += cost
-        if ticket.ticket_id in first and draft.drop_penalty[node] >= 0:
-            draft.drop_penalty[node] = min(MAX_PENALTY, int(draft.drop_penalty[node]) + cost)
+    at_school: dict[str, list[tuple[int, Ticket]]] = {}
+    for node, info in draft.of_kind("ticket"):
+        if info.ticket is not None:
+            at_school.setdefault(info.ticket.school_id, []).append((node, info.ticket))
+    for tickets in at_school.values():
+        if len(tickets) == 1 and tickets[0][1].ticket_id in first:
+            continue  # one node, the first ticket: at most one visit, and it serves it
+        for node, ticket in tickets:
+            draft.visit_cost[:, node] += cost
+            if ticket.ticket_id in first and draft.drop_penalty[node] >= 0:
+                draft.drop_penalty[node] = min(MAX_PENALTY, int(draft.drop_penalty[node]) + cost)
 
 
 RULE: Final = Rule(

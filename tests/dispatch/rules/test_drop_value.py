@@ -30,7 +30,6 @@ def test_value_grows_with_priority_age_and_a_due_date() -> None:
 def test_ticket_nodes_may_be_dropped_at_their_value_and_depots_never() -> None:
     k1 = ticket("K1", "S1", priority="high")
     p = problem([school("S1", 5)], [technician("T1")], [k1])
-    p = p.replace(policy=replace(p.policy, second_visit_eur=0.0))  # no first-ticket share on top
     model = model_of(p)
     expected = round(drop_value.ticket_value_eur(k1, DAY, p.policy) * COST_UNITS_PER_EUR)
     assert model.instance.drop_penalty[node_of(model, "K1")] == expected

@@ -17,7 +17,6 @@ def test_schools_beyond_the_distance_form_the_far_zone_entered_at_the_per_diem()
         policy=replace(
             p.policy,
             employers={"Πανεπιστήμιο Ιωαννίνων": {"per_diem_min_km": 5.0, "per_diem_same_day_share": 0.5}},
-            second_visit_eur=0.0,  # no other cost of a visit on the arcs
         )
     )
     model = model_of(p)

@@ -49,6 +49,20 @@ def test_every_visit_costs_it_and_the_first_ticket_carries_it_back() -> None:
     assert extra[start, k1] == extra[start, k2] == twenty and extra[k1, k2] == extra[k2, k1] == 0
 
 
+def test_a_school_with_one_ticket_to_serve_cannot_be_visited_twice_and_costs_nothing() -> None:
+    p = problem(
+        [school("S1", 5), school("S2", 8)],
+        [technician("T1", ["windows"])],
+        [ticket("K1", "S1"), ticket("K2", "S2"), ticket("K3", "S2", "ltsp", priority="urgent")],
+    )
+    model = model_of(p)
+    k1, k2 = node_of(model, "K1"), node_of(model, "K2")
+    values = drop_value.day_values(p, DAY)
+    assert model.instance.visit_cost is None  # K3 (nobody has ltsp) is no node: S2's one node is its first
+    assert model.instance.drop_penalty[k1] == round(values.value_eur(p.tickets[0]) * COST_UNITS_PER_EUR)
+    assert model.instance.drop_penalty[k2] == round(values.value_eur(p.tickets[1]) * COST_UNITS_PER_EUR)
+
+
 def technicians_at(p: Problem) -> set[str]:
     result = solve(p, DAY, time_limit_s=1.0)
     assert check_plan(p, result.plan.to_dict()).ok

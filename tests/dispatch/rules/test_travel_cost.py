@@ -15,8 +15,7 @@ from tests.factories import problem, school, technician, ticket
 def test_each_technician_pays_its_own_rate_per_metre_and_time_has_the_policy_value() -> None:
     own_rate, default_rate = technician("T1", cost_per_km=0.25), technician("T2")
     p = problem([school("S1", 5)], [own_rate, default_rate], [ticket("K1", "S1")])
-    # Without the second_visit rule's cost of a visit (tests/dispatch/rules/test_second_visit.py).
-    p = p.replace(policy=replace(p.policy, time_value_eur_per_hour=18.0, second_visit_eur=0.0))
+    p = p.replace(policy=replace(p.policy, time_value_eur_per_hour=18.0))
     model = model_of(p)
     instance = model.instance
     per_metre = COST_UNITS_PER_EUR / 1000
