@@ -20,7 +20,7 @@ def test_sample_validate_plan_check(tmp_path: Path) -> None:
     assert validated.exit_code == 0, validated.output
     out = tmp_path / "plan.json"
     planned = runner.invoke(
-        app, ["plan", str(folder), "--date", "2026-11-23", "--out", str(out), "--time-limit", "1"]
+        app, ["plan", str(folder), "--date", "2026-11-23", "--force", "--out", str(out), "--time-limit", "1"]
     )
     assert planned.exit_code == 0, planned.output
     assert "unassigned" in planned.output and "totals" in planned.output
@@ -29,6 +29,8 @@ def test_sample_validate_plan_check(tmp_path: Path) -> None:
     assert out.with_suffix(".csv").read_text(encoding="utf-8").startswith("date,technician_id")
     checked = runner.invoke(app, ["check", str(folder), str(out)])
     assert checked.exit_code == 0, checked.output
+    # The audit runs beside the checker: the product's plan leaves nothing undone without need.
+    assert "no ticket is left undone without need" in " ".join(checked.output.split()), checked.output
 
     # A broken plan: one visited ticket disappears -> the checker says so, exit 1.
     route = next(r for r in document["routes"] if any(s["type"] == "visit" for s in r["stops"]))
@@ -65,3 +67,16 @@ def test_bad_date_is_explained(tmp_path: Path) -> None:
     result = runner.invoke(app, ["plan", str(folder), "--date", "23/11/2026"])
     assert result.exit_code == 2
     assert "YYYY-MM-DD" in result.output
+
+
+def test_check_lists_the_audit_findings_of_a_plan_that_drops_a_ticket_it_could_serve(tmp_path: Path) -> None:
+    """The sample day as planned before excursions handed visits over: K0033 undone while T07 could go."""
+    folder = tmp_path / "sample"
+    assert runner.invoke(app, ["sample", str(folder)]).exit_code == 0
+    path = Path(__file__).parent / "models" / "data" / "sample_2026-11-23_plan.json"
+    checked = runner.invoke(app, ["check", str(folder), str(path)])
+    said = " ".join(checked.output.split())
+    assert checked.exit_code == 0, checked.output
+    assert "K0033" in said and "tickets the plan could still serve" in said, checked.output
+    quiet = runner.invoke(app, ["check", str(folder), str(path), "--no-audit"])
+    assert "tickets the plan could still serve" not in " ".join(quiet.output.split())
