@@ -713,7 +713,7 @@ def ticket_value_eur(ticket: Ticket, day: date, policy: Policy) -> float:
 #: priorities from the lowest tier up.
 TIERS = ("low", "normal", "high", "urgent")
 #: the most a ticket is worth, in EUR (docs/problem-format.md, ``priority_mode``).
-MAX_VALUE_EUR = 1e8
+MAX_VALUE_EUR = 1e10
 
 
 def day_cost_bound_eur(problem: Problem, day: date) -> float:

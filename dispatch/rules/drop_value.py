@@ -18,8 +18,10 @@ A ticket's own value (:func:`ticket_value_eur`), in EUR, is
   over normal over low).
 
 Within a tier the own value (age, due date) still orders tickets.  Values are capped at
-:data:`MAX_VALUE_EUR` (10^12 cost units), so the objective of up to nine million tickets
-stays within the solver's 64-bit integers.
+:data:`MAX_VALUE_EUR` (10^14 cost units), so the objective of up to 90,000 tickets a day
+stays within the solver's 64-bit integers.  ``urgent_first`` floors stay far below the
+cap (tens of thousands of EUR on a regional day); ``strict_tiers`` floors multiply with
+the tickets of each tier, and a tier whose floor reaches the cap is no longer strict.
 
 - encoding: the ticket nodes' ``drop_penalty`` (the value in cost units): every visit is
   optional at that price (OR-Tools disjunctions); nodes whose floor outweighs the day's
@@ -50,8 +52,8 @@ CAPACITY: Final = "capacity"
 
 #: priorities from the lowest tier up.
 TIERS: Final = ("low", "normal", "high", "urgent")
-#: the most a ticket is worth, in EUR (10^12 cost units): the sum of every value stays within int64.
-MAX_VALUE_EUR: Final = 1e8
+#: the most a ticket is worth, in EUR (10^14 cost units): the values of 90,000 tickets stay within int64.
+MAX_VALUE_EUR: Final = 1e10
 MAX_PENALTY: Final = round(MAX_VALUE_EUR * COST_UNITS_PER_EUR)
 
 

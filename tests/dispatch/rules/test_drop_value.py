@@ -67,7 +67,7 @@ def test_strict_tiers_stack_the_floors_and_values_stay_capped() -> None:
     )
     assert drop_value.day_values(huge, DAY).value_eur(tickets[3]) == drop_value.MAX_VALUE_EUR
     model = model_of(huge)
-    assert int(model.instance.drop_penalty.max()) == drop_value.MAX_PENALTY == 10**12
+    assert int(model.instance.drop_penalty.max()) == drop_value.MAX_PENALTY == 10**14
 
 
 def test_an_unknown_priority_mode_is_refused() -> None:
