@@ -10,6 +10,7 @@ test extra); skipped without them.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterator
 from typing import Any
 from urllib.parse import urlparse
@@ -130,6 +131,56 @@ def test_dispatcher_plans_the_day_and_locks_a_ticket(service: Service, browser: 
     assert served_by <= {target}
     if not served_by:
         assert ticket_id in {u["ticket_id"] for u in plan["unassigned"]}
+
+    # Dragging an unassigned ticket onto a technician's row locks it there and plans again.
+    browser.find_element(By.ID, "tab-unassigned").click()
+    dragged = browser.find_element(By.CSS_SELECTOR, "#unassigned-list li").get_attribute("data-ticket")
+    with service.client() as client:
+        skill = client.get(f"/tickets/{dragged}").json()["skill"]
+        able = {
+            t["technician_id"] for t in client.get("/technicians?limit=5000").json() if skill in t["skills"]
+        }
+    rows = browser.find_elements(By.CSS_SELECTOR, "#timeboard .tb-row")
+    row = next((r for r in rows if r.get_attribute("data-technician") in able), None)
+    assert row is not None
+    dropped_on = row.get_attribute("data-technician")
+    before = draws(browser)
+    browser.execute_script(
+        "const data = new DataTransfer(); data.setData('text/plain', arguments[1]);"
+        "arguments[0].dispatchEvent(new DragEvent('dragover', {dataTransfer: data, bubbles: true, cancelable: true}));"
+        "arguments[0].dispatchEvent(new DragEvent('drop', {dataTransfer: data, bubbles: true, cancelable: true}));",
+        row,
+        dragged,
+    )
+    wait_until(browser, f"window.__board.draws > {before} && window.__board.planId !== {new_plan!r}", 120)
+    with service.client() as client:
+        assert client.get(f"/tickets/{dragged}").json()["locked_technician_id"] == dropped_on
+    assert browser.find_element(By.ID, "check").get_attribute("data-ok") == "true"
+    assert_stayed_on_loopback(browser)
+
+
+def test_a_dispatcher_sees_only_its_directorate(service: Service, browser: Any) -> None:
+    from selenium.webdriver.common.by import By
+
+    with service.client() as client:
+        directorate_of = {s["school_id"]: s["directorate"] for s in client.get("/schools?limit=5000").json()}
+        tickets = client.get("/tickets?status=open&limit=5000").json()
+    # The Directorate with the most open tickets to visit; every other one's tickets are out of scope.
+    counts = Counter(directorate_of[t["school_id"]] for t in tickets if not t["remote"] and not t["warranty"])
+    directorate = counts.most_common(1)[0][0]
+    key = service.make_key("dispatcher", [directorate])
+    sign_in(browser, service.url, key)
+    wait_until(browser, "document.querySelectorAll('#queue li').length > 0")
+    options = [
+        o.get_attribute("value") for o in browser.find_elements(By.CSS_SELECTOR, "#q-directorate option")
+    ]
+    assert [o for o in options if o] == [directorate]
+    subtitles = [
+        li.find_element(By.CSS_SELECTOR, ".q-sub").text
+        for li in browser.find_elements(By.CSS_SELECTOR, "#queue li")
+    ]
+    assert len(subtitles) == counts[directorate]
+    assert all(text.startswith(directorate) for text in subtitles)
     assert_stayed_on_loopback(browser)
 
 
