@@ -35,7 +35,7 @@ def hhmm(value: int) -> str:
 
 def instant(value: datetime) -> str:
     """Minute precision, as the contract writes instants."""
-    return value.strftime("%Y-%m-%dT%H:%M")
+    return value.isoformat(timespec="minutes")
 
 
 def naive(value: datetime) -> datetime:

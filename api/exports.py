@@ -116,7 +116,7 @@ def plan_geojson(plan: Plan, problem: Problem) -> dict[str, Any]:
 
 
 def _iso(value: datetime | None) -> str | None:
-    return None if value is None else value.strftime("%Y-%m-%dT%H:%M")
+    return None if value is None else value.isoformat(timespec="minutes")
 
 
 def _ticket_lines(problem: Problem, ticket_ids: tuple[str, ...]) -> list[str]:
