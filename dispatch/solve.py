@@ -8,13 +8,14 @@ a day lodging on an island starts the next one there; the last day ends at home.
 from __future__ import annotations
 
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
 from dromologio.geo import RoadEstimateModel, TravelModel
 from dromologio.geo.closures import Closure
 from dromologio.models import Plan, Problem, Route, Unassigned
+from dromologio.models.calendar import WorkCalendar
 
 from .build import DayModel, StartPoint, build_day
 from .engine import ProgressCallback, StopCallback, solve_instance
@@ -50,15 +51,46 @@ def default_travel_model(problem: Problem) -> TravelModel:
     return RoadEstimateModel(problem.policy.road_speed_kmh, problem.policy.road_circuity)
 
 
-def working_days(first: date, count: int) -> tuple[date, ...]:
-    """``count`` working days (Monday to Friday) from ``first`` on; ``first`` itself always counts."""
-    days = [first]
-    day = first
-    while len(days) < count:
-        day += timedelta(days=1)
-        if day.weekday() < 5:
-            days.append(day)
-    return tuple(days)
+def working_days(
+    first: date,
+    count: int,
+    calendar: WorkCalendar | None = None,
+    *,
+    directorates: Collection[str] = (),
+    force: bool = False,
+) -> tuple[date, ...]:
+    """``count`` working days from ``first`` on, by ``calendar`` (default: Greek schools').
+
+    Weekends, Greek public holidays, school breaks and the calendar's own days off are
+    skipped (:class:`~dromologio.models.calendar.WorkCalendar`; with ``directorates``, a day
+    counts when it is a working day in one of them).  ``first`` must be a working day
+    itself, else :class:`~dromologio.models.calendar.NonWorkingDayError` says why and
+    names the next one; with ``force`` it counts as given.
+    """
+    return (calendar or WorkCalendar()).working_days(first, count, directorates, force=force)
+
+
+def problem_calendar(problem: Problem) -> tuple[WorkCalendar, frozenset[str]]:
+    """The calendar of a problem (its ``calendar.csv`` rows over the built-in one) and its Directorates."""
+    return WorkCalendar(problem.calendar), frozenset(s.directorate for s in problem.schools)
+
+
+def holiday_closures(
+    problem: Problem, day: date, calendar: WorkCalendar | None = None
+) -> tuple[Closure, ...]:
+    """The schools of the problem's Directorates that are off on ``day`` while others work, as closures.
+
+    A local holiday of one Directorate (a town's patron saint) closes its schools; a plan of
+    several Directorates still works that day elsewhere.
+    """
+    own, directorates = problem_calendar(problem)
+    off = (calendar or own).local_days_off(day, directorates)
+    closures: list[Closure] = []
+    for directorate, reason in sorted(off.items()):
+        schools = frozenset(s.school_id for s in problem.schools if s.directorate == directorate)
+        if schools:
+            closures.append(Closure(f"closed for {reason.name_en}", day, day, schools))
+    return tuple(closures)
 
 
 def solve(
@@ -87,7 +119,8 @@ def solve(
     limit = problem.policy.solver_time_limit_s if time_limit_s is None else time_limit_s
     travel = travel or default_travel_model(problem)
     sorted_out = triage(problem.tickets)
-    dates = working_days(plan_date, days)
+    calendar, directorates = problem_calendar(problem)
+    dates = working_days(plan_date, days, calendar, directorates=directorates, force=True)
     pending = sorted_out.to_visit
     starts: dict[str, StartPoint] = {}
     routes: list[Route] = []

@@ -71,7 +71,7 @@ def validate(path: ProblemPath) -> None:
 def plan(
     path: ProblemPath,
     plan_date: Annotated[
-        str, typer.Option("--date", help="day to plan, YYYY-MM-DD (default: tomorrow)")
+        str, typer.Option("--date", help="day to plan, YYYY-MM-DD (default: the next working day)")
     ] = "",
     out: Annotated[Path, typer.Option(help="plan JSON to write; a CSV is written beside it")] = Path(
         "plan.json"
@@ -82,6 +82,9 @@ def plan(
     days: Annotated[int, typer.Option(min=1, help="working days to plan (tickets roll over)")] = 1,
     seed: Annotated[int, typer.Option(help="random seed of the search")] = 0,
     quiet: Annotated[bool, typer.Option(help="do not print the plan")] = False,
+    force: Annotated[
+        bool, typer.Option("--force", help="plan a day that is past or not a working day anyway")
+    ] = False,
 ) -> None:
     """Σχεδιάζει μια μέρα / plan a day: print it and write plan JSON + CSV."""
     from dromologio.dispatch import solve
@@ -90,7 +93,7 @@ def plan(
 
     problem = read_problem_or_exit(path)
     closures = _load_closures(path)
-    day = _parse_date(plan_date)
+    day = _plan_day(problem, plan_date, force)
     limit = problem.policy.solver_time_limit_s if time_limit is None else time_limit
     best: list[float] = []
     with console.status(f"Επίλυση / solving {day.isoformat()} (≤ {limit:g} s)…") as status:
@@ -153,6 +156,22 @@ def _load_closures(path: Path) -> list[Closure]:
         for issue in error.issues:
             errors.print(f"  • {issue}", markup=False, highlight=False, soft_wrap=True)
         raise typer.Exit(2) from error
+
+
+def _plan_day(problem: Problem, text: str, force: bool) -> date:
+    """The day to plan: a working day from today on (the next one by default), unless ``force``."""
+    from dromologio.dispatch.solve import problem_calendar
+    from dromologio.models.calendar import date_problem, today
+
+    calendar, directorates = problem_calendar(problem)
+    day = _parse_date(text) if text else calendar.next_working_day(today(), directorates)
+    refusal = date_problem(day, calendar, directorates, force_hint="--force")
+    if refusal is not None and not force:
+        errors.print(refusal, markup=False, highlight=False, soft_wrap=True)
+        raise typer.Exit(2)
+    if refusal is not None:
+        errors.print(f"--force: {date_problem(day, calendar, directorates)}", markup=False, highlight=False)
+    return day
 
 
 def _parse_date(text: str) -> date:

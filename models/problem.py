@@ -19,6 +19,7 @@ from functools import cached_property
 from types import MappingProxyType
 from typing import Any
 
+from .calendar import Absence, CalendarEntry
 from .policy import Policy
 from .vocab import BASE_KINDS, PRIORITIES, SKILLS, TERRAINS, WEEKDAYS
 
@@ -216,9 +217,15 @@ class Problem:
     sailings: tuple[Sailing, ...] = ()
     policy: Policy = field(default_factory=Policy)
     name: str = ""
+    #: optional ``calendar.csv`` rows: local holidays, breaks, working days (:mod:`.calendar`).
+    calendar: tuple[CalendarEntry, ...] = ()
+    #: optional ``absences.csv`` rows: technicians away (leave, sick, training).
+    absences: tuple[Absence, ...] = ()
 
     def __post_init__(self) -> None:
         for attr in ("schools", "bases", "technicians", "tickets", "ports", "sailings"):
+            object.__setattr__(self, attr, tuple(getattr(self, attr)))
+        for attr in ("calendar", "absences"):
             object.__setattr__(self, attr, tuple(getattr(self, attr)))
         issues: list[str] = []
         for kind, items, key in (

@@ -28,6 +28,16 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from . import cells
+from .calendar import (
+    ABSENCES_FILE,
+    CALENDAR_FILE,
+    Absence,
+    CalendarEntry,
+    absences_from_document,
+    calendar_from_document,
+    read_absences,
+    read_calendar,
+)
 from .cells import CellError, suggestion
 from .errors import InputError, InputIssue
 from .partial import ProblemTables, StoredIds
@@ -1426,7 +1436,90 @@ def read_problem(path: str | PathLike[str]) -> Problem:
 
     Raises :class:`InputError` listing every problem found in every file.
     """
-    return _validate(_source_of(path))
+    location = Path(path)
+    if location.suffix.lower() == ".json" and location.is_file():
+        issues: list[InputIssue] = []
+        ok, doc = _load_json(location, location.name, issues)
+        if not ok:
+            raise InputError(issues)
+        return read_problem_dict(doc, source=location.name, name=location.stem)
+    return _with_availability(
+        lambda: _validate(_source_of(path)), lambda ids: _availability_files(location, ids)
+    )
+
+
+# --- optional calendar.csv and absences.csv (models/calendar.py) -------------------
+
+
+#: optional tables read with a whole problem (never by imports): local holidays and absences.
+AVAILABILITY_TABLES: tuple[str, ...] = ("calendar", "absences")
+
+_Availability = tuple[tuple[CalendarEntry, ...], tuple[Absence, ...]]
+
+
+def _with_availability(
+    validate: Callable[[], Problem], read: Callable[[frozenset[str] | None], _Availability]
+) -> Problem:
+    """The problem ``validate`` reads, with what ``read`` finds of its calendar and absences.
+
+    Issues of both are reported together; absences must name the problem's technicians.
+    """
+    try:
+        problem = validate()
+    except InputError as error:
+        try:
+            read(None)
+        except InputError as more:
+            raise InputError([*error.issues, *more.issues]) from None
+        raise
+    calendar, absences = read(frozenset(t.technician_id for t in problem.technicians))
+    if not calendar and not absences:
+        return problem
+    return problem.replace(calendar=calendar, absences=absences)
+
+
+def _availability_files(location: Path, technician_ids: frozenset[str] | None) -> _Availability:
+    """``calendar.csv`` and ``absences.csv`` of a folder (or beside a workbook), when there."""
+    folder = location if location.is_dir() else location.parent
+    issues: list[InputIssue] = []
+    calendar: tuple[CalendarEntry, ...] = ()
+    absences: tuple[Absence, ...] = ()
+    if (folder / CALENDAR_FILE).is_file():
+        try:
+            calendar = read_calendar(folder / CALENDAR_FILE)
+        except InputError as error:
+            issues += error.issues
+    if (folder / ABSENCES_FILE).is_file():
+        try:
+            absences = read_absences(folder / ABSENCES_FILE, technician_ids)
+        except InputError as error:
+            issues += error.issues
+    if issues:
+        raise InputError(issues)
+    return calendar, absences
+
+
+def _availability_document(
+    doc: Mapping[str, Any], source: str, technician_ids: frozenset[str] | None
+) -> _Availability:
+    issues: list[InputIssue] = []
+    calendar: tuple[CalendarEntry, ...] = ()
+    absences: tuple[Absence, ...] = ()
+    if doc.get("calendar") is not None:
+        try:
+            calendar = calendar_from_document(doc["calendar"], label=f"{source}:calendar")
+        except InputError as error:
+            issues += error.issues
+    if doc.get("absences") is not None:
+        try:
+            absences = absences_from_document(
+                doc["absences"], label=f"{source}:absences", technician_ids=technician_ids
+            )
+        except InputError as error:
+            issues += error.issues
+    if issues:
+        raise InputError(issues)
+    return calendar, absences
 
 
 def read_problem_dict(doc: Mapping[str, Any], *, source: str = "problem.json", name: str = "") -> Problem:
@@ -1437,9 +1530,18 @@ def read_problem_dict(doc: Mapping[str, Any], *, source: str = "problem.json", n
     an optional object and ``name`` an optional title.  Issues name the table
     as ``{source}:{table}`` and the row by its 1-based position in the list.
 
+    Optional ``calendar`` and ``absences`` keys hold the rows of ``calendar.csv`` and
+    ``absences.csv`` (:mod:`.calendar`).
+
     Raises :class:`InputError` listing every problem found.
     """
-    return _validate(_document_source(doc, source, name))
+    if not isinstance(doc, Mapping) or not any(k in doc for k in AVAILABILITY_TABLES):
+        return _validate(_document_source(doc, source, name))
+    tables = {k: v for k, v in doc.items() if k not in AVAILABILITY_TABLES}
+    return _with_availability(
+        lambda: _validate(_document_source(tables, source, name)),
+        lambda ids: _availability_document(doc, source, ids),
+    )
 
 
 def read_tables(path: str | PathLike[str], stored: StoredIds) -> ProblemTables:

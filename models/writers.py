@@ -17,6 +17,14 @@ from pathlib import Path
 from typing import Any
 
 from . import cells
+from .calendar import (
+    ABSENCE_COLUMNS,
+    ABSENCES_FILE,
+    CALENDAR_COLUMNS,
+    CALENDAR_FILE,
+    absences_to_rows,
+    calendar_to_rows,
+)
 from .problem import Base, Port, Problem, Sailing, School, Technician, Ticket
 from .readers import SPECS, TABLES
 from .vocab import SKILLS
@@ -162,6 +170,10 @@ def problem_to_dict(problem: Problem) -> dict[str, Any]:
     for table, (_, rows) in _tables(problem).items():
         doc[table] = [{**values, **extra} for values, extra in rows]
     doc["policy"] = problem.policy.to_dict()
+    if problem.calendar:
+        doc["calendar"] = calendar_to_rows(problem.calendar)
+    if problem.absences:
+        doc["absences"] = absences_to_rows(problem.absences)
     return doc
 
 
@@ -180,6 +192,17 @@ def _write_folder(problem: Problem, folder: Path) -> None:
         _write_csv(folder / SPECS[table].file, columns, rows)
     text = json.dumps(problem.policy.to_dict(), ensure_ascii=False, indent=2)
     (folder / "policy.json").write_text(text + "\n", encoding="utf-8")
+    _write_availability(problem, folder)
+
+
+def _write_availability(problem: Problem, folder: Path) -> None:
+    """``calendar.csv`` and ``absences.csv`` when the problem has rows for them, or a file is there already."""
+    for name, columns, rows in (
+        (CALENDAR_FILE, CALENDAR_COLUMNS, calendar_to_rows(problem.calendar)),
+        (ABSENCES_FILE, ABSENCE_COLUMNS, absences_to_rows(problem.absences)),
+    ):
+        if rows or (folder / name).exists():
+            _write_csv(folder / name, list(columns), [(row, {}) for row in rows])
 
 
 def _xlsx_value(value: Any) -> Any:
@@ -232,7 +255,8 @@ def write_problem(problem: Problem, path: str | PathLike[str]) -> Path:
       ``policy`` sheet of ``field,value`` rows (values JSON-encoded);
     - any other path: a folder (created if needed) of ``schools.csv``,
       ``bases.csv``, ``technicians.csv``, ``tickets.csv``, ``ports.csv`` and
-      ``ferries.csv`` (UTF-8 without a byte-order mark).
+      ``ferries.csv`` (UTF-8 without a byte-order mark), and ``calendar.csv`` and
+      ``absences.csv`` when the problem has rows for them (the workbook keeps neither).
 
     Every table is always written (``ports`` and ``ferries`` with only a header
     when empty) and the policy is always written in full, every field with its

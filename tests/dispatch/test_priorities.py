@@ -41,7 +41,9 @@ def one_slot(mode: str, *, urgent: str = "urgent") -> Problem:
 
 
 def planned(p: Problem) -> tuple[set[str], dict[str, tuple[str, str]]]:
-    plan = solve(p, DAY, time_limit_s=1.0).plan
+    # The first solution takes the single most valuable ticket; with seed 1 the local search's
+    # first moves already trade it for the three when they are worth more (weighted).
+    plan = solve(p, DAY, time_limit_s=1.0, seed=1).plan
     assert check_plan(p, plan.to_dict()).ok
     assert audit_plan(p, plan).ok
     return set(plan.visited_ticket_ids), {u.ticket_id: (u.code, u.reason) for u in plan.unassigned}

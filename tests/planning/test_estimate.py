@@ -17,6 +17,7 @@ from dromologio.cli_costs import DEMO_START, app, budget_for_sample, history_fro
 from dromologio.dispatch.executor import SolveExecutor
 from dromologio.dispatch.pricing import route_costs
 from dromologio.models import Base, Plan, Problem, School, Technician, Ticket
+from dromologio.models.calendar import WorkCalendar
 from dromologio.models.errors import InputError
 from dromologio.models.plan_io import write_plan_json
 from dromologio.models.readers import read_problem
@@ -44,8 +45,15 @@ def write(path: Path, text: str) -> Path:
 # --- inputs -----------------------------------------------------------------------
 
 
-def test_window_days_are_monday_to_friday() -> None:
+#: Monday to Friday only: the tests of carry-over and budgets below run over the first days of
+#: January, which the Greek school calendar closes (New Year, Epiphany, the Christmas break).
+WEEKDAYS = WorkCalendar.weekdays_only()
+
+
+def test_window_days_skip_weekends_holidays_and_school_breaks() -> None:
     days = window_days(date(2026, 1, 1), date(2026, 1, 12))
+    assert [d.day for d in days] == [8, 9, 12]
+    days = window_days(date(2026, 1, 1), date(2026, 1, 12), WEEKDAYS)
     assert [d.day for d in days] == [1, 2, 5, 6, 7, 8, 9, 12]
     assert window_days(date(2026, 1, 3), date(2026, 1, 4)) == ()
 
@@ -209,7 +217,9 @@ def check_totals(problem: Problem, estimate: Estimate) -> None:
 
 def test_unserved_tickets_carry_over_and_served_ones_leave() -> None:
     problem = carry_over_problem()
-    result = estimate_costs(problem, start=date(2026, 1, 5), end=date(2026, 1, 8), time_limit_s=0.5)
+    result = estimate_costs(
+        problem, start=date(2026, 1, 5), end=date(2026, 1, 8), time_limit_s=0.5, calendar=WEEKDAYS
+    )
     queue = result.queue.set_index("date")
     assert queue["opened"].tolist() == [3, 0, 1, 0]  # backlog K1-K3 on Monday; K4 from Wednesday
     assert queue["served"].tolist() == [1, 1, 1, 1]
@@ -231,7 +241,12 @@ def test_the_budget_to_date_is_pro_rata_by_working_days() -> None:
         ]
     )
     result = estimate_costs(
-        problem, budget=budget, start=date(2026, 1, 5), end=date(2026, 1, 6), time_limit_s=0.5
+        problem,
+        budget=budget,
+        start=date(2026, 1, 5),
+        end=date(2026, 1, 6),
+        time_limit_s=0.5,
+        calendar=WEEKDAYS,
     )
     # January 2026 has 22 working days: 10 EUR a day
     assert result.daily["budget_to_date_eur"].tolist() == [10.0, 20.0]
@@ -283,7 +298,9 @@ def test_regions_on_an_executor_solve_with_one_search_a_core(tmp_path: Path) -> 
     executor = RecordingExecutor()
     assert isinstance(executor, SolveExecutor)
     day = date(2026, 1, 5)
-    result = estimate_costs(problem, start=day, end=day, time_limit_s=0.3, executor=executor)
+    result = estimate_costs(
+        problem, start=day, end=day, time_limit_s=0.3, executor=executor, calendar=WEEKDAYS
+    )
     assert len(result.regions) == 2 and len(executor.tasks) == 2
     assert [task[-1].params.num_workers for task in executor.tasks] == [1, 1]
     assert [task[-1].region for task in executor.tasks] == list(result.regions)
@@ -299,7 +316,9 @@ def test_one_week_of_the_sample_end_to_end(tmp_path: Path) -> None:
     budget_path = budget_for_sample(tmp_path / "budget.csv", ["2026-01"])
     problem = read_history(sample_data_dir(), history)
     budget = read_budget(budget_path)
-    result = estimate_costs(problem, budget=budget, start=DEMO_START, end=date(2026, 1, 9), time_limit_s=0.5)
+    result = estimate_costs(
+        problem, budget=budget, start=DEMO_START, end=date(2026, 1, 9), time_limit_s=0.5, calendar=WEEKDAYS
+    )
     assert len(result.days) == 5 and len(result.regions) == 2
     check_totals(problem, result)
     written = write_estimate(result, tmp_path / "out")
@@ -307,7 +326,9 @@ def test_one_week_of_the_sample_end_to_end(tmp_path: Path) -> None:
         assert (tmp_path / "out" / name).stat().st_size > 0
     assert (tmp_path / "out" / "cumulative_cost.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     plans = sorted((tmp_path / "out" / "plans").glob("*.json"))
-    assert [p.stem for p in plans] == [d.isoformat() for d in window_days(DEMO_START, date(2026, 1, 9))]
+    assert [p.stem for p in plans] == [
+        d.isoformat() for d in window_days(DEMO_START, date(2026, 1, 9), WEEKDAYS)
+    ]
     daily = pd.read_csv(written["daily"])
     assert daily["total_eur"].sum() == pytest.approx(result.total_eur, abs=0.01)
     from_files = sum(
@@ -328,7 +349,9 @@ def test_one_week_of_the_sample_end_to_end(tmp_path: Path) -> None:
 def test_costs_command(tmp_path: Path) -> None:
     problem = carry_over_problem()
     write_problem(problem, tmp_path / "problem")
-    result = estimate_costs(problem, start=date(2026, 1, 5), end=date(2026, 1, 5), time_limit_s=0.5)
+    result = estimate_costs(
+        problem, start=date(2026, 1, 5), end=date(2026, 1, 5), time_limit_s=0.5, calendar=WEEKDAYS
+    )
     write_plan_json(result.days[0].plan, tmp_path / "plan.json")
     runner = CliRunner()
     outcome = runner.invoke(
@@ -365,7 +388,8 @@ def test_estimate_command(tmp_path: Path) -> None:
     assert demo.exit_code == 0, demo.output
     folder = tmp_path / "demo"
     arguments = ["estimate", str(folder / "problem"), "--history", str(folder / "tickets_history.csv")]
-    arguments += ["--budget", str(folder / "budget.csv"), "--from", "2026-01-05", "--to", "2026-01-06"]
+    # the demo's first week opens in the Christmas break: its working days are Thursday and Friday
+    arguments += ["--budget", str(folder / "budget.csv"), "--from", "2026-01-05", "--to", "2026-01-09"]
     arguments += ["--time-limit", "0.5", "--workers", "2", "--out", str(tmp_path / "out")]
     outcome = runner.invoke(app, arguments, env={"COLUMNS": "220"})
     assert outcome.exit_code == 0, outcome.output

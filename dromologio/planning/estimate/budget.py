@@ -1,7 +1,8 @@
 """Budgets of an estimate: the budget file, and the daily and per-period tables against it.
 
 A budget is given per employer and period (a month ``2026-01`` or a year ``2026``); a day's
-share of a period's budget is the budget over the period's working days (Monday to Friday).
+share of a period's budget is the budget over the period's working days (those of a
+:class:`~dromologio.models.calendar.WorkCalendar`: no weekends, public holidays or school breaks).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ import pandas as pd
 
 from dromologio.dispatch.pricing import COST_PARTS
 from dromologio.models import InputError, InputIssue
+from dromologio.models.calendar import WorkCalendar
 from dromologio.models.cells import CellError, parse_non_negative, suggestion
 
 __all__ = ["BUDGET_COLUMNS", "budget_lookup", "budget_table", "daily_table", "read_budget", "window_days"]
@@ -119,26 +121,27 @@ def _raise_empty() -> float:
     raise CellError("budget_eur is empty", "write the amount in EUR, e.g. 12000")
 
 
-def window_days(start: date, end: date) -> tuple[date, ...]:
-    """The working days (Monday to Friday) from ``start`` to ``end``, both included."""
-    days: list[date] = []
-    day = start
-    while day <= end:
-        if day.weekday() < 5:
-            days.append(day)
-        day += timedelta(days=1)
-    return tuple(days)
+def window_days(
+    start: date,
+    end: date,
+    calendar: WorkCalendar | None = None,
+    directorates: frozenset[str] = frozenset(),
+) -> tuple[date, ...]:
+    """The working days from ``start`` to ``end``, both included (default: the Greek school calendar)."""
+    return (calendar or WorkCalendar()).between(start, end, directorates)
 
 
 @cache
-def _period_days(period: str) -> tuple[date, ...]:
+def _period_days(
+    period: str, calendar: WorkCalendar | None = None, directorates: frozenset[str] = frozenset()
+) -> tuple[date, ...]:
     year, _, month = period.partition("-")
     if month:
         first = date(int(year), int(month), 1)
         last = (first.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
     else:
         first, last = date(int(year), 1, 1), date(int(year), 12, 31)
-    return window_days(first, last)
+    return window_days(first, last, calendar, directorates)
 
 
 def budget_lookup(budget: pd.DataFrame | None) -> dict[tuple[str, str], float]:
@@ -165,6 +168,8 @@ def daily_table(
     days: Sequence[date],
     employers: Sequence[str],
     lookup: Mapping[tuple[str, str], float],
+    calendar: WorkCalendar | None = None,
+    directorates: frozenset[str] = frozenset(),
 ) -> pd.DataFrame:
     summed = ["distance_km", *_MONEY, "tickets_served", "school_visits"]
     grid = pd.MultiIndex.from_product(
@@ -193,7 +198,7 @@ def daily_table(
         else:
             amount = lookup[(str(record.employer), period)]
             period_budget.append(amount)
-            allowance.append(amount / len(_period_days(period)))
+            allowance.append(amount / len(_period_days(period, calendar, directorates)))
     daily["period"] = periods
     daily["period_budget_eur"] = period_budget
     daily["budget_to_date_eur"] = pd.Series(allowance, index=daily.index).groupby(daily["employer"]).cumsum()
@@ -202,7 +207,11 @@ def daily_table(
 
 
 def budget_table(
-    daily: pd.DataFrame, employers: Sequence[str], lookup: Mapping[tuple[str, str], float]
+    daily: pd.DataFrame,
+    employers: Sequence[str],
+    lookup: Mapping[tuple[str, str], float],
+    calendar: WorkCalendar | None = None,
+    directorates: frozenset[str] = frozenset(),
 ) -> pd.DataFrame:
     rows: list[dict[str, Any]] = []
     for employer in employers:
@@ -227,7 +236,7 @@ def budget_table(
                 )
                 continue
             amount = lookup[(employer, str(period))]
-            working = len(_period_days(str(period)))
+            working = len(_period_days(str(period), calendar, directorates))
             projected = cost * working / estimated if estimated else 0.0
             share = projected / amount if amount else math.inf if projected else 0.0
             rows.append(

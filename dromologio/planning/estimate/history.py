@@ -12,7 +12,16 @@ from dromologio.models import InputError, InputIssue, Problem, read_problem, wri
 
 __all__ = ["read_history"]
 
-_PROBLEM_FILES = ("schools.csv", "bases.csv", "technicians.csv", "ports.csv", "ferries.csv", "policy.json")
+_PROBLEM_FILES = (
+    "schools.csv",
+    "bases.csv",
+    "technicians.csv",
+    "ports.csv",
+    "ferries.csv",
+    "policy.json",
+    "calendar.csv",
+    "absences.csv",
+)
 
 
 def read_history(problem_path: str | PathLike[str], history: str | PathLike[str]) -> Problem:

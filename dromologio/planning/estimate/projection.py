@@ -1,6 +1,7 @@
 """Cost estimates over a period: replay a ticket history day by day with the real solver.
 
-Each working day (Monday to Friday) of the period is planned with
+Each working day of the period (no weekends, Greek public holidays, school breaks or days off
+of the problem's ``calendar.csv``: :class:`~dromologio.models.calendar.WorkCalendar`) is planned with
 :func:`~dromologio.dispatch.solve.solve`: the day's tickets are those opened before
 the planning moment of that day (08:00 by default) and not yet served; tickets
 served leave, the rest carry over to the next day (older, so worth more).  Tickets
@@ -28,7 +29,9 @@ from typing import Any
 import pandas as pd
 
 from dromologio.dispatch.executor import InlineExecutor, LocalExecutor, SolveExecutor
+from dromologio.dispatch.solve import problem_calendar
 from dromologio.models import Plan, Problem
+from dromologio.models.calendar import WorkCalendar
 from dromologio.models.cells import suggestion
 from dromologio.planning.costs import cost_policy_issues, km_rate, plan_cost_table, route_costs
 
@@ -94,6 +97,7 @@ def estimate_costs(
     plan_at: time = DEFAULT_PLAN_AT,
     progress: Callable[[str], None] | None = None,
     executor: SolveExecutor | None = None,
+    calendar: WorkCalendar | None = None,
 ) -> Estimate:
     """Plan every working day from ``start`` to ``end`` with the solver and price the plans.
 
@@ -104,7 +108,9 @@ def estimate_costs(
     region; ``workers`` > 1 plans regions in that many local processes (at most one per core),
     and ``executor`` (e.g. a :class:`~dromologio.dispatch.executor.DaskExecutor`) plans them
     there instead.  ``budget`` is a :func:`~.budget.read_budget` table.  ``progress`` is told
-    (in words) what is being planned.
+    (in words) what is being planned.  ``calendar`` says which days are working days (default:
+    the Greek school calendar with the problem's ``calendar.csv`` rows); budgets are shared
+    over the same days.
     """
     if time_limit_s <= 0:
         raise ValueError("time_limit_s must be positive")
@@ -120,9 +126,13 @@ def estimate_costs(
         end = end or max(opened)
     if end < start:
         raise ValueError(f"the period ends ({end}) before it starts ({start})")
-    days = window_days(start, end)
+    own, directorates = problem_calendar(problem)
+    calendar = calendar or own
+    days = window_days(start, end, calendar, directorates)
     if not days:
-        raise ValueError(f"there is no working day (Monday to Friday) from {start} to {end}")
+        raise ValueError(
+            f"there is no working day from {start} to {end} (weekends, public holidays and school breaks)"
+        )
     regions = independent_regions(problem)
     owned: SolveExecutor | None = None
     if executor is None:
@@ -138,6 +148,7 @@ def estimate_costs(
             plan_at=plan_at,
             executor=executor,
             progress=progress,
+            calendar=calendar,
         )
     finally:
         if owned is not None:
@@ -173,7 +184,7 @@ def estimate_costs(
     routes = pd.concat(tables, ignore_index=True) if tables else plan_cost_table(problem, Plan((), ()))
     employers = sorted({t.employer for t in problem.technicians})
     lookup = budget_lookup(budget)
-    daily = daily_table(routes, days, employers, lookup)
+    daily = daily_table(routes, days, employers, lookup, calendar, directorates)
     warnings = cost_policy_issues(problem) + [
         f"budget: '{name}' is not the employer of any technician{suggestion(name, employers)}"
         for name in sorted({e for e, _ in lookup} - set(employers))
@@ -186,7 +197,7 @@ def estimate_costs(
         regions=regions,
         routes=routes,
         daily=daily,
-        budget=budget_table(daily, employers, lookup),
+        budget=budget_table(daily, employers, lookup, calendar, directorates),
         queue=pd.DataFrame(
             queue_rows, columns=["date", "opened", "to_plan", "served", "carried_over", "total_eur"]
         ),

@@ -15,7 +15,9 @@ from typing import Any
 
 from dromologio.dispatch import SearchParams, solve
 from dromologio.dispatch.executor import InlineExecutor, SolveExecutor
+from dromologio.dispatch.solve import holiday_closures
 from dromologio.models import Plan, Problem, Ticket, Unassigned, problem_to_dict, read_problem_dict
+from dromologio.models.calendar import WorkCalendar
 
 from .regions import Region
 
@@ -30,6 +32,7 @@ class _RegionJob:
     seed: int
     plan_at: str
     params: SearchParams
+    calendar: WorkCalendar | None = None
 
 
 def plan_region(
@@ -42,8 +45,13 @@ def plan_region(
     plan_at: time,
     params: SearchParams | None = None,
     on_day: Callable[[date], None] | None = None,
+    calendar: WorkCalendar | None = None,
 ) -> list[Plan]:
-    """One plan per day for the region; what is not served carries over."""
+    """One plan per day for the region; what is not served carries over.
+
+    The schools of a Directorate on a local holiday (``calendar``, default the problem's) are
+    closed that day.
+    """
     wanted = set(region.technician_ids)
     technicians = tuple(t for t in problem.technicians if t.technician_id in wanted)
     schools = set(region.school_ids)
@@ -62,7 +70,10 @@ def plan_region(
             pending[arrivals[position].ticket_id] = arrivals[position]
             position += 1
         day_problem = problem.replace(technicians=technicians, tickets=tuple(pending.values()))
-        plan = solve(day_problem, day, time_limit_s=time_limit_s, seed=seed, params=params).plan
+        closures = holiday_closures(problem, day, calendar)
+        plan = solve(
+            day_problem, day, time_limit_s=time_limit_s, seed=seed, params=params, closures=closures
+        ).plan
         for ticket_id in plan.visited_ticket_ids:
             pending.pop(ticket_id, None)
         plans.append(plan)
@@ -80,6 +91,7 @@ def _run_job(document: Mapping[str, Any], job: _RegionJob) -> list[dict[str, Any
         seed=job.seed,
         plan_at=time.fromisoformat(job.plan_at),
         params=job.params,
+        calendar=job.calendar,
     )
     return [p.to_dict() for p in plans]
 
@@ -110,6 +122,7 @@ def plan_regions(
     plan_at: time,
     executor: SolveExecutor,
     progress: Callable[[str], None] | None = None,
+    calendar: WorkCalendar | None = None,
 ) -> list[list[Plan]]:
     """The plans of every region (in order), one per day, planned on ``executor``.
 
@@ -136,6 +149,7 @@ def plan_regions(
                     plan_at=plan_at,
                     params=params,
                     on_day=told,
+                    calendar=calendar,
                 )
             )
         return out
@@ -153,6 +167,7 @@ def plan_regions(
                 seed,
                 plan_at.isoformat(),
                 params,
+                calendar,
             ),
         )
         for region in regions

@@ -19,6 +19,7 @@ from datetime import date, timedelta
 import numpy as np
 
 from dromologio.dispatch import reasons, solve
+from dromologio.dispatch.solve import holiday_closures, problem_calendar
 from dromologio.models import Problem, School, Ticket, Unassigned
 from dromologio.models.checker import check_plan
 from dromologio.planning.scenarios import PreparedScenario
@@ -126,7 +127,12 @@ def advance(context: DayContext, state: SimulationState) -> SimulationState:
         tickets=tuple(t for t in open_tickets if t.ticket_id not in held_ids), sailings=sailings
     )
     result = solve(
-        day_problem, day, time_limit_s=settings.time_limit_s, seed=settings.seed, params=settings.params
+        day_problem,
+        day,
+        time_limit_s=settings.time_limit_s,
+        seed=settings.seed,
+        params=settings.params,
+        closures=holiday_closures(problem, day),
     )
     plan = result.plan
     if held:
@@ -214,10 +220,12 @@ def finish(context: DayContext, state: SimulationState) -> ScenarioRun:
 
 
 def default_start(problem: Problem) -> date:
-    """The first working day after the newest ticket's opening day (today's date without tickets)."""
+    """The first working day after the newest ticket's opening day (from today on without tickets).
+
+    Working days are those of the problem's calendar (weekends, Greek public holidays, school
+    breaks and its ``calendar.csv`` days off are skipped).
+    """
+    calendar, directorates = problem_calendar(problem)
     if not problem.tickets:
-        return date.today()
-    day = max(t.opened_at for t in problem.tickets).date() + timedelta(days=1)
-    while day.weekday() >= 5:
-        day += timedelta(days=1)
-    return day
+        return calendar.next_working_day(date.today(), directorates, include=True)
+    return calendar.next_working_day(max(t.opened_at for t in problem.tickets).date(), directorates)

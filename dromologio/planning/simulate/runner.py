@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Literal
 
 from dromologio.dispatch import SearchParams
 from dromologio.dispatch.executor import DaskExecutor, InlineExecutor, LocalExecutor, SolveExecutor
-from dromologio.dispatch.solve import working_days
+from dromologio.dispatch.solve import problem_calendar
 from dromologio.models import Problem, Ticket
 from dromologio.planning.scenarios import ArrivalSettings, Scenario, prepare_scenarios
 
@@ -54,7 +54,9 @@ def _contexts(
     arrivals: ArrivalSettings | ArrivalSource | None,
     history: Sequence[Ticket] | None,
 ) -> tuple[tuple[date, ...], list[DayContext]]:
-    horizon = working_days(settings.start or default_start(baseline), settings.days)
+    calendar, directorates = problem_calendar(baseline)
+    first = calendar.next_working_day(settings.start or default_start(baseline), directorates, include=True)
+    horizon = calendar.working_days(first, settings.days, directorates)
     prepared = prepare_scenarios(baseline, scenarios, horizon)
     if arrivals is None or isinstance(arrivals, ArrivalSettings):
         source = make_arrivals(arrivals or ArrivalSettings(), baseline, history)
