@@ -270,3 +270,41 @@ def test_a_plan_of_several_days_skips_days_off_and_local_holidays_close_schools(
     [closure] = holiday_closures(other, date(2026, 11, 24))
     assert closure.place_ids == {"S1", "S2"} and "πανηγύρι" in closure.reason
     assert holiday_closures(other, date(2026, 11, 23)) == ()
+
+
+# --- the command line ----------------------------------------------------------------------
+
+
+def test_the_plan_command_refuses_a_day_off_or_a_past_day_unless_forced(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from typer.testing import CliRunner
+
+    from dromologio.cli import app
+
+    monkeypatch.setenv(TODAY_ENV, "2026-11-20")
+    folder = write_problem(small_problem(), tmp_path / "p")
+    runner = CliRunner()
+    out = tmp_path / "plan.json"
+    common = ["--out", str(out), "--time-limit", "0.2", "--quiet"]
+
+    saturday = runner.invoke(app, ["plan", str(folder), "--date", "2026-11-28", *common])
+    assert saturday.exit_code == 2 and not out.exists()
+    text = " ".join(saturday.output.split())
+    assert "Η 2026-11-28 (Σάββατο) δεν είναι εργάσιμη" in text
+    assert "2026-11-30 (Monday)" in text and "--force" in text
+    assert text.index("Σάββατο") < text.index("Saturday")  # Greek first
+
+    past = runner.invoke(app, ["plan", str(folder), "--date", "2025-01-01", *common])
+    assert past.exit_code == 2
+    text = " ".join(past.output.split())
+    assert "is in the past (today is 2026-11-20)" in text and "Πρωτοχρονιά" in text
+    assert "next working day: 2026-11-20 (Friday)" in text  # today may still be planned
+
+    forced = runner.invoke(app, ["plan", str(folder), "--date", "2026-11-28", "--force", *common])
+    assert forced.exit_code == 0, forced.output
+    assert json.loads(out.read_text(encoding="utf-8"))["dates"] == ["2026-11-28"]
+
+    default = runner.invoke(app, ["plan", str(folder), *common])  # the next working day: Monday
+    assert default.exit_code == 0, default.output
+    assert json.loads(out.read_text(encoding="utf-8"))["dates"] == ["2026-11-23"]
