@@ -29,6 +29,8 @@ VisitState = Literal["planned", "started", "done", "not_solved"]
 #: a time of day from 00:00 to 24:00 (the end of the day).
 HHMM = r"^(([01]?[0-9]|2[0-3]):[0-5][0-9]|24:00)$"
 ID_PATTERN = r"^\S(.*\S)?$"
+#: the largest random seed (the solver's seeds are 32-bit; databases store 64-bit integers).
+SEED_MAX = 2**31 - 1
 
 # --- dates and local times ------------------------------------------------------------
 #
@@ -110,9 +112,9 @@ Day = Annotated[
 
 
 class Request(BaseModel):
-    """A request body: unknown fields are an error (they are usually typos)."""
+    """A request body: unknown fields are an error (they are usually typos), and so are NaN and infinities."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
 
 
 class Response(BaseModel):
@@ -483,7 +485,7 @@ class PlanCreate(Request):
     time_limit_s: float = Field(
         default=10.0, gt=0, description="solver time limit per day, seconds", examples=[10]
     )
-    seed: int = Field(default=0, ge=0, description="random seed of the search", examples=[0])
+    seed: int = Field(default=0, ge=0, le=SEED_MAX, description="random seed of the search", examples=[0])
     directorates: list[str] | None = Field(
         default=None, description="Directorates to plan; all the caller may plan when absent", examples=[None]
     )
@@ -561,7 +563,7 @@ class VisitPublic(Response):
 class UrgentInsert(Request):
     ticket: TicketCreate = Field(description="the urgent ticket (created; priority urgent unless given)")
     time_limit_s: float = Field(default=10.0, gt=0, description="solver time limit, seconds", examples=[5])
-    seed: int = Field(default=0, ge=0, description="random seed", examples=[0])
+    seed: int = Field(default=0, ge=0, le=SEED_MAX, description="random seed", examples=[0])
 
 
 # --- keys ----------------------------------------------------------------------------

@@ -263,6 +263,24 @@ def test_instants_are_local_times_without_offset_and_the_schema_says_so(
     assert out_pattern.match(key["created_at"]), key
 
 
+def test_numbers_the_database_or_solver_cannot_hold_are_a_422_not_a_500(
+    client: TestClient, tiny: dict[str, Any]
+) -> None:
+    assert client.post("/import", json=with_base_directorates(tiny), headers=ADMIN).status_code == 200
+    huge = client.post("/plans", json={"seed": 94543618388118650880}, headers=ADMIN)
+    assert huge.status_code == 422 and huge.json()["errors"][0]["field"] == "body.seed"
+    as_json = {**ADMIN, "content-type": "application/json"}
+    for path, body, field in [
+        ("/technicians/T1", '{"cost_per_km": Infinity}', "body.cost_per_km"),
+        ("/technicians/T1", '{"max_km_per_day": NaN}', "body.max_km_per_day"),
+        ("/schools/S1", '{"lat": NaN}', "body.lat"),
+    ]:
+        response = client.patch(path, content=body, headers=as_json)
+        assert response.status_code == 422, (body, response.text)
+        assert response.json()["errors"][0]["field"] == field
+    assert client.get("/technicians/T1", headers=ADMIN).json()["cost_per_km"] is None
+
+
 def test_a_huge_offset_is_a_422_not_a_500(client: TestClient) -> None:
     for path in ("/schools", "/tickets", "/technicians", "/bases", "/plans"):
         response = client.get(path, params={"offset": 10**19}, headers=ADMIN)
