@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
-import ctypes.util
 import functools
 import logging
 import multiprocessing
@@ -71,6 +70,10 @@ WATCHDOG_EVERY_S = 1.0
 PR_SET_PDEATHSIG = 1
 
 
+#: the owner ids of the runners started in this process and not shut down.
+_LIVE_OWNERS: set[str] = set()
+
+
 def owner_id() -> str:
     """An id for this server process, unique across machines and restarts: ``host:pid:random``."""
     return f"{_host()}:{os.getpid()}:{uuid.uuid4().hex[:12]}"
@@ -80,18 +83,18 @@ def _host() -> str:
     return socket.gethostname()[:200]
 
 
-def owner_is_gone(owner: str, me: str) -> bool:
-    """Whether ``owner`` was a server process of this machine that no longer runs (``me`` runs).
+def owner_is_gone(owner: str) -> bool:
+    """Whether ``owner`` was a server process of this machine that no longer runs.
 
     Only then is a lease known dead before it lapses (after a crash and a restart, say);
     an owner elsewhere, or one that may still run, is given until its lease lapses.
     """
     parts = owner.rsplit(":", 2)
-    if len(parts) != 3 or parts[0] != _host() or not parts[1].isdigit() or owner == me:
+    if len(parts) != 3 or parts[0] != _host() or not parts[1].isdigit() or owner in _LIVE_OWNERS:
         return False
     pid = int(parts[1])
     if pid == os.getpid():
-        return True  # this process's pid, another owner id: a server that ran before with this pid
+        return True  # not a runner of this process: a server that ran before with this pid
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
@@ -138,8 +141,8 @@ def _die_with_parent(parent: int) -> None:
         group = True
     if sys.platform.startswith("linux"):
         with contextlib.suppress(OSError, AttributeError):
-            libc = ctypes.CDLL(ctypes.util.find_library("c"), use_errno=True)
-            libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+            # The C library is already loaded: its prctl, without looking for the library.
+            ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
     if group:
         _start_reaper()
     threading.Thread(target=_watch_parent, args=(parent, group), name="parent-watchdog", daemon=True).start()
@@ -248,6 +251,7 @@ class JobRunner:
         with self._lock:
             self._closed = False
             self._stopping.clear()
+            _LIVE_OWNERS.add(self.owner)
             self._threads = [
                 threading.Thread(target=self._dispatch, name="dromologio-jobs", daemon=True),
                 threading.Thread(target=self._keep, name="dromologio-leases", daemon=True),
@@ -281,7 +285,7 @@ class JobRunner:
                 .where(PlanRow.status == "running", PlanRow.lease_owner.is_not(None))
                 .distinct()
             )
-            gone = sorted(o for o in owners if o is not None and owner_is_gone(o, self.owner))
+            gone = sorted(o for o in owners if o is not None and owner_is_gone(o))
             lapsed = or_(
                 PlanRow.lease_expires_at.is_(None),
                 PlanRow.lease_expires_at < moment,
@@ -367,6 +371,7 @@ class JobRunner:
         self._release()
         with self._lock:
             self._pending.clear()
+            _LIVE_OWNERS.discard(self.owner)
 
     def _release(self) -> None:
         """Hand back the jobs this runner holds: queued again, a release rather than a failed attempt."""
