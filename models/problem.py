@@ -197,6 +197,31 @@ class Sailing:
         return WEEKDAYS[day.weekday()] in self.days
 
 
+@dataclass(frozen=True)
+class KnownTravelTime:
+    """A road time between two places that the dispatcher knows (``travel_times.csv``).
+
+    ``from_id`` and ``to_id`` are school, base or port ids on one island (or both on
+    the mainland); the time (and the km, when given) replaces the travel model's for
+    that pair, both ways unless ``one_way``.
+    """
+
+    from_id: str
+    to_id: str
+    minutes: int
+    km: float | None = None
+    one_way: bool = False
+    extra: Extra = field(default_factory=dict, compare=False)
+
+    def __post_init__(self) -> None:
+        _check_id(self.from_id, "from_id")
+        _check_id(self.to_id, "to_id")
+        _require(self.from_id != self.to_id, "to_id must differ from from_id")
+        _require(0 < self.minutes <= 24 * 60, "minutes must be between 1 and 1440")
+        _require(self.km is None or self.km > 0, "km must be positive")
+        object.__setattr__(self, "extra", _freeze(self.extra))
+
+
 class ProblemError(ValueError):
     """A problem whose parts do not fit together; ``issues`` lists every finding."""
 
@@ -221,12 +246,15 @@ class Problem:
     calendar: tuple[CalendarEntry, ...] = ()
     #: optional ``absences.csv`` rows: technicians away (leave, sick, training).
     absences: tuple[Absence, ...] = ()
+    #: optional ``travel_times.csv`` rows: road times known to the dispatcher, overriding the travel model.
+    travel_times: tuple[KnownTravelTime, ...] = ()
 
     def __post_init__(self) -> None:
         for attr in ("schools", "bases", "technicians", "tickets", "ports", "sailings"):
             object.__setattr__(self, attr, tuple(getattr(self, attr)))
         for attr in ("calendar", "absences"):
             object.__setattr__(self, attr, tuple(getattr(self, attr)))
+        object.__setattr__(self, "travel_times", tuple(self.travel_times))
         issues: list[str] = []
         for kind, items, key in (
             ("school", self.schools, "school_id"),
@@ -260,6 +288,19 @@ class Problem:
                 for p in (sailing.from_port, sailing.to_port)
                 if p not in port_ids
             ]
+        island_of = {
+            **{p.port_id: p.island for p in self.ports},
+            **{b.base_id: b.island for b in self.bases},
+            **{s.school_id: s.island for s in self.schools},
+        }
+        for known in self.travel_times:
+            unknown = [i for i in (known.from_id, known.to_id) if i not in island_of]
+            issues += [f"known travel time names '{i}', which is no school, base or port" for i in unknown]
+            if not unknown and island_of[known.from_id] != island_of[known.to_id]:
+                issues.append(
+                    f"known travel time {known.from_id} → {known.to_id} crosses water: "
+                    "between islands the ferry timetable decides"
+                )
         if issues:
             raise ProblemError(issues)
 

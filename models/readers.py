@@ -42,7 +42,17 @@ from .cells import CellError, suggestion
 from .errors import InputError, InputIssue
 from .partial import ProblemTables, StoredIds
 from .policy import Policy
-from .problem import Base, Port, Problem, ProblemError, Sailing, School, Technician, Ticket
+from .problem import (
+    Base,
+    KnownTravelTime,
+    Port,
+    Problem,
+    ProblemError,
+    Sailing,
+    School,
+    Technician,
+    Ticket,
+)
 from .vocab import BASE_KINDS, PRIORITIES, SKILLS, TERRAINS
 
 __all__ = [
@@ -61,7 +71,9 @@ __all__ = [
 TABLES: tuple[str, ...] = ("schools", "bases", "technicians", "tickets", "ports", "ferries")
 #: tables without which there is no problem.
 REQUIRED_TABLES: tuple[str, ...] = ("schools", "bases", "technicians", "tickets")
-_DOCUMENT_KEYS: tuple[str, ...] = (*TABLES, "policy", "name")
+#: optional tables beyond the contract (Dromologio extensions), read when given.
+KNOWN_TIMES_TABLE = "travel_times"
+_DOCUMENT_KEYS: tuple[str, ...] = (*TABLES, KNOWN_TIMES_TABLE, "policy", "name")
 #: columns whose JSON value may be a list of words (joined with ';').
 _LIST_COLUMNS = frozenset({"skills", "days"})
 #: how many "did you mean" look-ups one column gets (they compare against every id).
@@ -258,6 +270,41 @@ FERRIES = TableSpec(
 
 #: the schema of every table, by table name.
 SPECS: Mapping[str, TableSpec] = {s.name: s for s in (SCHOOLS, BASES, TECHNICIANS, TICKETS, PORTS, FERRIES)}
+
+#: ``travel_times.csv`` (optional): door-to-door road times the dispatcher knows.
+KNOWN_TIMES = TableSpec(
+    KNOWN_TIMES_TABLE,
+    "known travel time",
+    (
+        _filled("from_id", example="KPN-IOA"),
+        _filled("to_id", example="S0142"),
+        _filled("minutes", cells.parse_service_minutes, "120"),
+        _optional("km", cells.parse_positive, KnownTravelTime),
+        _optional("one_way", cells.parse_bool, KnownTravelTime),
+    ),
+    KnownTravelTime,
+)
+#: ``schools.csv`` extension column: minutes added to every trip to and from the school (kept in ``extra``).
+ACCESS_COLUMN = "access_min"
+ACCESS_RANGE = (-120.0, 600.0)
+
+
+def access_minutes(text: str) -> float:
+    """The ``access_min`` of a school: minutes, -120 to 600 (empty: 0)."""
+    if not text.strip():
+        return 0.0
+    value = cells.parse_number(text.strip())
+    low, high = ACCESS_RANGE
+    if not low <= value <= high:
+        raise CellError(
+            f"{text} minutes of access is not between {low:g} and {high:g}",
+            "write the minutes to add to every trip to and from the school (negative to take some off)",
+        )
+    return value
+
+
+#: a known travel time faster than the straight line at this speed is a typing error (as the checker says).
+_KNOWN_MAX_KMH = 120.0
 
 
 # --- raw tables: what a source holds before validation ----------------------------
@@ -509,7 +556,9 @@ def _policy_from_json(value: object, label: str, issues: list[InputIssue]) -> _R
 def _folder_source(folder: Path) -> _Source:
     files = sorted(p.name for p in folder.iterdir() if p.is_file())
     # files that could be a misnamed table: not already a table or the policy
-    spare = [f for f in files if f not in {SPECS[t].file for t in TABLES} | {"policy.json"}]
+    spare = [
+        f for f in files if f not in {SPECS[t].file for t in TABLES} | {"policy.json", KNOWN_TIMES.file}
+    ]
 
     def missing(table: str, reason: str) -> InputIssue:
         spec = SPECS[table]
@@ -522,9 +571,10 @@ def _folder_source(folder: Path) -> _Source:
             f"add {spec.file} with the columns {','.join(spec.required_names)}{suggestion(spec.file, spare)}",
         )
 
-    source = _Source(folder.name, {t: SPECS[t].file for t in TABLES}, missing, spare=spare)
-    for table in TABLES:
-        spec = SPECS[table]
+    labels = {t: SPECS[t].file for t in TABLES} | {KNOWN_TIMES_TABLE: KNOWN_TIMES.file}
+    source = _Source(folder.name, labels, missing, spare=spare)
+    for spec in (*(SPECS[t] for t in TABLES), KNOWN_TIMES):
+        table = spec.name
         if spec.file in files:
             rows = _csv_rows(folder / spec.file, spec.file, source.issues)
             source.tables[table] = (
@@ -551,7 +601,7 @@ def _document_source(doc: object, label: str, name: str) -> _Source:
             f"add a '{table}' key with a list of rows (columns: {columns})",
         )
 
-    source = _Source(name, {t: f"{label}:{t}" for t in TABLES}, missing)
+    source = _Source(name, {t: f"{label}:{t}" for t in (*TABLES, KNOWN_TIMES_TABLE)}, missing)
     if not isinstance(doc, Mapping):
         source.issues.append(
             InputIssue(
@@ -578,7 +628,7 @@ def _document_source(doc: object, label: str, name: str) -> _Source:
                     f"use the keys {', '.join(_DOCUMENT_KEYS)}{suggestion(str(key), _DOCUMENT_KEYS)}",
                 )
             )
-    for table in TABLES:
+    for table in (*TABLES, KNOWN_TIMES_TABLE):
         if table in doc:
             source.tables[table] = _document_table(doc[table], source.label(table), source.issues)
     if "policy" in doc:
@@ -668,7 +718,7 @@ def _workbook_source(path: Path) -> _Source:
         )
 
     titles: list[str] = []
-    source = _Source(path.stem, {t: f"{book}:{t}" for t in TABLES}, missing)
+    source = _Source(path.stem, {t: f"{book}:{t}" for t in (*TABLES, KNOWN_TIMES_TABLE)}, missing)
     try:
         workbook = load_workbook(path, data_only=True)
     except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, OSError) as error:
@@ -688,7 +738,8 @@ def _workbook_source(path: Path) -> _Source:
     source.spare = titles
     formulas = _formula_workbook(path)
     try:
-        for table in TABLES:
+        for table in (*TABLES, KNOWN_TIMES_TABLE):
+            spec = SPECS.get(table, KNOWN_TIMES)
             matches = [t for t in titles if t.strip().lower() in (table, f"{table}.csv")]
             if len(matches) > 1:
                 source.issues.append(
@@ -707,9 +758,7 @@ def _workbook_source(path: Path) -> _Source:
                 source.labels[table] = label
                 raw = None if formulas is None else formulas[matches[0]]
                 rows = _sheet_rows(workbook[matches[0]], label, source.issues, raw)
-                source.tables[table] = _table_from_rows(
-                    label, SPECS[table].required_names, rows, source.issues
-                )
+                source.tables[table] = _table_from_rows(label, spec.required_names, rows, source.issues)
         policy_sheets = [t for t in titles if t.strip().lower() in ("policy", "policy.json")]
         beside = path.with_name("policy.json")
         if policy_sheets and beside.is_file():
@@ -956,6 +1005,12 @@ def _order_issue(
 def _row_checks(table: str, label: str, raw: _RawRow, values: Mapping[str, Any]) -> list[InputIssue]:
     """Checks between the cells of one row."""
     found: list[InputIssue] = []
+    if table == "schools" and raw.cells.get(ACCESS_COLUMN, "").strip():
+        text = raw.cells[ACCESS_COLUMN].strip()
+        try:
+            access_minutes(text)
+        except CellError as error:
+            found.append(InputIssue(label, raw.number, ACCESS_COLUMN, text, error.message, error.fix))
     lat, lon = values.get("lat"), values.get("lon")
     if table in _PLACES and isinstance(lat, float) and isinstance(lon, float):
         outside = cells.check_in_greece(lat, lon)
@@ -1332,10 +1387,108 @@ def _check(source: _Source, stored: StoredIds | None) -> tuple[dict[str, list[_R
             given = None if targets is None else (targets, source.label(target))
             _check_stored_references(rows, source.label(table), column, given, SPECS[target], stored, issues)
     _check_islands(source, parsed, issues, stored)
+    if source.tables.get(KNOWN_TIMES_TABLE) is not None:
+        parsed[KNOWN_TIMES_TABLE] = _known_times(source, parsed, stored, issues)
     policy = Policy() if source.policy is None else _read_policy(source.policy, issues)
     if issues or policy is None:
         raise InputError(_ordered(source, issues))
     return parsed, policy
+
+
+def _known_times(
+    source: _Source, parsed: dict[str, list[_Row] | None], stored: StoredIds | None, issues: list[InputIssue]
+) -> list[_Row] | None:
+    """The rows of ``travel_times``: ids of places given, on one island, no faster than a car can go."""
+    label = source.label(KNOWN_TIMES_TABLE)
+    raw = source.tables[KNOWN_TIMES_TABLE]
+    assert raw is not None
+    if stored is not None:
+        issues.append(
+            InputIssue(
+                label,
+                None,
+                None,
+                None,
+                "known travel times are not kept by the service",
+                "leave travel_times out of the import (the command line reads travel_times.csv of a problem folder)",
+            )
+        )
+        return None
+    rows = _read_rows(KNOWN_TIMES, raw, issues)
+    places: dict[str, tuple[float, float, str]] = {}
+    for table, key in (("ports", "port_id"), ("bases", "base_id"), ("schools", "school_id")):
+        for row in parsed[table] or []:
+            values = row.values
+            if all(isinstance(values.get(k), float) for k in ("lat", "lon")) and key in values:
+                places[values[key]] = (values["lat"], values["lon"], values.get("island") or "")
+    for raw_row, row in zip(raw.rows, rows, strict=True):
+        ends = []
+        for column in ("from_id", "to_id"):
+            ident = row.values.get(column)
+            if not isinstance(ident, str):
+                continue
+            if ident in places:
+                ends.append(places[ident])
+                continue
+            issues.append(
+                InputIssue(
+                    label,
+                    row.number,
+                    column,
+                    ident,
+                    f"'{ident}' is no school, base or port of the problem",
+                    f"use the id of a school, base or port{suggestion(ident, places)}",
+                )
+            )
+        minutes = row.values.get("minutes")
+        if len(ends) != 2 or not isinstance(minutes, int):
+            continue
+        (lat1, lon1, island1), (lat2, lon2, island2) = ends
+        if island1 != island2:
+            issues.append(
+                InputIssue(
+                    label,
+                    row.number,
+                    "to_id",
+                    str(row.values["to_id"]),
+                    f"the two places are on different islands ({island1 or 'mainland'}, {island2 or 'mainland'})",
+                    "give road times on one island (or on the mainland) only: across water the ferries decide",
+                )
+            )
+            continue
+        straight = _straight_km(lat1, lon1, lat2, lon2)
+        if minutes < straight / _KNOWN_MAX_KMH * 60.0:
+            issues.append(
+                InputIssue(
+                    label,
+                    row.number,
+                    "minutes",
+                    str(minutes),
+                    f"{minutes} min for {straight:.1f} km in a straight line is faster than {_KNOWN_MAX_KMH:.0f} km/h",
+                    "write the door-to-door driving time in minutes",
+                )
+            )
+        km = row.values.get("km")
+        if isinstance(km, float) and km < straight * 0.99:
+            issues.append(
+                InputIssue(
+                    label,
+                    row.number,
+                    "km",
+                    raw_row.cells.get("km", "").strip(),
+                    f"{km:g} km is less than the {straight:.1f} km between the places in a straight line",
+                    "write the road km of the trip, or leave the cell empty",
+                )
+            )
+    return rows
+
+
+def _straight_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle km on the mean Earth radius (as the plan checker measures)."""
+    phi1, phi2 = math.radians(lat1), math.radians(lat2)
+    dphi, dlam = phi2 - phi1, math.radians(lon2 - lon1)
+    a = math.sin(dphi / 2) ** 2 + math.cos(phi1) * math.cos(phi2) * math.sin(dlam / 2) ** 2
+    return 2.0 * 6371.0088 * math.asin(min(1.0, math.sqrt(a)))
 
 
 def _validate(source: _Source) -> Problem:
@@ -1350,6 +1503,7 @@ def _validate(source: _Source) -> Problem:
             sailings=_items(parsed["ferries"], Sailing),
             policy=policy,
             name=source.name,
+            travel_times=_items(parsed.get(KNOWN_TIMES_TABLE), KnownTravelTime),
         )
     except ProblemError as error:
         raise InputError(

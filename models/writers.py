@@ -25,8 +25,8 @@ from .calendar import (
     absences_to_rows,
     calendar_to_rows,
 )
-from .problem import Base, Port, Problem, Sailing, School, Technician, Ticket
-from .readers import SPECS, TABLES
+from .problem import Base, KnownTravelTime, Port, Problem, Sailing, School, Technician, Ticket
+from .readers import KNOWN_TIMES, SPECS, TABLES
 from .vocab import SKILLS
 
 __all__ = ["problem_to_dict", "write_problem"]
@@ -106,6 +106,15 @@ def _sailing(s: Sailing) -> dict[str, Any]:
     }
 
 
+def _known_time(k: KnownTravelTime) -> dict[str, Any]:
+    return {"from_id": k.from_id, "to_id": k.to_id, "minutes": k.minutes, "km": k.km, "one_way": k.one_way}
+
+
+def _known_times(problem: Problem) -> tuple[list[str], list[_Row]]:
+    """The optional ``travel_times`` table (written only when the problem has known times)."""
+    return list(KNOWN_TIMES.column_names), [(_known_time(k), k.extra) for k in problem.travel_times]
+
+
 def _tables(problem: Problem) -> dict[str, tuple[list[str], list[_Row]]]:
     """Each table's contract columns and its rows.
 
@@ -169,6 +178,8 @@ def problem_to_dict(problem: Problem) -> dict[str, Any]:
         doc["name"] = problem.name
     for table, (_, rows) in _tables(problem).items():
         doc[table] = [{**values, **extra} for values, extra in rows]
+    if problem.travel_times:
+        doc[KNOWN_TIMES.name] = [{**values, **extra} for values, extra in _known_times(problem)[1]]
     doc["policy"] = problem.policy.to_dict()
     if problem.calendar:
         doc["calendar"] = calendar_to_rows(problem.calendar)
@@ -190,6 +201,8 @@ def _write_folder(problem: Problem, folder: Path) -> None:
     folder.mkdir(parents=True, exist_ok=True)
     for table, (columns, rows) in _tables(problem).items():
         _write_csv(folder / SPECS[table].file, columns, rows)
+    if problem.travel_times or (folder / KNOWN_TIMES.file).exists():
+        _write_csv(folder / KNOWN_TIMES.file, *_known_times(problem))
     text = json.dumps(problem.policy.to_dict(), ensure_ascii=False, indent=2)
     (folder / "policy.json").write_text(text + "\n", encoding="utf-8")
     _write_availability(problem, folder)
@@ -228,7 +241,10 @@ def _write_workbook(problem: Problem, path: Path) -> None:
             if isinstance(value, str) and value.startswith("="):
                 cell.data_type = "s"  # a text that looks like a formula stays a text
 
-    for table, (columns, rows) in _tables(problem).items():
+    tables = _tables(problem)
+    if problem.travel_times:
+        tables[KNOWN_TIMES.name] = _known_times(problem)
+    for table, (columns, rows) in tables.items():
         sheet = workbook.create_sheet(table)
         extras = _extra_columns(rows)
         put(sheet, 1, columns + extras)
@@ -256,7 +272,8 @@ def write_problem(problem: Problem, path: str | PathLike[str]) -> Path:
     - any other path: a folder (created if needed) of ``schools.csv``,
       ``bases.csv``, ``technicians.csv``, ``tickets.csv``, ``ports.csv`` and
       ``ferries.csv`` (UTF-8 without a byte-order mark), and ``calendar.csv`` and
-      ``absences.csv`` when the problem has rows for them (the workbook keeps neither).
+      ``absences.csv`` when the problem has rows for them (the workbook keeps neither);
+      ``travel_times.csv`` when the problem has known travel times (or the folder had one).
 
     Every table is always written (``ports`` and ``ferries`` with only a header
     when empty) and the policy is always written in full, every field with its
