@@ -34,6 +34,7 @@ export class Api {
     const response = await fetch(path, init);
     const type = response.headers.get('content-type') || '';
     const data = type.includes('json') ? await response.json() : await response.text();
+    if (response.status === 401) window.dispatchEvent(new CustomEvent('dromologio:unauthorized'));
     if (!response.ok) {
       const detail = data && typeof data === 'object' ? data.detail || data.title : String(data).slice(0, 200);
       throw new ApiError(response.status, detail, data);

@@ -21,7 +21,11 @@ class Board {
     this.api = null;
     this.views = new Map();
     this.tab = null;
-    onLang(() => this.renderHeader());
+    onLang(() => (this.me ? this.renderHeader() : this.renderSignIn()));
+    // A key revoked (or mistyped) while in use: back to the sign-in form.
+    window.addEventListener('dromologio:unauthorized', () => {
+      if (this.me) this.signOut(t('bad_key'));
+    });
     document.documentElement.lang = currentLang();
   }
 
@@ -49,13 +53,14 @@ class Board {
     return true;
   }
 
-  signOut() {
+  signOut(message) {
     storeKey(null);
     this.me = null;
     this.api = null;
     this.views.clear();
+    this.tab = null;
     delete document.body.dataset.role;
-    this.renderSignIn();
+    this.renderSignIn(message);
   }
 
   renderSignIn(error) {

@@ -49,7 +49,7 @@ export class DayBoard {
     this.tabsNode = h('nav', { class: 'side-tabs' });
     this.panel = h('div', { class: 'side-panel', id: 'side-panel' });
     this.details = h('div', { class: 'details', id: 'details' });
-    this.boardTitle = h('h3', {}, t('timeboard'));
+    this.boardTitle = h('h3', {});
     clear(
       this.root,
       h('section', { class: `dayboard mode-${this.mode}` },
@@ -58,6 +58,7 @@ export class DayBoard {
           h('div', { class: 'map-wrap' }, this.mapNode),
           h('div', { class: 'board-wrap' }, this.boardTitle, this.boardNode))),
     );
+    this.renderBoardTitle();
     this.map = new DayMap(this.mapNode, {
       onTicket: (id) => this.select(id),
       onHighlight: (id) => this.highlight(id),
@@ -73,8 +74,12 @@ export class DayBoard {
     new ResizeObserver(() => this.map.invalidate()).observe(this.mapNode);
   }
 
+  renderBoardTitle() {
+    clear(this.boardTitle, t('timeboard'), this.canDispatch ? h('small', { class: 'hint' }, t('drop_here')) : null);
+  }
+
   rebuild() {
-    this.boardTitle.textContent = t('timeboard');
+    this.renderBoardTitle();
     this.renderPlanbar();
     this.renderSide();
     this.timeboard.draw(this.model, this.ctx);
@@ -142,6 +147,7 @@ export class DayBoard {
     this.plan = plan;
     this.check = check;
     this.visits = new Map(visits.map((v) => [v.ticket_id, v]));
+    this.ctx.visits = this.visits;
     this.ctx.ports = portsFromGeojson(plan, geojson);
     if (!plan.dates || !plan.dates.includes(this.day)) this.day = plan.dates ? plan.dates[0] : null;
     this.map.refit();
@@ -287,8 +293,7 @@ export class DayBoard {
       const visit = await this.api.post(`/plans/${encodeURIComponent(this.planId)}/visits/${encodeURIComponent(ticketId)}/${move}`, { note });
       this.visits.set(ticketId, visit);
       await this.loadTickets();
-      this.renderSide();
-      this.renderDetails();
+      await this.drawAll();
     } catch (error) {
       this.flash(t('error', { msg: error.message }), 'error');
     }
@@ -303,7 +308,10 @@ export class DayBoard {
     const stamp = new Date();
     const pad = (n) => String(n).padStart(2, '0');
     const local = `${stamp.getFullYear()}-${pad(stamp.getMonth() + 1)}-${pad(stamp.getDate())}T${pad(stamp.getHours())}:${pad(stamp.getMinutes())}`;
-    const schoolId = String(data.get('school')).split(' ')[0];
+    // "S0010 · name" from the list, an id, or a school's exact name.
+    const typed = String(data.get('school')).trim();
+    const byName = [...this.ctx.schools.values()].find((x) => x.name === typed);
+    const schoolId = this.ctx.schools.has(typed.split(' ')[0]) ? typed.split(' ')[0] : byName ? byName.school_id : typed;
     const ticket = {
       ticket_id: `U${local.replace(/\D/g, '').slice(2)}${pad(stamp.getSeconds())}`,
       school_id: schoolId,
@@ -382,7 +390,7 @@ export class DayBoard {
           : null),
       this.plan
         ? h('div', { class: 'kpis', id: 'kpis' },
-            kpi(`${kpis.visited ?? '–'}/${kpis.to_visit ?? kpis.tickets ?? '–'}`, t('kpi_visited')),
+            kpi(kpis.routes_shown ? (kpis.visited ?? '–') : `${kpis.visited ?? '–'}/${kpis.to_visit ?? kpis.tickets ?? '–'}`, t('kpi_visited')),
             kpi(kpis.unassigned ?? (this.plan.unassigned || []).length, t('kpi_unassigned')),
             kpi(kpis.distance_km != null ? Number(kpis.distance_km).toFixed(0) : '–', t('kpi_km')),
             kpi(kpis.cost_eur != null ? `${Math.round(kpis.cost_eur)} €` : '–', t('kpi_cost')),
@@ -571,7 +579,8 @@ export class DayBoard {
             h('tbody', {},
               routes.map((r) =>
                 h('tr', { dataset: { technician: r.technicianId }, onmouseenter: () => this.highlight(r.technicianId), onmouseleave: () => this.highlight(null) },
-                  h('td', {}, h('span', { class: 'swatch', style: { background: r.colour } }), `${r.name} (${r.technicianId})`),
+                  h('td', {}, h('span', { class: 'swatch', style: { background: r.colour } }), `${r.name} (${r.technicianId})`,
+                    h('small', { class: 'cost-parts' }, Object.entries(r.costs).map(([k, v]) => `${t(k)} ${money(v)}`).join(' · '))),
                   h('td', { class: 'num' }, r.visits.length),
                   h('td', { class: 'num' }, km(r.distanceKm)),
                   h('td', { class: 'num' }, `${r.travelMinutes ?? '–'}′`),
@@ -614,7 +623,7 @@ export class DayBoard {
       h('div', { class: 'muted' }, `${categoryIn(ticket.category, lang)} · ${ticket.skill} · ${ticket.service_minutes}′ · ${ticket.opened_at.replace('T', ' ')}`),
       h('div', { class: 'd-place', id: 'ticket-place' }, where),
       ticket.locked_technician_id ? h('div', { class: 'muted', id: 'ticket-lock' }, t('locked_to', { tech: ticket.locked_technician_id })) : null,
-      visit ? h('div', { class: 'muted', id: 'visit-state' }, t('visit_state', { state: t(visit.state) })) : null,
+      visit ? h('div', { class: 'muted', id: 'visit-state' }, t('visit_state', { state: t(`vs_${visit.state}`) })) : null,
       this.canDispatch && ticket.status === 'open'
         ? h('div', { class: 'd-actions lock' },
             h('label', { for: 'lock-technician' }, t('lock_to')),

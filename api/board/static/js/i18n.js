@@ -29,7 +29,7 @@ const STRINGS = {
     drive: 'οδήγηση', sail: 'πλοίο', visit: 'επίσκεψη', wait: 'αναμονή',
     print_sheet: 'Φύλλο δρομολογίου', lock_to: 'Κλείδωμα σε', lock_replan: 'Κλείδωμα & νέα σχεδίαση', unlock: 'Ξεκλείδωμα',
     mark_done: 'Έγινε', mark_not_solved: 'Δεν λύθηκε', visit_state: 'Επίσκεψη: {state}',
-    planned: 'προγραμματισμένη', started: 'σε εξέλιξη', not_solved: 'δεν λύθηκε',
+    vs_planned: 'προγραμματισμένη', vs_started: 'σε εξέλιξη', vs_done: 'ολοκληρώθηκε', vs_not_solved: 'δεν λύθηκε',
     no_unassigned: 'Όλα τα αιτήματα έχουν επίσκεψη.',
     urgent_help: 'Νέο επείγον αίτημα στο τρέχον πλάνο: νέα σχεδίαση των διαδρομών της ημέρας.',
     urgent_submit: 'Προσθήκη & νέα σχεδίαση', urgent_need_plan: 'Χρειάζεται πρώτα ένα πλάνο.',
@@ -51,7 +51,8 @@ const STRINGS = {
     partner_help: 'Οι διαδρομές και το κόστος των τεχνικών του φορέα σας στο επιλεγμένο πλάνο.',
     base_offline: 'Χάρτης χωρίς σύνδεση', base_osm: 'OpenStreetMap (με σύνδεση)', osm_failed: 'Οι χάρτες OpenStreetMap δεν φορτώνουν: χάρτης χωρίς σύνδεση.',
     bases: 'Βάσεις', schools: 'Σχολεία', routes: 'Διαδρομές', unassigned_layer: 'Χωρίς ανάθεση',
-    error: 'Σφάλμα: {msg}', date: 'Ημερομηνία', loading: 'Φόρτωση…', note_prompt: 'Σημείωση (προαιρετική)', day: 'Ημέρα',
+    error: 'Σφάλμα: {msg}', date: 'Ημερομηνία',
+    distance_eur: 'χιλιόμετρα', ferry_eur: 'ναύλα', per_diem_eur: 'ημερήσια', overnight_eur: 'διανυκτέρευση', tolls_eur: 'διόδια', loading: 'Φόρτωση…', note_prompt: 'Σημείωση (προαιρετική)', day: 'Ημέρα',
   },
   en: {
     title: 'Dromologio · dispatch board',
@@ -81,7 +82,7 @@ const STRINGS = {
     drive: 'drive', sail: 'sailing', visit: 'visit', wait: 'wait',
     print_sheet: 'Route sheet', lock_to: 'Lock to', lock_replan: 'Lock & re-plan', unlock: 'Unlock',
     mark_done: 'Done', mark_not_solved: 'Not solved', visit_state: 'Visit: {state}',
-    planned: 'planned', started: 'started', not_solved: 'not solved',
+    vs_planned: 'planned', vs_started: 'started', vs_done: 'done', vs_not_solved: 'not solved',
     no_unassigned: 'Every ticket has a visit.',
     urgent_help: 'A new urgent ticket in the current plan: the day’s routes are planned again.',
     urgent_submit: 'Add & re-plan', urgent_need_plan: 'A plan is needed first.',
@@ -103,7 +104,8 @@ const STRINGS = {
     partner_help: 'Your body’s technicians: their routes and costs in the chosen plan.',
     base_offline: 'Offline base map', base_osm: 'OpenStreetMap (online)', osm_failed: 'OpenStreetMap tiles do not load: offline base map.',
     bases: 'Bases', schools: 'Schools', routes: 'Routes', unassigned_layer: 'Unassigned',
-    error: 'Error: {msg}', date: 'Date', loading: 'Loading…', note_prompt: 'Note (optional)', day: 'Day',
+    error: 'Error: {msg}', date: 'Date',
+    distance_eur: 'km', ferry_eur: 'fares', per_diem_eur: 'per diem', overnight_eur: 'overnight', tolls_eur: 'tolls', loading: 'Loading…', note_prompt: 'Note (optional)', day: 'Day',
   },
 };
 

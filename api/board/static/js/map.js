@@ -127,7 +127,8 @@ export class DayMap {
   draw(model, ctx, openTickets = []) {
     this.day.clearLayers();
     this.routeLayers.clear();
-    const bounds = L.latLngBounds([]);
+    const bounds = L.latLngBounds([]); // routes and bases; the rest only when there is no route
+    const others = L.latLngBounds([]);
     const drawnSchools = new Set();
     const options = { renderer: this.svg };
     if (model) {
@@ -150,7 +151,11 @@ export class DayMap {
             fillOpacity: 1,
             className: `visit visit-${route.technicianId}`,
           });
-          marker.bindTooltip(`${i + 1}. ${school ? school.name : stop.school_id} · ${stop.start.slice(11, 16)}–${stop.end.slice(11, 16)} · ${stop.ticket_ids.join(', ')}`);
+          const states = stop.ticket_ids.map((id) => ctx.visits?.get(id)?.state).filter((s) => s && s !== 'planned');
+          if (states.length) marker.setStyle({ fillOpacity: 0.35, dashArray: '2 2', color: route.colour });
+          marker.bindTooltip(
+            `${i + 1}. ${school ? school.name : stop.school_id} · ${stop.start.slice(11, 16)}–${stop.end.slice(11, 16)} · ${stop.ticket_ids.join(', ')}${states.length ? ` · ${states.map((s) => t(`vs_${s}`)).join(', ')}` : ''}`,
+          );
           marker.on('click', () => this.onTicket(stop.ticket_ids[0]));
           layers.push(marker);
         });
@@ -187,7 +192,7 @@ export class DayMap {
         marker.bindTooltip(`${school.name}: ${items.map((x) => x.ticket_id).join(', ')} — ${t('unassigned')}`);
         marker.on('click', () => this.onTicket(items[0].ticket_id));
         marker.addTo(this.day);
-        bounds.extend(marker.getLatLng());
+        others.extend(marker.getLatLng());
       }
     }
     // Open tickets the plan does not name (not planned yet, or opened since): grey dots.
@@ -213,7 +218,7 @@ export class DayMap {
       marker.bindTooltip(`${school.name}: ${tickets.map((x) => x.ticket_id).join(', ')}`);
       marker.on('click', () => this.onTicket(tickets[0].ticket_id));
       marker.addTo(this.day);
-      bounds.extend(marker.getLatLng());
+      others.extend(marker.getLatLng());
     }
     for (const base of ctx.shownBases || []) {
       const marker = L.marker([base.lat, base.lon], {
@@ -225,8 +230,9 @@ export class DayMap {
       marker.addTo(this.day);
       bounds.extend(marker.getLatLng());
     }
+    if (!(model && model.routes.length) && others.isValid()) bounds.extend(others);
     if (!this.fitted && bounds.isValid()) {
-      this.map.fitBounds(bounds.pad(0.08));
+      this.map.fitBounds(bounds.pad(0.08), { maxZoom: 12 });
       this.fitted = true;
     }
   }

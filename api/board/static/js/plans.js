@@ -1,6 +1,6 @@
 // Plans and scenarios: the plans a key sees, and the KPIs of the ticked ones side by side.
 
-import { t } from './i18n.js';
+import { onLang, t } from './i18n.js';
 import { clear, h, money, sleep, tomorrow } from './util.js';
 
 const ROWS = [
@@ -31,6 +31,7 @@ export class PlansView {
     this.ticked = new Set();
     this.kpis = new Map();
     this.busy = false;
+    onLang(() => this.render());
   }
 
   async start() {

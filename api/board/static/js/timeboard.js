@@ -44,7 +44,10 @@ export class TimeBoard {
           dataset: b.ticketIds ? { ticket: b.ticketIds[0] } : {},
         });
         if (b.kind === 'visit') {
-          node.append(h('span', { class: 'block-label' }, ctx.schools.get(b.schoolId)?.name || b.schoolId));
+          const states = b.ticketIds.map((id) => ctx.visits?.get(id)?.state || 'planned');
+          const finished = states.every((x) => x === 'done' || x === 'not_solved');
+          if (finished) node.classList.add(states.includes('not_solved') ? 'not-solved' : 'done');
+          node.append(h('span', { class: 'block-label' }, `${finished ? (node.classList.contains('done') ? '✓ ' : '↺ ') : ''}${ctx.schools.get(b.schoolId)?.name || b.schoolId}`));
           node.addEventListener('click', (e) => {
             e.stopPropagation();
             this.onTicket(b.ticketIds[0]);
@@ -82,7 +85,7 @@ export class TimeBoard {
     });
     clear(
       this.container,
-      h('div', { class: 'tb-head' }, h('div', { class: 'row-label' }, this.onDropTicket ? h('small', {}, t('drop_here')) : ''), h('div', { class: 'axis' }, ticks)),
+      h('div', { class: 'tb-head' }, h('div', { class: 'row-label' }), h('div', { class: 'axis' }, ticks)),
       h('div', { class: 'tb-body' }, rows),
       h('div', { class: 'tb-legend' },
         ['drive', 'sail', 'visit', 'wait'].map((k) => h('span', {}, h('span', { class: `block ${k} sample` }), t(k)))),
