@@ -169,11 +169,14 @@ def school_create_of(row: SchoolRow) -> schemas.SchoolCreate:
 
 
 def base_from_create(body: schemas.BaseCreate) -> Base:
-    return Base(body.base_id, body.name, body.lat, body.lon, body.island, body.kind, extra=body.extra)
+    extra = {**body.extra, **({"directorate": body.directorate} if body.directorate else {})}
+    return Base(body.base_id, body.name, body.lat, body.lon, body.island, body.kind, extra=extra)
 
 
 def base_from_row(row: BaseRow) -> Base:
-    return Base(row.base_id, row.name, row.lat, row.lon, row.island, row.kind, extra=dict(row.extra or {}))
+    """The domain base, its Directorate in ``extra`` as ``bases.csv`` carries it (the solver's own-area rule)."""
+    extra = {**(row.extra or {}), "directorate": row.directorate}
+    return Base(row.base_id, row.name, row.lat, row.lon, row.island, row.kind, extra=extra)
 
 
 def base_values(base: Base) -> dict[str, Any]:
@@ -183,7 +186,8 @@ def base_values(base: Base) -> dict[str, Any]:
         "lon": base.lon,
         "island": base.island,
         "kind": base.kind,
-        "extra": dict(base.extra),
+        # The Directorate is a column of its own (BaseRow.directorate), not an extra.
+        "extra": {k: v for k, v in base.extra.items() if k != "directorate"},
     }
 
 
