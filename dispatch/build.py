@@ -34,6 +34,7 @@ from dromologio.models import Base, Problem, School, Technician, Ticket
 
 from . import reasons
 from .instance import RoutingInstance
+from .live import stability_cost
 from .reasons import Reason
 from .rules import PRECHECKS, RULES
 from .rules.base import (
@@ -95,6 +96,10 @@ def build_day(
     locks: Mapping[str, str] | None = None,
     closures: Sequence[Closure] = (),
     rules: Sequence[Rule] = RULES,
+    now_s: int = 0,
+    commit_locks: bool = True,
+    previous: Mapping[str, str] | None = None,
+    move_eur: float = 0.0,
 ) -> DayModel:
     """Model one day: ``tickets`` are those that need a visit.
 
@@ -105,6 +110,12 @@ def build_day(
     ticket ids to the only technician who may serve them; ``closures`` close
     schools on given dates (snow), except to 4x4 vehicles where they say so.
     ``rules`` are the rules to model, in order (default: the whole registry).
+
+    Re-planned from now (:mod:`.live`): ``now_s`` (seconds of the day) is when the day
+    stands — nothing starts before it — ``starts`` say where each technician is and from
+    when it is free; ``previous`` maps tickets to their technician in the published plan,
+    and moving one to someone else costs ``move_eur`` (the stability term).  With
+    ``commit_locks`` (the default) a locked ticket its technician can serve is mandatory.
     """
     # 1. Data.
     day = day_context(
@@ -117,6 +128,8 @@ def build_day(
         next_date=next_date,
         locks=locks,
         closures=closures,
+        now_s=now_s,
+        commit_locks=commit_locks,
     )
 
     # 2. Pre-check every ticket: who could serve it alone today, or why nobody can.
@@ -151,6 +164,8 @@ def build_day(
     for rule in rules:
         if rule.encode is not None:
             rule.encode(day, draft)
+    if previous and move_eur > 0:
+        stability_cost(draft, previous, move_eur)
 
     # 5. The instance.
     instance = draft.instance(name=f"{problem.name or 'problem'} {plan_date.isoformat()}")
@@ -179,6 +194,8 @@ def day_context(
     next_date: date | None = None,
     locks: Mapping[str, str] | None = None,
     closures: Sequence[Closure] = (),
+    now_s: int = 0,
+    commit_locks: bool = True,
 ) -> Day:
     """The day's data every rule reads: places, one land travel matrix, today's sailings.
 
@@ -241,6 +258,8 @@ def day_context(
         next_date=next_date,
         locks=dict(locks or {}),
         closures=tuple(closures),
+        now_s=now_s,
+        commit_locks=commit_locks,
     )
 
 

@@ -22,6 +22,7 @@ from .engine import ProgressCallback, StopCallback, solve_instance
 from .excursions import ExcursionBuilder
 from .extract import extract_routes, extract_unassigned, objective_eur
 from .instance import InstanceSolution
+from .live import LiveState, splice
 from .params import SearchParams
 from .repair import repair_by_audit
 from .triage import triage
@@ -106,6 +107,7 @@ def solve(
     should_stop: StopCallback | None = None,
     locks: Mapping[str, str] | None = None,
     closures: Sequence[Closure] = (),
+    live: LiveState | None = None,
 ) -> Result:
     """Plan ``days`` working days from ``plan_date``.  Every ticket ends in exactly one place.
 
@@ -113,6 +115,13 @@ def solve(
     the best plan found by then is returned.  ``locks`` maps ticket ids to the only
     technician who may serve them (a locked ticket that technician cannot serve is
     unassigned, saying why); ``closures`` close schools on given dates.
+
+    A lock commits: a locked ticket its technician can serve is served (when the locks
+    to one technician cannot all fit, the day is solved again with them merely
+    restricting).  With ``live`` the first day is re-planned from ``live.now`` (see
+    :mod:`.live`): done and started visits are frozen, each technician continues from
+    where it is, nothing starts before now, and moving a visit of the published plan to
+    another technician costs the stability term.
     """
     if days < 1:
         raise ValueError("days must be at least 1")
@@ -123,34 +132,51 @@ def solve(
     dates = working_days(plan_date, days, calendar, directorates=directorates, force=True)
     pending = sorted_out.to_visit
     starts: dict[str, StartPoint] = {}
+    if live is not None:
+        live = live.completed(problem, dates[0])
+        frozen = live.frozen()
+        pending = tuple(t for t in pending if t.ticket_id not in frozen)
+        starts = live.start_points(problem, dates[0])
     routes: list[Route] = []
     day_results: list[DayResult] = []
     unassigned: list[Unassigned] = []
     for number, day in enumerate(dates):
         last_day = number == len(dates) - 1
-        model = build_day(
-            problem,
-            pending,
-            day,
-            travel,
-            starts=starts,
-            allow_lodging=not last_day,
-            next_date=None if last_day else dates[number + 1],
-            locks=locks,
-            closures=closures,
-        )
-        crossings = model.num_sailing_nodes > 0
+        today_live = live if number == 0 else None
         day_deadline = time.monotonic() + limit
         search = params or SearchParams()
-        solution = solve_instance(
-            model.instance,
-            time_limit_s=limit * (1.0 - search.audit_repair_share),
-            seed=seed,
-            params=params,
-            on_solution=on_solution,
-            should_stop=should_stop,
-            constructor=ExcursionBuilder(problem, model) if crossings else None,
-        )
+        solution: InstanceSolution | None = None
+        for commit_locks in (True, False) if locks else (False,):
+            model = build_day(
+                problem,
+                pending,
+                day,
+                travel,
+                starts=starts,
+                allow_lodging=not last_day,
+                next_date=None if last_day else dates[number + 1],
+                locks=locks,
+                closures=closures,
+                now_s=0 if today_live is None else today_live.now_s(day),
+                commit_locks=commit_locks,
+                previous=None if today_live is None else today_live.previous,
+                move_eur=0.0 if today_live is None else today_live.move_cost_eur(problem),
+            )
+            crossings = model.num_sailing_nodes > 0
+            # A second try (locks only restricting) is rare: it gets what is left, a quarter at least.
+            remaining = max(day_deadline - time.monotonic(), limit * 0.25)
+            solution = solve_instance(
+                model.instance,
+                time_limit_s=remaining * (1.0 - search.audit_repair_share),
+                seed=seed,
+                params=params,
+                on_solution=on_solution,
+                should_stop=should_stop,
+                constructor=ExcursionBuilder(problem, model) if crossings else None,
+            )
+            if solution.objective >= 0 or not commit_locks:
+                break
+        assert solution is not None
         if search.audit_repair_share > 0 and not (should_stop is not None and should_stop()):
             solution = repair_by_audit(
                 problem,
@@ -163,6 +189,8 @@ def solve(
                 closures=closures,
             )
         day_routes, starts = extract_routes(problem, model, solution)
+        if today_live is not None:
+            day_routes = splice(problem, day_routes, today_live, travel)
         routes += day_routes
         day_results.append(DayResult(model, solution))
         served = {t for r in day_routes for t in r.ticket_ids}

@@ -123,12 +123,18 @@ class Rule:
 
 @dataclass(frozen=True)
 class StartPoint:
-    """Where a technician starts the day: its base, or where it lodged last night."""
+    """Where a technician starts the day: its base, or where it lodged last night.
+
+    Re-planned from now (:mod:`dromologio.dispatch.live`), where the technician is: the
+    school of its current or last visit, or its base, and ``free_from_s`` (seconds of the
+    day) when it may leave there at the earliest.
+    """
 
     lat: float
     lon: float
     island: str
     lodging: bool = False
+    free_from_s: int | None = None
 
 
 @dataclass(frozen=True, eq=False)
@@ -160,6 +166,10 @@ class Day:
     #: ticket id -> the only technician who may serve it.
     locks: Mapping[str, str] = field(default_factory=dict)
     closures: tuple[Closure, ...] = ()
+    #: re-planned from now: nothing starts before this second of the day (0: the day is ahead).
+    now_s: int = 0
+    #: a locked ticket the pre-check lets through must be served (its node is mandatory).
+    commit_locks: bool = True
 
     @property
     def technicians(self) -> tuple[Technician, ...]:
@@ -178,6 +188,26 @@ class Day:
     def check_in_s(self) -> int:
         """Time at the port before a sailing departs."""
         return self.policy.ferry_check_in_min * 60
+
+    def departure_s(self, technician: Technician) -> int:
+        """When the technician may leave its start point at the earliest: the shift start, or later
+        when re-planned from now (still at a school, or the day already under way)."""
+        point = self.start_points[technician.technician_id]
+        free = 0 if point.free_from_s is None else point.free_from_s
+        return max(technician.shift_start_min * 60, free, self.now_s)
+
+    def opened_s(self, ticket: Ticket) -> int:
+        """The second of the day the ticket was opened: 0 when opened before the day (no bound)."""
+        opened = ticket.opened_at
+        if opened.date() < self.plan_date:
+            return 0
+        if opened.date() > self.plan_date:
+            return DAY_S
+        return opened.hour * 3600 + opened.minute * 60 + opened.second
+
+    def earliest_visit_s(self, ticket: Ticket) -> int:
+        """No visit starts (setup included) before now or before its ticket was opened."""
+        return max(self.now_s, self.opened_s(ticket))
 
     def school_of(self, ticket: Ticket) -> School:
         return self.problem.school_by_id[ticket.school_id]
@@ -287,6 +317,8 @@ class InstanceDraft:
         self.balance_cost = 0
         #: ticket nodes whose value outweighs every lower-priority ticket and the day's travel.
         self.protected: set[int] = set()
+        #: ticket nodes that must be visited (a lock commits): no rule gives them a drop penalty.
+        self.mandatory: set[int] = set()
 
     def of_kind(self, kind: str) -> list[tuple[int, NodeInfo]]:
         """The nodes of one kind, with their indices."""

@@ -246,7 +246,7 @@ def explain_drop(
 def encode(day: Day, draft: InstanceDraft) -> None:
     values = day_values(day.problem, day.plan_date)
     for node, info in draft.of_kind("ticket"):
-        if info.ticket is not None:
+        if info.ticket is not None and node not in draft.mandatory:
             value = values.value_eur(info.ticket)
             draft.drop_penalty[node] = min(MAX_PENALTY, round(value * COST_UNITS_PER_EUR))
             if values.protected(info.ticket):

@@ -8,7 +8,11 @@ does not see them.
   to a technician who is not in the problem is ``locked``, and when a later pre-check leaves
   nobody its reason is restated as ``locked`` ("locked to T2, who cannot serve it today: …");
 - encoding: the ticket node's ``allowed_vehicles`` is the pre-check's candidates (the
-  locked technician alone).
+  locked technician alone), and the node is mandatory: a lock commits — the pre-check
+  found that the technician can serve it, so it is served (the ``drop_value`` rule gives
+  it no drop penalty).  Locks to one technician that cannot all fit in its day are solved
+  again without the commitment (:func:`~dromologio.dispatch.solve`), the lowest then
+  left out with the solver's reason.
 """
 
 from __future__ import annotations
@@ -17,7 +21,7 @@ from typing import Final
 
 from dromologio.models import Technician, Ticket
 
-from .base import Day, Pool, Reason, Rule
+from .base import Day, InstanceDraft, Pool, Reason, Rule
 
 RULE_ID: Final = "lock"
 LOCKED: Final = "locked"
@@ -53,6 +57,14 @@ def restate(day: Day, ticket: Ticket, reason: Reason) -> Reason:
     return reason if locked_to is None else locked(ticket, locked_to, reason)
 
 
+def encode(day: Day, draft: InstanceDraft) -> None:
+    if not day.commit_locks:
+        return
+    for node, info in draft.of_kind("ticket"):
+        if info.ticket is not None and info.ticket.ticket_id in day.locks:
+            draft.mandatory.add(node)
+
+
 RULE: Final = Rule(
     RULE_ID,
     hard=True,
@@ -62,4 +74,5 @@ RULE: Final = Rule(
     admits=admits,
     explain=explain,
     restate=restate,
+    encode=encode,
 )

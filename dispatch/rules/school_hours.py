@@ -1,6 +1,7 @@
 """School hours: work at a school, as long as its tickets need, happens while the school is open.
 
-- pre-check: the technician, leaving at the start of the shift, reaches the school (by road
+- pre-check: the technician, leaving at the start of the shift (re-planned from now: where it
+  is, when it is free), reaches the school (by road
   or today's sailings, see :class:`.ferry.Reach`), sets up, does the ticket's service
   minutes before the school closes, and is back home within the shift — or, where the
   ``lodging`` rule allows a night away across water, is done within the shift.  Nobody
@@ -11,7 +12,8 @@
   today);
 - encoding: the ticket nodes' ``service`` (service minutes), ``setup`` (the policy's visit
   setup, paid once per visit: tickets at one school share a location) and
-  ``time_windows`` (start of service from opening + setup until closing − service);
+  ``time_windows`` (start of service from opening + setup until closing − service; no visit
+  starts before its ticket was opened that day, nor, re-planned from now, before now);
 - checker: ``SCHOOL_HOURS``, ``SERVICE_TIME``.
 """
 
@@ -86,10 +88,10 @@ def attempt(day: Day, technician: Technician, ticket: Ticket) -> Attempt:
     here = day.here(ticket)
     home = day.home_of[technician.technician_id]
     across = not day.reach.same_island(here, home)
-    arrive = day.reach.arrival(day.start_of[technician.technician_id], here, technician.shift_start_min * 60)
+    arrive = day.reach.arrival(day.start_of[technician.technician_id], here, day.departure_s(technician))
     if arrive is None:
         return Attempt(across=across)
-    begin = max(arrive + day.setup_s, school.opens_min * 60 + day.setup_s)
+    begin = max(arrive, school.opens_min * 60, day.earliest_visit_s(ticket)) + day.setup_s
     finish = begin + ticket.service_minutes * 60
     back = day.reach.arrival(here, home, finish) if finish <= school.closes_min * 60 else None
     return Attempt(arrive, finish, back, across)
@@ -134,7 +136,8 @@ def encode(day: Day, draft: InstanceDraft) -> None:
         school = day.school_of(info.ticket)
         service_s = info.ticket.service_minutes * 60
         draft.service[node] = service_s
-        draft.time_windows[node] = (school.opens_min * 60 + setup_s, school.closes_min * 60 - service_s)
+        earliest = max(school.opens_min * 60, day.earliest_visit_s(info.ticket)) + setup_s
+        draft.time_windows[node] = (earliest, school.closes_min * 60 - service_s)
         draft.setup[node] = setup_s
 
 

@@ -4,7 +4,8 @@
   shift and, when the shift rather than the school's hours is what keeps a technician from
   the visit, gives this rule's reason, ``shift`` (:func:`after_shift`); the ``ferry`` rule
   keeps only sailings inside the shift;
-- encoding: ``vehicle_windows`` (shift start and end, in seconds) — the OR-Tools model
+- encoding: ``vehicle_windows`` (shift start and end, in seconds; re-planned from now, the
+  start is when the technician is free where it is, :meth:`.base.Day.departure_s`) — the OR-Tools model
   bounds the "time" dimension at each vehicle's start and end by them;
 - checker: ``SHIFT``.
 """
@@ -38,7 +39,8 @@ def after_shift(ticket: Ticket, school: School, back_s: int, shift_end_min: int)
 
 def encode(day: Day, draft: InstanceDraft) -> None:
     draft.vehicle_windows = np.array(
-        [(t.shift_start_min * 60, t.shift_end_min * 60) for t in day.technicians], dtype=np.int64
+        [(min(day.departure_s(t), t.shift_end_min * 60), t.shift_end_min * 60) for t in day.technicians],
+        dtype=np.int64,
     ).reshape(-1, 2)
 
 
