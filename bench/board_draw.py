@@ -2,7 +2,7 @@
 
 Starts the service on a temporary SQLite database, imports a generated problem
 (``generate_problem_files``: 300 tickets, 25 technicians, Epirus and the Cyclades), plans
-2026-11-23 with the real solver, then opens the board in headless Chromium (Debian's
+the next working day with the real solver, then opens the board in headless Chromium (Debian's
 chromium + chromium-driver, selenium) as the admin and reads the board's own measure:
 from the moment every answer of the plan has arrived to the first frame after the map,
 the time board, the queue and the side panels are drawn (``window.__board.lastDrawMs``,
@@ -21,7 +21,7 @@ import statistics
 import sys
 import tempfile
 import time
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -29,7 +29,16 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from tests.board.service import running_service, sign_in, start_browser, wait_until
 
 TARGET_MS = 1000.0
-PLAN_DATE = date(2026, 11, 23)
+
+
+def next_working_day() -> date:
+    day = date.today() + timedelta(days=1)
+    while day.weekday() >= 5:
+        day += timedelta(days=1)
+    return day
+
+
+PLAN_DATE = next_working_day()
 
 REDRAW = """
 const done = arguments[arguments.length - 1];

@@ -232,7 +232,7 @@ export class DayMap {
     }
     if (!(model && model.routes.length) && others.isValid()) bounds.extend(others);
     if (!this.fitted && bounds.isValid()) {
-      this.map.fitBounds(bounds.pad(0.08), { maxZoom: 12 });
+      this.map.fitBounds(bounds.pad(0.08), { maxZoom: 10 });
       this.fitted = true;
     }
   }

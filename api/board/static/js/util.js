@@ -96,9 +96,11 @@ export function km(value) {
   return value === null || value === undefined ? '–' : `${Number(value).toFixed(1)} km`;
 }
 
+/** The next working day (Monday to Friday), YYYY-MM-DD: what "plan the day" offers first. */
 export function tomorrow() {
   const d = new Date();
   d.setDate(d.getDate() + 1);
+  while (d.getDay() === 0 || d.getDay() === 6) d.setDate(d.getDate() + 1);
   return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
 }
 
