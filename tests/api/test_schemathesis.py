@@ -7,8 +7,8 @@ sequences of calls linked by the schema, once per key.  Each answer must not be 
 the documented schema.
 
 The service runs on its own SQLite file, seeded with the tiny two-Directorate
-problem; solving is held short (``max_time_limit_s``) on one worker.  About two and
-a half minutes on two cores, hence ``slow``.
+problem; solving is held short (``max_time_limit_s``) on one worker.  About 80 s of
+CPU (two to four minutes on a busy two-core machine), hence ``slow``.
 """
 
 from __future__ import annotations
