@@ -21,21 +21,13 @@ import statistics
 import sys
 import tempfile
 import time
-from datetime import date, timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from tests.board.service import running_service, sign_in, start_browser, wait_until
+from tests.board.service import next_working_day, running_service, sign_in, start_browser, wait_until
 
 TARGET_MS = 1000.0
-
-
-def next_working_day() -> date:
-    day = date.today() + timedelta(days=1)
-    while day.weekday() >= 5:
-        day += timedelta(days=1)
-    return day
 
 
 PLAN_DATE = next_working_day()

@@ -12,6 +12,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -47,9 +48,12 @@ class Service:
             return str(response.json()["api_key"])
 
     def solve(self, time_limit_s: float = 2.0, timeout_s: float = 120.0) -> str:
-        """Plan tomorrow for every Directorate (admin key); the plan id once the job has ended."""
+        """Plan the next working day for every Directorate (admin key); the plan id once the job has ended."""
+        body = {"date": next_working_day().isoformat(), "time_limit_s": time_limit_s}
         with self.client() as client:
-            plan_id = str(client.post("/plans", json={"time_limit_s": time_limit_s}).json()["plan_id"])
+            response = client.post("/plans", json=body)
+            assert response.status_code == 202, response.text
+            plan_id = str(response.json()["plan_id"])
             deadline = time.monotonic() + timeout_s
             while client.get(f"/plans/{plan_id}/job").json()["status"] not in ("done", "failed", "cancelled"):
                 if time.monotonic() > deadline:
@@ -60,6 +64,14 @@ class Service:
     def directorates(self) -> list[str]:
         with self.client() as client:
             return sorted({s["directorate"] for s in client.get("/schools?limit=5000").json()})
+
+
+def next_working_day() -> date:
+    """Tomorrow, or the Monday after when tomorrow is a weekend day (the board offers the same)."""
+    day = date.today() + timedelta(days=1)
+    while day.weekday() >= 5:
+        day += timedelta(days=1)
+    return day
 
 
 def free_port() -> int:
