@@ -53,13 +53,19 @@ table of typical published driving times (``docs/benchmarks.md``).
 from __future__ import annotations
 
 import csv
+import hashlib
 import itertools
 import math
+import os
+import tempfile
 import threading
+import zipfile
 from collections import OrderedDict
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
+from importlib.metadata import version
+from pathlib import Path
 from typing import Any, ClassVar
 
 import numpy as np
@@ -71,8 +77,9 @@ from scipy.spatial import cKDTree
 from dromologio.models import Policy
 from dromologio.models.vocab import TERRAINS
 
+from .cache import default_cache_dir
 from .distance import EARTH_RADIUS_KM
-from .settlements import MAINLAND, TRUNK_ROADS_FILE, Settlements, load_settlements
+from .settlements import MAINLAND, SETTLEMENTS_FILE, TRUNK_ROADS_FILE, Settlements, load_settlements
 from .travel import UNREACHABLE_M, UNREACHABLE_S, Place, TravelMatrices
 
 IntArray = npt.NDArray[np.int64]
@@ -89,6 +96,10 @@ ROUTE_LIMIT_MIN = 240
 #: packed weights: metres take the low bits, deciseconds the high ones.
 _SHIFT = float(1 << 22)
 _LIMIT_PACKED = (ROUTE_LIMIT_MIN * 600 + 1) * _SHIFT
+#: environment variable: ``off`` keeps land graphs and routes in memory only (see :func:`route_cache_dir`).
+ROUTE_CACHE_VARIABLE = "DROMOLOGIO_ROUTE_CACHE"
+#: bump when the files of the route store change layout.
+ROUTES_FORMAT = 1
 #: bytes of routes kept per land graph between calls.
 _ROW_MEMORY = 64 << 20
 _RANK = {terrain: rank for rank, terrain in enumerate(TERRAINS)}
@@ -186,16 +197,59 @@ class _Pricing:
 class _LandGraph:
     """The proxy roads of one land, over its settlements."""
 
+    link_a: IntArray
+    link_b: IntArray
+    link_m: FloatArray
+    link_ds: FloatArray
+    #: the trunk road of each link (its position in ``road_names``); -1 for a local road.
+    link_road: IntArray
+    road_names: tuple[str, ...]
+    graph: csr_matrix
+
     def __init__(self, settlements: Settlements, land: str, pricing: _Pricing) -> None:
         self.land = land
         self.pricing = pricing
-        self.nodes: IntArray = np.flatnonzero(np.array([x == land for x in settlements.land]))
+        self.nodes: IntArray = np.flatnonzero(settlements.land_codes == settlements.lands.index(land))
         self.lat = settlements.lat[self.nodes]
         self.lon = settlements.lon[self.nodes]
         self.altitude = settlements.altitude_m[self.nodes]
         self.rank = settlements.terrain[self.nodes]
         self.tree = cKDTree(_unit_vectors(self.lat, self.lon))
-        n = len(self.nodes)
+        self._settlements = settlements
+        self.population = settlements.population[self.nodes]
+        self._rows: OrderedDict[int, tuple[npt.NDArray[np.float32], npt.NDArray[np.float32]]] = OrderedDict()
+        self._lock = threading.Lock()
+        self.store = _store_for(land, pricing)
+        stored = self.store.load_links(len(self.nodes)) if self.store is not None else None
+        if stored is not None:
+            (
+                self.link_a,
+                self.link_b,
+                self.link_m,
+                self.link_ds,
+                self.link_road,
+                self.road_names,
+                self.graph,
+            ) = stored
+        else:
+            self._build_links(settlements)
+            weight = self.link_ds * _SHIFT + self.link_m
+            # a trunk road may run beside a local link between the same settlements: the faster one counts
+            self.graph = _min_duplicates(self.link_a, self.link_b, weight, len(self.nodes))
+            if self.store is not None:
+                self.store.save_links(self)
+
+    def name(self, position: int) -> str:
+        return self._settlements.name[int(self.nodes[position])]
+
+    def road_of(self, link: int) -> str:
+        """The trunk road of a link; empty for a local road."""
+        code = int(self.link_road[link])
+        return self.road_names[code] if code >= 0 else ""
+
+    def _build_links(self, settlements: Settlements) -> None:
+        """Local links and trunk road links, with their length (m) and time (ds)."""
+        land, pricing = self.land, self.pricing
         position = {int(s): i for i, s in enumerate(self.nodes)}
         pairs = _local_pairs(self.lat, self.lon)
         a, b = pairs[:, 0], pairs[:, 1]
@@ -204,7 +258,8 @@ class _LandGraph:
         length, seconds = pricing.local(km, (self.rank[a] + self.rank[b]) / 2.0, climb, land != MAINLAND)
         ends = [pairs]
         lengths, times = [length], [seconds]
-        labels = [""] * len(pairs)
+        roads: list[int] = [-1] * len(pairs)
+        names: list[str] = []
         for trunk in load_trunk_roads():
             chain = [position.get(settlements.index_of(code)) for code in trunk.codes]
             for x, y in itertools.pairwise(chain):
@@ -215,19 +270,15 @@ class _LandGraph:
                 ends.append(np.array([[x, y]], dtype=np.int64))
                 lengths.append(np.array([metres]))
                 times.append(np.array([secs]))
-                labels.append(trunk.road)
+                if trunk.road not in names:
+                    names.append(trunk.road)
+                roads.append(names.index(trunk.road))
         links = np.concatenate(ends)
         self.link_a, self.link_b = links[:, 0], links[:, 1]
         self.link_m = np.maximum(np.rint(np.concatenate(lengths)), 1.0)
         self.link_ds = np.maximum(np.rint(np.concatenate(times) * 10.0), 1.0)
-        self.link_label = tuple(labels)
-        weight = self.link_ds * _SHIFT + self.link_m
-        # a trunk road may run beside a local link between the same settlements: the faster one counts
-        self.graph: csr_matrix = _min_duplicates(self.link_a, self.link_b, weight, n)
-        self.names = tuple(settlements.name[int(s)] for s in self.nodes)
-        self.population = settlements.population[self.nodes]
-        self._rows: OrderedDict[int, tuple[npt.NDArray[np.float32], npt.NDArray[np.float32]]] = OrderedDict()
-        self._lock = threading.Lock()
+        self.link_road = np.array(roads, dtype=np.int64)
+        self.road_names = tuple(names)
 
     def __len__(self) -> int:
         return len(self.nodes)
@@ -248,6 +299,11 @@ class _LandGraph:
         """
         with self._lock:
             missing = [int(x) for x in dict.fromkeys(sources.tolist()) if int(x) not in self._rows]
+        if missing and self.store is not None:
+            found = {x: row for x in missing if (row := self.store.load_row(x, len(self.nodes))) is not None}
+            with self._lock:
+                self._rows.update(found)
+            missing = [x for x in missing if x not in found]
         if missing:
             packed = dijkstra(self.graph, directed=True, indices=missing, limit=_LIMIT_PACKED)
             none = ~np.isfinite(packed)
@@ -261,6 +317,9 @@ class _LandGraph:
             with self._lock:
                 for k, source in enumerate(missing):
                     self._rows[source] = (seconds[k], length[k])
+            if self.store is not None:
+                for k, source in enumerate(missing):
+                    self.store.save_row(source, seconds[k], length[k])
         with self._lock:
             rows = [self._rows[int(x)] for x in sources.tolist()]
             for x in sources.tolist():
@@ -288,6 +347,109 @@ class _LandGraph:
             ((self.link_a == a) & (self.link_b == b)) | ((self.link_a == b) & (self.link_b == a))
         )
         return int(hit[np.argmin(self.link_ds[hit])])
+
+
+class _RouteStore:
+    """Links and searched routes of one land graph on disk (``route_cache_dir()/<key>/``).
+
+    ``links.npz`` holds the links and the routing graph; ``<settlement>.f32`` the routes
+    from one settlement (time in s, then length in m, float32, for every settlement).
+
+    As :mod:`.cache` does: a key that is the SHA-256 of everything the routes depend
+    on, files written to a temporary name and renamed into place, unreadable files
+    computed again; a read-only or full disk only means nothing is kept.
+    """
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+
+    def _write(self, name: str, save: Callable[[Any], None]) -> None:
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            handle, temporary = tempfile.mkstemp(dir=self.folder, prefix=".routes-", suffix=".tmp")
+            try:
+                with os.fdopen(handle, "wb") as file:
+                    save(file)
+                os.replace(temporary, self.folder / name)
+            except BaseException:
+                Path(temporary).unlink(missing_ok=True)
+                raise
+        except OSError:
+            pass
+
+    def load_links(self, n: int) -> tuple[Any, ...] | None:
+        """Links, their trunk roads and the routing graph of a land of ``n`` settlements, as saved."""
+        try:
+            with np.load(self.folder / "links.npz", allow_pickle=False) as data:
+                graph = csr_matrix((data["data"], data["indices"], data["indptr"]), shape=(n, n))
+                names = tuple(str(x) for x in data["road_names"])
+                found = (data["a"], data["b"], data["m"], data["ds"], data["road"], names, graph)
+        except (OSError, ValueError, KeyError, zipfile.BadZipFile):
+            return None
+        return found
+
+    def save_links(self, graph: _LandGraph) -> None:
+        csr = graph.graph
+
+        def save(file: Any) -> None:
+            np.savez(
+                file,
+                a=graph.link_a,
+                b=graph.link_b,
+                m=graph.link_m,
+                ds=graph.link_ds,
+                road=graph.link_road,
+                road_names=np.array(graph.road_names, dtype=str),
+                data=csr.data,
+                indices=csr.indices,
+                indptr=csr.indptr,
+            )
+
+        self._write("links.npz", save)
+
+    def load_row(self, node: int, n: int) -> tuple[npt.NDArray[np.float32], npt.NDArray[np.float32]] | None:
+        """Time (s) and length (m) of the routes from ``node``: raw float32, ``2 * n`` of them."""
+        try:
+            row = np.fromfile(self.folder / f"{node}.f32", dtype="<f4")
+        except (OSError, ValueError):
+            return None
+        if row.shape != (2 * n,):
+            return None
+        return row[:n], row[n:]
+
+    def save_row(self, node: int, seconds: npt.NDArray[np.float32], length: npt.NDArray[np.float32]) -> None:
+        data = np.concatenate((seconds, length)).astype("<f4")
+        self._write(f"{node}.f32", lambda file: file.write(data.tobytes()))
+
+
+def route_cache_dir() -> Path | None:
+    """Where land graphs keep their links and routes: ``routes`` in the matrices cache folder.
+
+    ``DROMOLOGIO_ROUTE_CACHE=off`` keeps them in memory only; the folder follows
+    ``DROMOLOGIO_CACHE_DIR`` (:func:`.cache.default_cache_dir`).
+    """
+    if os.environ.get(ROUTE_CACHE_VARIABLE, "").strip().lower() in ("off", "0", "no", "false"):
+        return None
+    return default_cache_dir() / "routes"
+
+
+@lru_cache(maxsize=1)
+def _data_digest() -> str:
+    """What the land graphs are made of: the code's version and the two data files."""
+    digest = hashlib.sha256(version("dromologio").encode())
+    for path in (SETTLEMENTS_FILE, TRUNK_ROADS_FILE):
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def _store_for(land: str, pricing: _Pricing) -> _RouteStore | None:
+    folder = route_cache_dir()
+    if folder is None:
+        return None
+    key = hashlib.sha256(
+        f"dromologio-routes/{ROUTES_FORMAT}/{ROUTE_LIMIT_MIN}/{_data_digest()}/{land}/{pricing!r}".encode()
+    ).hexdigest()
+    return _RouteStore(folder / key)
 
 
 def _min_duplicates(a: IntArray, b: IntArray, weight: FloatArray, n: int) -> csr_matrix:
@@ -386,11 +548,14 @@ def _land_graph(land: str, pricing: _Pricing) -> _LandGraph:
     return found
 
 
-def forget_routes() -> None:
-    """Drop the routes kept between calls (the land graphs stay): the next calls search again."""
+def forget_routes(*, graphs: bool = False) -> None:
+    """Drop the routes kept in memory (and with ``graphs`` the land graphs): the next calls search
+    again, or read what the route store on disk holds (:func:`route_cache_dir`)."""
     with _GRAPHS_LOCK:
-        graphs = list(_GRAPHS.values())
-    for graph in graphs:
+        kept = list(_GRAPHS.values())
+        if graphs:
+            _GRAPHS.clear()
+    for graph in kept:
         with graph._lock:
             graph._rows.clear()
 
@@ -493,57 +658,83 @@ class SettlementRoadModel:
         for i, place in enumerate(places):
             groups.setdefault(place.island, []).append(i)
         pricing = self._pricing()
+        lat_all = np.fromiter((p.lat for p in places), dtype=np.float64, count=n)
+        lon_all = np.fromiter((p.lon for p in places), dtype=np.float64, count=n)
+        rank_all = np.fromiter((_RANK[p.terrain] for p in places), dtype=np.float64, count=n)
         for island, members in groups.items():
-            here = [places[i] for i in members]
-            length, seconds = self._direct(here, here, island != "")
+            at = np.array(members, dtype=np.int64)
+            lat, lon, rank = lat_all[at], lon_all[at], rank_all[at]
+            straight_km = _haversine_km(lat[:, None], lon[:, None], lat[None, :], lon[None, :])
+            seconds = np.full(straight_km.shape, np.nan)
+            length = np.full(straight_km.shape, np.nan)
             by_land: dict[str, list[int]] = {}
             for k, i in enumerate(members):
                 land = lands[i]
                 if land is not None:
                     by_land.setdefault(land, []).append(k)
             for land, ks in by_land.items():
-                self._route_block(_land_graph(land, pricing), [here[k] for k in ks], ks, length, seconds)
-            self._finish(here, length, seconds)
-            grid = np.ix_(members, members)
-            distance[grid] = length
-            duration[grid] = seconds
+                self._route_block(_land_graph(land, pricing), lat, lon, rank, ks, length, seconds)
+            # pairs without a route (one settlement, no road found): a straight local road
+            direct = np.isnan(seconds)
+            if direct.any():
+                rows, cols = np.nonzero(direct)
+                metres, secs = pricing.local(
+                    straight_km[direct], (rank[rows] + rank[cols]) / 2.0, np.zeros(len(rows)), island != ""
+                )
+                seconds[direct] = secs
+                length[direct] = metres
+            self._finish(straight_km, length, seconds)
+            if len(members) == n:
+                distance, duration = length, seconds
+            else:
+                grid = np.ix_(at, at)
+                distance[grid] = length
+                duration[grid] = seconds
         np.fill_diagonal(distance, 0.0)
         np.fill_diagonal(duration, 0.0)
         return TravelMatrices(distance.astype(np.int64), duration.astype(np.int64))
 
     def _route_block(
-        self, graph: _LandGraph, places: list[Place], ks: list[int], length: FloatArray, seconds: FloatArray
+        self,
+        graph: _LandGraph,
+        lat: FloatArray,
+        lon: FloatArray,
+        rank: FloatArray,
+        ks: list[int],
+        length: FloatArray,
+        seconds: FloatArray,
     ) -> None:
-        """Routes over ``graph`` between ``places`` (rows/columns ``ks`` of ``length``, ``seconds``)."""
-        lat = np.array([p.lat for p in places])
-        lon = np.array([p.lon for p in places])
-        anchor, km = graph.nearest(lat, lon)
-        rank = (np.array([_RANK[p.terrain] for p in places]) + graph.rank[anchor]) / 2.0
-        access_m, access_s = graph.pricing.local(km, rank, np.zeros_like(km), graph.land != MAINLAND)
+        """Routes over ``graph`` between the places ``ks`` (rows/columns of ``length``, ``seconds``)."""
+        at = np.array(ks, dtype=np.int64)
+        anchor, km = graph.nearest(lat[at], lon[at])
+        access_m, access_s = graph.pricing.local(
+            km, (rank[at] + graph.rank[anchor]) / 2.0, np.zeros_like(km), graph.land != MAINLAND
+        )
         sources, which = np.unique(anchor, return_inverse=True)
         between_s, between_m = graph.between(sources)
-        between_s = between_s[np.ix_(which, which)]
-        between_m = between_m[np.ix_(which, which)]
-        route_s = access_s[:, None] + between_s + access_s[None, :]
-        route_m = access_m[:, None] + between_m + access_m[None, :]
-        routed = np.isfinite(route_s) & (anchor[:, None] != anchor[None, :])
-        grid = np.ix_(ks, ks)
-        block_s, block_m = seconds[grid], length[grid]
-        block_s[routed] = route_s[routed]
-        block_m[routed] = route_m[routed]
-        seconds[grid] = block_s
-        length[grid] = block_m
+        grid = np.ix_(which, which)
+        route_s = access_s[:, None] + between_s[grid] + access_s[None, :]
+        route_m = access_m[:, None] + between_m[grid] + access_m[None, :]
+        unrouted = ~np.isfinite(route_s) | (anchor[:, None] == anchor[None, :])
+        route_s[unrouted] = np.nan
+        route_m[unrouted] = np.nan
+        if len(ks) == len(seconds):
+            seconds[:] = route_s
+            length[:] = route_m
+        else:
+            block = np.ix_(at, at)
+            seconds[block] = route_s
+            length[block] = route_m
 
-    def _finish(self, places: list[Place], length: FloatArray, seconds: FloatArray) -> None:
+    def _finish(self, straight_km: FloatArray, length: FloatArray, seconds: FloatArray) -> None:
         """Trip overhead, the straight-line floors, whole minutes."""
-        lat = np.array([p.lat for p in places])
-        lon = np.array([p.lon for p in places])
-        straight_km = _haversine_km(lat[:, None], lon[:, None], lat[None, :], lon[None, :])
         apart = straight_km > 0.0
         seconds += np.where(apart, self.trip_minutes * 60.0, 0.0)
-        np.maximum(seconds, straight_km / MAX_STRAIGHT_KMH * 3600.0, out=seconds)
+        np.maximum(seconds, straight_km * (3600.0 / MAX_STRAIGHT_KMH), out=seconds)
         np.maximum(length, straight_km * 1000.0, out=length)
-        np.ceil(seconds / 60.0 - 1e-9, out=seconds)
+        seconds *= 1.0 / 60.0
+        seconds -= 1e-9
+        np.ceil(seconds, out=seconds)
         seconds *= 60.0
         np.rint(length, out=length)
         np.clip(seconds, 0.0, UNREACHABLE_S, out=seconds)
@@ -572,14 +763,14 @@ class SettlementRoadModel:
         via: list[str] = []
         trunk_towns: set[int] = set()
         for x, y in itertools.pairwise(steps):
-            label = graph.link_label[graph.link_between(x, y)]
+            label = graph.road_of(graph.link_between(x, y))
             if label:
                 trunk_towns |= {x, y}
                 if not roads or roads[-1] != label:
                     roads.append(label)
         for step in steps[1:-1]:
             if step in trunk_towns or graph.population[step] >= 1000:
-                name = graph.names[step]
+                name = graph.name(step)
                 if not via or via[-1] != name:
                     via.append(name)
         return RoadRoute(km, minutes, tuple(via), tuple(roads))

@@ -26,7 +26,7 @@ import gzip
 import io
 import sys
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 
 import numpy as np
@@ -66,9 +66,15 @@ class Settlements:
     def __len__(self) -> int:
         return len(self.code)
 
-    @property
+    @cached_property
     def lands(self) -> tuple[str, ...]:
         return tuple(sorted(set(self.land)))
+
+    @cached_property
+    def land_codes(self) -> IntArray:
+        """The land of each settlement as its position in :attr:`lands`."""
+        code = {land: c for c, land in enumerate(self.lands)}
+        return np.fromiter((code[x] for x in self.land), dtype=np.int64, count=len(self.land))
 
     def index_of(self, code: str) -> int:
         return _index(self)[code]
