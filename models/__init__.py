@@ -1,5 +1,13 @@
 """Domain types and the problem/plan file formats (no solver, no web framework)."""
 
+# This folder installs as ``dromologio.models`` (see docs/architecture.md, "Folders and packaging"):
+# imported under its folder name it would be a second copy of every class in it.
+if __name__ != "dromologio.models":
+    raise ImportError(
+        f"import dromologio.models, not {__name__}: this folder is the package dromologio.models"
+    )
+
+
 from .errors import InputError, InputIssue
 from .plan import Plan, Route, Stop, Unassigned
 from .policy import Policy
