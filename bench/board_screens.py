@@ -52,9 +52,35 @@ def main() -> None:
             sign_in(browser, service.url, dispatcher)
             wait_until(browser, "document.querySelector('#queue li')")
             shot("queue")
+            # A long solve, its progress, then stop: the best plan found so far is kept and drawn.
+            field = browser.find_element(By.ID, "time-limit")
+            field.clear()
+            field.send_keys("60")
+            before = browser.execute_script("return (window.__board && window.__board.draws) || 0;")
+            browser.find_element(By.ID, "plan-day").click()
+            wait_until(browser, "/[0-9]+/.test(document.getElementById('progress-text').textContent)", 60)
+            time.sleep(3)
+            shot("progress")
+            browser.find_element(By.ID, "cancel-plan").click()
+            wait_until(browser, f"window.__board && window.__board.draws > {before}", 60)
             plan_day(browser, args.time_limit)
             time.sleep(0.5)
             shot("day")
+            # The first technician's printable route sheet, in a new tab.
+            main_tab = browser.current_window_handle
+            browser.find_element(By.CSS_SELECTOR, "#timeboard .sheet-link").click()
+            wait_until(browser, "true")
+            deadline = time.monotonic() + 20
+            while len(browser.window_handles) < 2 and time.monotonic() < deadline:
+                time.sleep(0.1)
+            browser.switch_to.window(next(h for h in browser.window_handles if h != main_tab))
+            wait_until(
+                browser,
+                "location.href.startsWith('blob:') && document.body && document.body.innerText.length > 0",
+            )
+            shot("sheet")
+            browser.close()
+            browser.switch_to.window(main_tab)
             browser.find_element(By.ID, "tab-unassigned").click()
             first = browser.find_element(By.CSS_SELECTOR, "#unassigned-list li")
             first.click()

@@ -413,11 +413,14 @@ export class DayBoard {
     const total = job.time_limit_s * (job.days || 1);
     const fraction = job.status === 'done' ? 1 : Math.min(0.98, (p.elapsed_s || 0) / (total || 1));
     this.planbar.querySelector('#progress-fill').style.width = `${(fraction * 100).toFixed(1)}%`;
-    const placed = p.tickets_placed != null ? `${p.tickets_placed}/${p.tickets_to_visit ?? '?'}` : '…';
+    const elapsed = (p.elapsed_s ?? 0).toFixed(1);
+    const cost = money(p.best_objective_eur);
     const text =
       job.status === 'queued'
         ? t('queued')
-        : `${t(job.status)} · ${t('progress', { elapsed: (p.elapsed_s ?? 0).toFixed(1), cost: money(p.best_objective_eur), placed })}`;
+        : p.tickets_placed != null
+          ? `${t(job.status)} · ${t('progress', { elapsed, cost, placed: `${p.tickets_placed}/${p.tickets_to_visit ?? '?'}` })}`
+          : `${t(job.status)} · ${t('progress_solving', { elapsed, cost, found: p.solutions_found ?? 0, to_visit: p.tickets_to_visit ?? '?' })}`;
     this.planbar.querySelector('#progress-text').textContent = text;
     const button = this.planbar.querySelector('#plan-day');
     if (button) button.disabled = !TERMINAL.has(job.status);
