@@ -283,12 +283,19 @@ class _Tracker:
         moment = time.monotonic()
         if moment - self.last_write >= PROGRESS_EVERY_S:
             self.last_write = moment
-            self.write()
+            try:
+                self.write()
+            except Exception:  # progress is best effort: the search goes on
+                log.warning("plan %s: progress not written", self.plan_id, exc_info=True)
 
     def should_stop(self) -> bool:
         """The search asks: the first time, the row is read at once; then at most every poll period."""
         first, self.searching = not self.searching, True
-        return self.look(force=first)
+        try:
+            return self.look(force=first)
+        except Exception:  # the database is away for a moment: the heartbeat looks again
+            log.warning("plan %s: could not look at the job", self.plan_id, exc_info=True)
+            return self.stopping
 
 
 def with_left_out(plan: Plan, left_out: tuple[Unassigned, ...]) -> Plan:
