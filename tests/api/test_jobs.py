@@ -108,8 +108,13 @@ def test_cancel_keeps_the_best_plan_so_far_and_a_queued_job_never_starts(
     assert cancelled["status"] == "cancelled" and "before solving" in cancelled["message"]
 
     for plan_id in ids[:2]:
+
+        def job_of(plan_id: str = plan_id) -> dict[str, Any]:
+            answer: dict[str, Any] = client.get(f"/plans/{plan_id}/job", headers=ADMIN).json()
+            return answer
+
         wait_for(
-            lambda plan_id=plan_id: client.get(f"/plans/{plan_id}/job", headers=ADMIN).json(),
+            job_of,
             until=lambda job: job["status"] == "running" and job["progress"]["solutions_found"] > 0,
             timeout_s=60,
         )

@@ -114,7 +114,7 @@ def test_plans_are_scoped_and_paged_in_the_database(
 ) -> None:
     assert client.post("/import", json=tiny, headers=ADMIN).status_code == 200
     dispatcher = make_key(client, "dispatcher", [IOANNINA])
-    scopes = ([IOANNINA], [ARTA], [ARTA, IOANNINA], [])
+    scopes: tuple[list[str], ...] = ([IOANNINA], [ARTA], [ARTA, IOANNINA], [])
     ids = add_plans(database_url, 14, scopes=scopes)
     newest_first = ids[::-1]
     mine = [p for p in newest_first if int(p[-5:]) % 4 in (0, 3)]  # Ioannina only, or none
