@@ -13,10 +13,12 @@ from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from typing import Any
 
+from pydantic import Field
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session, load_only
 
-from dromologio.models import Problem, Ticket
+from dromologio.dispatch.live import LiveState, TechnicianChanges, changes, live_from_plan
+from dromologio.models import Plan, Problem, Ticket
 from dromologio.models.writers import problem_to_dict
 
 from . import convert, schemas
@@ -385,3 +387,96 @@ def violations_view(
         for v in violations
         if v.get("technician_id") is None or v.get("technician_id") in visible
     ]
+
+
+# --- the live day: re-planning from now ---------------------------------------------------------
+
+
+class UrgentReplanRequest(schemas.UrgentRequest):
+    now: schemas.LocalDateTime | None = Field(
+        default=None,
+        description="when the day stands (local time): the re-plan keeps every visit done and started, "
+        "continues each technician from where it is, and schedules nothing before it; the server's "
+        "clock when absent",
+        examples=["2026-11-23T09:40"],
+    )
+
+
+class TechnicianChangesPublic(schemas.Response):
+    technician_id: str = Field(description="the technician")
+    moved_in: list[str] = Field(description="tickets of the published plan it takes over from someone else")
+    moved_out: list[str] = Field(description="tickets of the published plan it no longer serves")
+    new: list[str] = Field(description="tickets not in the published plan it now serves (the urgent one)")
+
+
+class UrgentReplan(schemas.PlanJob):
+    now: schemas.LocalDateTimeOut = Field(description="when the re-plan starts")
+    changes: list[TechnicianChangesPublic] = Field(
+        description="per technician, what changed against the published plan (only those with a change)"
+    )
+
+
+def live_state(session: Session, parent: PlanRow, problem: Problem, now: datetime) -> LiveState:
+    """The day of ``parent`` at ``now``, from its visit rows: done (or not solved) and started visits."""
+    rows = list(session.scalars(select(PlanVisitRow).where(PlanVisitRow.plan_id == parent.plan_id)))
+    done = {r.ticket_id for r in rows if r.state in ("done", "not_solved")}
+    started = {r.ticket_id: r.updated_at for r in rows if r.state == "started"}
+    published = Plan.from_dict(parent.result or {})
+    return live_from_plan(problem, published, now, done=done, started=started)
+
+
+def replan_now(
+    session: Session, row: PlanRow, parent: PlanRow, problem: Problem, live: LiveState
+) -> list[TechnicianChanges]:
+    """Solve the re-plan ``row`` within its time limit, store it like a finished job, and say what changed."""
+    from dromologio.dispatch import SearchParams, solve
+    from dromologio.models.checker import check_plan
+
+    from .solving import _record_visits, _violation
+
+    started = datetime.now()
+    result = solve(
+        problem,
+        date.fromisoformat(row.plan_date),
+        days=row.days,
+        time_limit_s=row.time_limit_s,
+        seed=row.seed,
+        params=SearchParams(num_workers=1),
+        locks=dict(row.locks or {}),
+        live=live,
+    )
+    plan = result.plan
+    report = check_plan(problem, plan)
+    finished = datetime.now().replace(microsecond=0)
+    row.status = "done"
+    row.attempts = 1
+    row.started_at = started.replace(microsecond=0)
+    row.finished_at = finished
+    row.elapsed_s = round((datetime.now() - started).total_seconds(), 3)
+    row.result = plan.to_dict()
+    row.has_plan = True
+    row.check_ok = report.ok
+    row.check_violations = [_violation(v) for v in report.violations]
+    row.best_objective_eur = plan.kpis.get("objective_eur")
+    row.solutions_found = max(1, len(result.solution.history))
+    row.tickets_placed = len(plan.visited_ticket_ids)
+    session.add(row)
+    session.flush()
+    _record_visits(session, row.plan_id, parent.plan_id, plan, finished)
+    return changes(live.previous, plan, live.frozen())
+
+
+def urgent_reply(job: schemas.PlanJob, now: datetime, moved: list[TechnicianChanges]) -> UrgentReplan:
+    return UrgentReplan(
+        **job.model_dump(),
+        now=now,
+        changes=[
+            TechnicianChangesPublic(
+                technician_id=c.technician_id,
+                moved_in=list(c.moved_in),
+                moved_out=list(c.moved_out),
+                new=list(c.new),
+            )
+            for c in moved
+        ],
+    )

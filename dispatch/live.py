@@ -111,7 +111,8 @@ class LiveState:
             begin = min(_seconds_on(self.started[t][1], plan_date) for t in ticket_ids)
             begin = min(begin, max(now_s, technician.shift_start_min * 60))
             work = setup_s + sum(problem.ticket_by_id[t].service_minutes * 60 for t in ticket_ids)
-            end = max(begin + work, min(now_s, technician.shift_end_min * 60))
+            stretch = now_s if self.now.date() == plan_date else 0
+            end = max(begin + work, min(stretch, technician.shift_end_min * 60))
             stop = Stop(
                 "visit",
                 lat=school.lat,
@@ -200,7 +201,9 @@ def live_from_plan(
                 begin = min(actual) if actual else _seconds(stop.start)
                 begin = min(begin, max(now_s, _seconds(stop.start)))
                 work = setup_s + sum(problem.ticket_by_id[t].service_minutes * 60 for t in running)
-                end = max(begin + work, min(now_s, technician.shift_end_min * 60))
+                # Work runs on until now (on the plan's day); a day already over keeps its times.
+                stretch = now_s if now.date() == plan_date else 0
+                end = max(begin + work, min(stretch, technician.shift_end_min * 60))
                 assert stop.arrive is not None
                 frozen.append(
                     replace(
