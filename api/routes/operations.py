@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime, time, timedelta
 
 from fastapi import APIRouter, Response, status
 from sqlalchemy import select
@@ -13,11 +13,15 @@ from ..deps import CurrentPrincipal, RunnerDep, SessionDep, SettingsDep
 from ..errors import PROBLEM_RESPONSES, ApiError, forbidden, not_found
 from ..planning import new_plan_row, plan_job, replan_problem
 from ..tables import PlanRow, PlanVisitRow, SchoolRow, TicketEventRow, TicketRow
+from .absences import leave_out_absent, plan_days
 from .common import now, validated
 from .plans import get_plan_row, plan_scope
-from .tickets import create_ticket_row
+from .tickets import create_ticket_row, next_urgent_id
 
 router = APIRouter(prefix="/plans/{plan_id}", tags=["operations"], responses=PROBLEM_RESPONSES)
+
+#: how far ahead of the server's clock a reported time may be (clocks differ a little).
+CLOCK_GRACE = timedelta(minutes=1)
 
 #: allowed moves of a visit's state.
 MOVES = {
@@ -57,11 +61,12 @@ def _move(
     plan_id: str,
     ticket_id: str,
     move: str,
-    body: schemas.VisitNote,
+    body: schemas.VisitReport,
     session: SessionDep,
     principal: Principal,
 ) -> schemas.VisitPublic:
-    visible, hidden = plan_scope(session, principal, _live_plan(session, principal, plan_id))
+    plan = _live_plan(session, principal, plan_id)
+    visible, hidden = plan_scope(session, principal, plan)
     visit = session.get(PlanVisitRow, (plan_id, ticket_id))
     if visit is None or (visible is not None and visit.technician_id not in visible):
         # A visit of a technician the caller does not see is not listed, so not found either.
@@ -70,8 +75,10 @@ def _move(
     if visit.state not in allowed:
         raise ApiError(409, f"ticket '{ticket_id}' is {visit.state}; it cannot become {target}")
     when = now()
+    at = _reported_at(body.at, when, date.fromisoformat(plan.plan_date), visit)
+    reporter = body.reported_by or principal.name
     visit.state = target
-    visit.updated_at = when
+    visit.updated_at = at
     visit.note = body.note
     ticket = session.get(TicketRow, ticket_id)
     if ticket is not None:
@@ -84,15 +91,44 @@ def _move(
         session.add(
             TicketEventRow(
                 ticket_id=ticket_id,
-                at=when,
+                at=at,
                 kind=target,
                 plan_id=plan_id,
                 technician_id=visit.technician_id,
-                note=body.note,
+                note=f"{body.note} (by {reporter})" if body.note else f"by {reporter}",
             )
         )
     session.commit()
     return _visit(visit, hidden)
+
+
+def _reported_at(at: datetime | None, when: datetime, plan_day: date, visit: PlanVisitRow) -> datetime:
+    """When a visit event happened: ``at`` as reported (now by default), checked.
+
+    Not in the future, not before the plan's day, and not before the visit was started.
+    """
+    if at is None:
+        return when
+    at = at.replace(microsecond=0)
+    if at > when + CLOCK_GRACE:
+        raise ApiError(
+            422,
+            f"at {at.isoformat()} is in the future (now {when.isoformat()})",
+            errors=[("body.at", "in the future")],
+        )
+    if at < datetime.combine(plan_day, time()):
+        raise ApiError(
+            422,
+            f"at {at.isoformat()} is before the plan's day {plan_day.isoformat()}",
+            errors=[("body.at", "before the plan's day")],
+        )
+    if visit.state == "started" and visit.updated_at is not None and at < visit.updated_at:
+        raise ApiError(
+            422,
+            f"at {at.isoformat()} is before the visit was started ({visit.updated_at.isoformat()})",
+            errors=[("body.at", "before the start")],
+        )
+    return min(at, when)
 
 
 @router.post("/visits/{ticket_id}/start", summary="The technician started work on the ticket")
@@ -101,9 +137,9 @@ def start_visit(
     ticket_id: str,
     session: SessionDep,
     principal: CurrentPrincipal,
-    body: schemas.VisitNote | None = None,
+    body: schemas.VisitReport | None = None,
 ) -> schemas.VisitPublic:
-    return _move(plan_id, ticket_id, "start", body or schemas.VisitNote(), session, principal)
+    return _move(plan_id, ticket_id, "start", body or schemas.VisitReport(), session, principal)
 
 
 @router.post("/visits/{ticket_id}/done", summary="The ticket was solved on site")
@@ -112,9 +148,9 @@ def finish_visit(
     ticket_id: str,
     session: SessionDep,
     principal: CurrentPrincipal,
-    body: schemas.VisitNote | None = None,
+    body: schemas.VisitReport | None = None,
 ) -> schemas.VisitPublic:
-    return _move(plan_id, ticket_id, "done", body or schemas.VisitNote(), session, principal)
+    return _move(plan_id, ticket_id, "done", body or schemas.VisitReport(), session, principal)
 
 
 @router.post(
@@ -125,9 +161,9 @@ def visit_not_solved(
     ticket_id: str,
     session: SessionDep,
     principal: CurrentPrincipal,
-    body: schemas.VisitNote | None = None,
+    body: schemas.VisitReport | None = None,
 ) -> schemas.VisitPublic:
-    return _move(plan_id, ticket_id, "not-solved", body or schemas.VisitNote(), session, principal)
+    return _move(plan_id, ticket_id, "not-solved", body or schemas.VisitReport(), session, principal)
 
 
 @router.post(
@@ -137,7 +173,7 @@ def visit_not_solved(
 )
 def insert_urgent(
     plan_id: str,
-    body: schemas.UrgentInsert,
+    body: schemas.UrgentRequest,
     session: SessionDep,
     principal: CurrentPrincipal,
     runner: RunnerDep,
@@ -151,9 +187,7 @@ def insert_urgent(
             f"time_limit_s may be at most {settings.max_time_limit_s:g}",
             errors=[("body.time_limit_s", "too long")],
         )
-    ticket_body = body.ticket
-    if "priority" not in ticket_body.model_fields_set:
-        ticket_body = ticket_body.model_copy(update={"priority": "urgent"})
+    ticket_body = _urgent_ticket(session, body.ticket, now())
     school = session.get(SchoolRow, ticket_body.school_id)
     if school is None or school.directorate not in (parent.directorates or []):
         raise ApiError(
@@ -164,6 +198,8 @@ def insert_urgent(
     create_ticket_row(session, principal, ticket_body, "urgent")
     urgent = validated(lambda: convert.ticket_from_create(ticket_body), prefix="body.ticket")
     problem, locks, notes = replan_problem(session, parent, urgent)
+    days = plan_days(date.fromisoformat(parent.plan_date), parent.days, parent.directorates or [], force=True)
+    problem = leave_out_absent(session, problem, days)
     row = new_plan_row(
         principal=principal,
         problem=problem,
@@ -185,3 +221,18 @@ def insert_urgent(
     response.headers["Location"] = f"/plans/{row.plan_id}/job"
     # The notes name the technicians of started visits: mask those the caller does not see.
     return plan_job(row, hidden=plan_scope(session, principal, row)[1])
+
+
+def _urgent_ticket(session: SessionDep, ticket: schemas.UrgentTicket, when: datetime) -> schemas.TicketCreate:
+    """The ticket of an urgent insertion: its id generated when absent (``U-YYYYMMDD-NNN``), opened now
+    when not said, and the helpdesk's number kept as the extra column ``helpdesk_ref``."""
+    extra = dict(ticket.extra)
+    if ticket.helpdesk_ref is not None:
+        extra["helpdesk_ref"] = ticket.helpdesk_ref
+    values = ticket.model_dump(exclude={"ticket_id", "opened_at", "helpdesk_ref", "extra"})
+    return schemas.TicketCreate(
+        ticket_id=ticket.ticket_id or next_urgent_id(session, when.date()),
+        opened_at=ticket.opened_at or when,
+        extra=extra,
+        **values,
+    )
