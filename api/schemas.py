@@ -633,3 +633,140 @@ class ProblemDetails(Response):
     instance: str | None = Field(default=None, description="the request path")
     errors: list[FieldError] | None = Field(default=None, description="one entry per wrong field")
     issues: list[IssueOut] | None = Field(default=None, description="one entry per input issue (imports)")
+
+
+# --- the plan's day, the day's work and availability ----------------------------------
+
+
+class PlanRequest(PlanCreate):
+    date: Day | None = Field(
+        default=None,
+        description="first day to plan: a working day from today on; the next working day when absent",
+        examples=["2026-11-23"],
+    )
+    force: bool = Field(
+        default=False,
+        description="plan a day that is past or not a working day (weekend, holiday, school break) anyway",
+        examples=[False],
+    )
+
+
+class UrgentTicket(TicketBase):
+    ticket_id: str | None = Field(
+        default=None,
+        min_length=1,
+        max_length=64,
+        pattern=ID_PATTERN,
+        description="unique id; U-YYYYMMDD-NNN (today's date, the next number) when absent",
+        examples=[None],
+    )
+    opened_at: LocalDateTime | None = Field(  # type: ignore[assignment]
+        default=None, description="when it was opened (local time); now when absent", examples=[None]
+    )
+    priority: Priority = Field(default="urgent", description="urgent unless given", examples=["urgent"])
+    helpdesk_ref: str | None = Field(
+        default=None,
+        min_length=1,
+        max_length=64,
+        pattern=ID_PATTERN,
+        description="the helpdesk's ticket number, kept as the extra column helpdesk_ref",
+        examples=["HD-2026-0412"],
+    )
+
+
+class UrgentRequest(Request):
+    ticket: UrgentTicket = Field(description="the urgent ticket, created inline (id generated when absent)")
+    time_limit_s: float = Field(default=10.0, gt=0, description="solver time limit, seconds", examples=[5])
+    seed: int = Field(default=0, ge=0, le=SEED_MAX, description="random seed", examples=[0])
+
+
+class VisitReport(VisitNote):
+    at: LocalDateTime | None = Field(
+        default=None,
+        description="when it happened (local time): not in the future, not before the plan's day; now when absent",
+        examples=["2026-11-23T10:15"],
+    )
+    reported_by: str | None = Field(
+        default=None,
+        min_length=1,
+        max_length=300,
+        description="who reported it (e.g. the technician by phone); the key's name when absent",
+        examples=["Ελένη Κίτσου (τηλ.)"],
+    )
+
+
+AbsenceKind = Literal["leave", "sick", "training"]
+
+
+class AbsenceCreate(Request):
+    technician_id: str = Field(
+        min_length=1, max_length=64, description="the technician away", examples=["T1"]
+    )
+    from_: Day = Field(alias="from", description="first day away", examples=["2026-11-23"])
+    to: Day | None = Field(default=None, description="last day away (included); from when absent")
+    kind: AbsenceKind = Field(default="leave", description="leave, sick or training", examples=["leave"])
+    note: str = Field(default="", max_length=4000, description="note", examples=[""])
+
+
+class AbsenceUpdate(Request):
+    from_: Day | None = Field(default=None, alias="from", description="first day away")
+    to: Day | None = Field(default=None, description="last day away (included)")
+    kind: AbsenceKind | None = Field(default=None, description="leave, sick or training")
+    note: str | None = Field(default=None, max_length=4000, description="note")
+
+
+class AbsencePublic(Response):
+    model_config = ConfigDict(from_attributes=True, populate_by_name=True)
+
+    absence_id: str = Field(description="id")
+    technician_id: str = Field(description="the technician away")
+    from_: Day = Field(alias="from", description="first day away")
+    to: Day = Field(description="last day away (included)")
+    kind: AbsenceKind = Field(description="leave, sick or training")
+    note: str = Field(description="note")
+    created_by: str = Field(description="the key that recorded it")
+
+
+class ClosureCreate(Request):
+    school_id: str | None = Field(
+        default=None,
+        min_length=1,
+        max_length=64,
+        description="the school that cannot be reached; absent for an area (terrain, island: admin only)",
+        examples=["S1"],
+    )
+    from_date: Day = Field(description="first closed day", examples=["2026-12-03"])
+    to_date: Day | None = Field(default=None, description="last closed day (included); from_date when absent")
+    reason: str = Field(
+        default="closed",
+        min_length=1,
+        max_length=300,
+        description="printed in reasons as 'the road to <school> is <reason> on <day>'",
+        examples=["closed by snow"],
+    )
+    open_to_4x4: bool = Field(default=False, description="4x4 vehicles still get through", examples=[False])
+    terrain: Terrain | None = Field(
+        default=None, description="an area: every road touching places of this class or rougher"
+    )
+    island: str | None = Field(
+        default=None, max_length=300, description="an area: one island's roads ('' = the mainland)"
+    )
+
+
+class ClosureUpdate(Request):
+    from_date: Day | None = Field(default=None, description="first closed day")
+    to_date: Day | None = Field(default=None, description="last closed day (included)")
+    reason: str | None = Field(default=None, min_length=1, max_length=300, description="reason")
+    open_to_4x4: bool | None = Field(default=None, description="4x4 vehicles still get through")
+
+
+class ClosurePublic(Response):
+    closure_id: str = Field(description="id")
+    school_id: str | None = Field(description="the school; null for an area")
+    from_date: Day = Field(description="first closed day")
+    to_date: Day = Field(description="last closed day (included)")
+    reason: str = Field(description="reason")
+    open_to_4x4: bool = Field(description="4x4 vehicles still get through")
+    terrain: str | None = Field(description="an area's terrain class")
+    island: str | None = Field(description="an area's island")
+    created_by: str = Field(description="the key that recorded it")

@@ -9,10 +9,22 @@ The schema is created and upgraded only by the Alembic migrations in
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, DateTime, Float, ForeignKey, Index, Integer, MetaData, String, Text
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship, validates
 
 #: Constraint names that are the same on SQLite and PostgreSQL, so migrations can name them.
@@ -264,3 +276,43 @@ class ApiKeyRow(Table):
     employer: Mapped[str | None] = mapped_column(NAME, nullable=True)
     created_at: Mapped[datetime] = mapped_column(DateTime)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class AbsenceRow(Table):
+    """A technician away from ``first_day`` to ``last_day`` (leave, sick, training): left out of those days' plans."""
+
+    __tablename__ = "absences"
+
+    absence_id: Mapped[str] = mapped_column(ID, primary_key=True)
+    technician_id: Mapped[str] = mapped_column(
+        ID, ForeignKey("technicians.technician_id", ondelete="CASCADE"), index=True
+    )
+    first_day: Mapped[date] = mapped_column(Date)
+    last_day: Mapped[date] = mapped_column(Date)
+    #: leave, sick or training.
+    kind: Mapped[str] = mapped_column(String(16))
+    note: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    created_by: Mapped[str] = mapped_column(NAME, default="")
+
+
+class ClosureRow(Table):
+    """A school that cannot be reached (snow, works) from ``first_day`` to ``last_day``, or an area's roads.
+
+    A closure names a school, or an area (``terrain`` and/or ``island``) with no school.
+    """
+
+    __tablename__ = "closures"
+
+    closure_id: Mapped[str] = mapped_column(ID, primary_key=True)
+    school_id: Mapped[str | None] = mapped_column(
+        ID, ForeignKey("schools.school_id", ondelete="CASCADE"), nullable=True, index=True
+    )
+    first_day: Mapped[date] = mapped_column(Date)
+    last_day: Mapped[date] = mapped_column(Date)
+    reason: Mapped[str] = mapped_column(Text)
+    open_to_4x4: Mapped[bool] = mapped_column(Boolean, default=False)
+    terrain: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    island: Mapped[str | None] = mapped_column(NAME, nullable=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    created_by: Mapped[str] = mapped_column(NAME, default="")

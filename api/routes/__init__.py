@@ -2,7 +2,9 @@
 
 from fastapi import APIRouter
 
+from .absences import router as absences
 from .bases import router as bases
+from .closures import router as closures
 from .health import router as health
 from .imports import router as imports
 from .keys import router as keys
@@ -16,5 +18,7 @@ from .tickets import router as tickets
 api_router = APIRouter()
 for router in (health, keys, regions, schools, bases, technicians, tickets, imports, plans, operations):
     api_router.include_router(router)
+api_router.include_router(absences)
+api_router.include_router(closures)
 
 __all__ = ["api_router"]

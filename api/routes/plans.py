@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
 from typing import Any
 
 from fastapi import APIRouter, Response, status
@@ -31,6 +30,7 @@ from ..planning import (
 )
 from ..snapshot import read_snapshot
 from ..tables import BaseRow, PlanDirectorateRow, PlanRow
+from .absences import leave_out_absent, plan_days
 from .common import Limit, Offset, now
 
 router = APIRouter(prefix="/plans", tags=["plans"], responses=PROBLEM_RESPONSES)
@@ -118,7 +118,7 @@ def visible_plan(
     summary="Solve: answers 202 with the job at once; poll /plans/{plan_id}/job",
 )
 def create_plan(
-    body: schemas.PlanCreate,
+    body: schemas.PlanRequest,
     session: SessionDep,
     principal: CurrentPrincipal,
     runner: RunnerDep,
@@ -132,14 +132,15 @@ def create_plan(
             f"time_limit_s may be at most {settings.max_time_limit_s:g}",
             errors=[("body.time_limit_s", f"at most {settings.max_time_limit_s:g}")],
         )
-    plan_date = body.date or date.today() + timedelta(days=1)
     directorates = plan_directorates(session, principal, body.directorates)
     problem, locks = build_problem(session, principal, body, directorates)
+    days = plan_days(body.date, body.days, directorates, force=body.force)
+    problem = leave_out_absent(session, problem, days)
     row = new_plan_row(
         principal=principal,
         problem=problem,
         locks=locks,
-        plan_date=plan_date,
+        plan_date=days[0],
         days=body.days,
         time_limit_s=body.time_limit_s,
         seed=body.seed,

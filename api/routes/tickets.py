@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from fastapi import APIRouter, status
 from sqlalchemy import select
 
@@ -63,6 +65,14 @@ def create_ticket_row(
     session.flush()
     session.add(TicketEventRow(ticket_id=row.ticket_id, at=when, kind=kind, note=f"by {principal.name}"))
     return row
+
+
+def next_urgent_id(session: SessionDep, day: date) -> str:
+    """A new ticket id for an urgent ticket entered without one: ``U-YYYYMMDD-NNN``, the day's next number."""
+    prefix = f"U-{day:%Y%m%d}-"
+    taken = session.scalars(select(TicketRow.ticket_id).where(TicketRow.ticket_id.startswith(prefix)))
+    numbers = [int(t[len(prefix) :]) for t in taken if t[len(prefix) :].isdigit()]
+    return f"{prefix}{max(numbers, default=0) + 1:03d}"
 
 
 @router.get("", summary="Tickets the caller sees")

@@ -50,6 +50,8 @@ from .conftest import (
 from .test_scoping import api_routes
 
 DAY = "2026-11-23"
+#: the day of the world's absences and closures (after the plans' day: they change no plan)
+AWAY = "2026-12-01"
 PB_TECH = PARTNER_B_TECHNICIAN
 ROLES = ("dispatcher", "partner_a", "partner_b", "planner")
 
@@ -66,6 +68,9 @@ class World:
     victim_key: str
     #: plan name -> technician -> tickets visited
     visits: dict[str, dict[str, list[str]]] = field(default_factory=dict)
+    #: technician -> the id of its absence; school -> the id of its closure (on AWAY, not the plans' day)
+    absences: dict[str, str] = field(default_factory=dict)
+    closures: dict[str, str] = field(default_factory=dict)
 
 
 @pytest.fixture(scope="module", params=["sqlite", "postgresql"])
@@ -106,7 +111,9 @@ def _build_world(client: TestClient) -> World:
     }
     plans = {}
     for name, body in bodies.items():
-        response = client.post("/plans", json={"date": DAY, "time_limit_s": 1, **body}, headers=ADMIN)
+        response = client.post(
+            "/plans", json={"date": DAY, "time_limit_s": 1, "force": True, **body}, headers=ADMIN
+        )
         assert response.status_code == 202, response.text
         plans[name] = response.json()["plan_id"]
     world = World(client, keys, plans, victim)
@@ -118,6 +125,15 @@ def _build_world(client: TestClient) -> World:
             for r in plan["routes"]
         }
     assert world.visits["ioannina"][PB_TECH] == ["K3"]
+    for technician in ("T1", "PA-TECH-1", "T3", PB_TECH):
+        absence = {"technician_id": technician, "from": AWAY, "kind": "sick", "note": "x"}
+        made = client.post("/absences", json=absence, headers=ADMIN)
+        assert made.status_code == 201, made.text
+        world.absences[technician] = made.json()["absence_id"]
+    for school in ("S1", "S3"):
+        made = client.post("/closures", json={"school_id": school, "from_date": AWAY}, headers=ADMIN)
+        assert made.status_code == 201, made.text
+        world.closures[school] = made.json()["closure_id"]
     return world
 
 
@@ -174,6 +190,8 @@ def targets(world: World, role: str, mode: str) -> dict[str, list[str]]:
             "plan": ["arta"],
             "route": ["ioannina:T3", f"ioannina:{PB_TECH}", "arta:T3"],
             "visit": _others_visits(world, "ioannina", seen) + _others_visits(world, "arta", set()),
+            "absence": ["T3", PB_TECH],
+            "closure": ["S3"],
         }
         if mode == "write":
             out["region"] = ["dpe-ioanninon", "dpe-artas"]
@@ -191,6 +209,8 @@ def targets(world: World, role: str, mode: str) -> dict[str, list[str]]:
                 "plan": ["arta"],
                 "route": [f"ioannina:{PB_TECH}", "ioannina:T1", "ioannina:T3"],
                 "visit": _others_visits(world, "ioannina", own) + _others_visits(world, "arta", set()),
+                "absence": ["T1", "T3", PB_TECH],
+                "closure": ["S3"],
             }
         return {
             "school": ["S1", "S3"],
@@ -201,6 +221,8 @@ def targets(world: World, role: str, mode: str) -> dict[str, list[str]]:
             "key": [world.victim_key],
             "plan": ["ioannina", "arta"],
             "visit": _others_visits(world, "ioannina", set()) + _others_visits(world, "arta", set()),
+            "absence": ["T1", "T3", PB_TECH],
+            "closure": ["S1", "S3"],
         }
     if role == "partner_b":
         own = {PB_TECH}
@@ -211,6 +233,7 @@ def targets(world: World, role: str, mode: str) -> dict[str, list[str]]:
                 "key": [world.victim_key],
                 "route": ["ioannina:PA-TECH-1", "ioannina:T1", "arta:T3"],
                 "visit": _others_visits(world, "ioannina", own) + _others_visits(world, "arta", own),
+                "absence": ["PA-TECH-1", "T1", "T3"],
             }
         return {
             "school": ["S1", "S3"],
@@ -221,6 +244,8 @@ def targets(world: World, role: str, mode: str) -> dict[str, list[str]]:
             "key": [world.victim_key],
             "plan": ["ioannina", "arta"],
             "visit": _others_visits(world, "ioannina", set()) + _others_visits(world, "arta", set()),
+            "absence": ["PA-TECH-1", "T1", "T3"],
+            "closure": ["S1", "S3"],
         }
     assert role == "planner"
     if mode == "read":
@@ -234,6 +259,8 @@ def targets(world: World, role: str, mode: str) -> dict[str, list[str]]:
         "key": [world.victim_key],
         "plan": ["ioannina", "arta"],
         "visit": _others_visits(world, "ioannina", set()) + _others_visits(world, "arta", set()),
+        "absence": ["T1", PB_TECH],
+        "closure": ["S1", "S3"],
     }
 
 
@@ -318,6 +345,10 @@ def _exists(world: World, kind: str, ref: str) -> Control:
         return Control("GET", f"/plans/{plan_id}/routes/{technician}.ics")
     if kind == "key":
         return Control("GET", "/keys")  # the key is checked to be listed in test_matrix
+    if kind == "absence":
+        return Control("GET", f"/absences/{world.absences[ref]}")
+    if kind == "closure":
+        return Control("GET", f"/closures/{world.closures[ref]}")
     plan_id, _ = _split(world, ref)
     return Control("GET", f"/plans/{plan_id}/visits")
 
@@ -534,6 +565,44 @@ def _urgent_control(world: World) -> list[Control]:
     return [Control("POST", f"/plans/{world.plans['arta']}/urgent", body, frozenset({202}), waits=True)]
 
 
+# --- availability: absences and closures -------------------------------------------------------
+
+#: a technician whose absence the role may not record: another Directorate's, or another employer's
+OUT_ABSENT = {"dispatcher": "T3", "partner_a": "T1", "partner_b": "PA-TECH-1", "planner": "T1"}
+
+
+def absence_path(world: World, ref: str) -> str:
+    return f"/absences/{world.absences[ref]}"
+
+
+def closure_path(world: World, ref: str) -> str:
+    return f"/closures/{world.closures[ref]}"
+
+
+def _absence_elsewhere(world: World, role: str) -> list[Attempt]:
+    body = {"technician_id": OUT_ABSENT[role], "from": AWAY, "kind": "leave"}
+    return [Attempt("POST", "/absences", body, OUT_WRITE, write=True)]
+
+
+def _absence_control(world: World) -> list[Control]:
+    body = {"technician_id": "T3", "from": AWAY, "kind": "leave"}
+    return [Control("POST", "/absences", body, frozenset({201}))]
+
+
+def _closure_elsewhere(world: World, role: str) -> list[Attempt]:
+    """A school the role may not close (Arta's; for a partner or a planner, any), and an area (the admin's)."""
+    school = "S3" if role == "dispatcher" else "S1"
+    bodies = [{"school_id": school, "from_date": AWAY}, {"terrain": "mountainous", "from_date": AWAY}]
+    return [Attempt("POST", "/closures", body, OUT_WRITE, write=True) for body in bodies]
+
+
+def _closure_control(world: World) -> list[Control]:
+    return [
+        Control("POST", "/closures", {"school_id": "S3", "from_date": AWAY}, frozenset({201})),
+        Control("POST", "/closures", {"island": "Νάξος", "from_date": AWAY}, frozenset({201})),
+    ]
+
+
 # --- imports ----------------------------------------------------------------------------------
 
 
@@ -720,6 +789,23 @@ MATRIX: dict[tuple[str, str], list[Case]] = {
     ("POST", "/plans/{plan_id}/visits/{ticket_id}/not-solved"): [
         objects("visit", "POST", visit_part("not-solved"))
     ],
+    ("GET", "/absences"): [reads_in_scope("/absences", "/absences?technician_id=T3", f"/absences?on={AWAY}")],
+    ("GET", "/absences/{absence_id}"): [objects("absence", "GET", absence_path)],
+    ("POST", "/absences"): [
+        Case("an absence of a technician out of scope", _absence_elsewhere, _absence_control)
+    ],
+    ("PATCH", "/absences/{absence_id}"): [
+        objects("absence", "PATCH", absence_path, lambda role, ref: {"note": "y"}, "noted"),
+        objects("absence", "PATCH", absence_path, lambda role, ref: {"to": "2026-12-04"}, "longer"),
+    ],
+    ("DELETE", "/absences/{absence_id}"): [objects("absence", "DELETE", absence_path)],
+    ("GET", "/closures"): [reads_in_scope("/closures", "/closures?school_id=S3", f"/closures?on={AWAY}")],
+    ("GET", "/closures/{closure_id}"): [objects("closure", "GET", closure_path)],
+    ("POST", "/closures"): [Case("a closure out of scope", _closure_elsewhere, _closure_control)],
+    ("PATCH", "/closures/{closure_id}"): [
+        objects("closure", "PATCH", closure_path, lambda role, ref: {"reason": "y"}, "reason"),
+    ],
+    ("DELETE", "/closures/{closure_id}"): [objects("closure", "DELETE", closure_path)],
     ("POST", "/plans/{plan_id}/urgent"): [
         Case("an urgent ticket in a plan out of scope", _urgent, _urgent_control)
     ],
@@ -796,6 +882,8 @@ WATCHED = {
     "tickets": ("tickets",),
     "import": ("schools", "bases", "technicians", "tickets", "regions"),
     "plans": ("plans", "visits", "tickets"),
+    "absences": ("absences",),
+    "closures": ("closures",),
 }
 
 
@@ -816,6 +904,8 @@ def snapshot(client: TestClient, world: World, path: str) -> dict[str, Any]:
         "keys": lambda: {k["key_id"]: k for k in get("/keys")},
         "plans": lambda: {p["plan_id"]: p["status"] for p in get("/plans")},
         "visits": lambda: {name: get(f"/plans/{plan_id}/visits") for name, plan_id in world.plans.items()},
+        "absences": lambda: {a["absence_id"]: a for a in get("/absences")},
+        "closures": lambda: {c["closure_id"]: c for c in get("/closures")},
     }
     return {kind: reads[kind]() for kind in WATCHED[path.split("/")[1]]}
 
