@@ -50,6 +50,7 @@ _NON_NEGATIVE_MONEY = (
     "overnight_eur",
     "outside_directorate_eur",
     "second_visit_eur",
+    "replan_move_eur",
 )
 
 
@@ -117,6 +118,9 @@ class Policy:
     #: cost of each visit to a school that does not serve its first-ranked ticket: a second
     #: technician at the school, or the same one coming back (example: 20).
     second_visit_eur: float = 20.0
+    #: when re-planning a published day, cost of moving a planned visit to another technician:
+    #: other technicians' visits stay where they were unless moving them saves more (example: 30).
+    replan_move_eur: float = 30.0
 
     def __post_init__(self) -> None:
         for name in _MAPPING_FIELDS:
