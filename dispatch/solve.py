@@ -7,12 +7,13 @@ a day lodging on an island starts the next one there; the last day ends at home.
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from dromologio.geo import RoadEstimateModel, TravelModel
+from dromologio.geo import RoadEstimateModel, TravelModel, travel_model_for
 from dromologio.geo.closures import Closure
 from dromologio.models import Plan, Problem, Route, Unassigned
 from dromologio.models.calendar import WorkCalendar
@@ -49,7 +50,12 @@ class Result:
 
 
 def default_travel_model(problem: Problem) -> TravelModel:
-    return RoadEstimateModel(problem.policy.road_speed_kmh, problem.policy.road_circuity)
+    """The embedded road model over the ELSTAT settlements (or the routing server of
+    ``DROMOLOGIO_ROUTING``), with the problem's ``access_min`` and known travel times;
+    ``DROMOLOGIO_ROUTING=estimate`` keeps the straight-line estimate by terrain."""
+    if os.environ.get("DROMOLOGIO_ROUTING", "").strip() == "estimate":
+        return RoadEstimateModel(problem.policy.road_speed_kmh, problem.policy.road_circuity)
+    return travel_model_for(problem)
 
 
 def working_days(

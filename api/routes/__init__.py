@@ -14,11 +14,13 @@ from .regions import router as regions
 from .schools import router as schools
 from .technicians import router as technicians
 from .tickets import router as tickets
+from .travel import router as travel
 
 api_router = APIRouter()
 for router in (health, keys, regions, schools, bases, technicians, tickets, imports, plans, operations):
     api_router.include_router(router)
 api_router.include_router(absences)
 api_router.include_router(closures)
+api_router.include_router(travel)
 
 __all__ = ["api_router"]

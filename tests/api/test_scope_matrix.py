@@ -677,6 +677,15 @@ MATRIX: dict[tuple[str, str], list[Case]] = {
     ],
     ("DELETE", "/regions/{region_id}"): [objects("region", "DELETE", simple("/regions/{}"))],
     ("GET", "/schools"): [reads_in_scope("/schools", f"/schools?directorate={ARTA}")],
+    ("GET", "/travel"): [
+        objects(
+            "school", "GET", simple("/travel?from={}&to=39.66,20.85"), name="trips to schools out of scope"
+        ),
+        objects(
+            "base", "GET", simple("/travel?from={}&to=39.66,20.85"), name="trips from bases out of scope"
+        ),
+        reads_in_scope("/travel?from=39.66,20.85&to=39.16,20.98"),
+    ],
     ("GET", "/schools/{school_id}"): [objects("school", "GET", simple("/schools/{}"))],
     ("POST", "/schools"): [
         creates("/schools", school_body, "a school elsewhere"),

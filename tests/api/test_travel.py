@@ -9,7 +9,6 @@ import pytest
 from fastapi.testclient import TestClient
 
 from dromologio.api.main import create_app
-from dromologio.api.routes import travel
 
 from .conftest import ADMIN, ARTA, IOANNINA, PARTNER_A, make_key, make_settings, tiny_problem
 
@@ -19,8 +18,6 @@ DAY = "2026-11-23"
 @pytest.fixture
 def app_client(database_url: str) -> Iterator[TestClient]:
     app = create_app(make_settings(database_url))
-    if not any(getattr(route, "path", "") == "/travel" for route in app.routes):
-        app.include_router(travel.router)
     with TestClient(app, raise_server_exceptions=False) as client:
         yield client
 
