@@ -6,7 +6,7 @@ import numpy as np
 
 from dromologio.dispatch.build import DayModel, build_day
 from dromologio.dispatch.pyvrp_search import build_model, expressible, routes_cost, search_routes
-from dromologio.dispatch.solve import default_travel_model
+from dromologio.geo import RoadEstimateModel
 from dromologio.models import Policy
 from tests.factories import DAY, problem, school, technician, ticket
 
@@ -28,7 +28,7 @@ def _instance() -> DayModel:
         # Only distance is paid: the km cap is then exact in PyVRP's terms.
         policy=Policy(time_value_eur_per_hour=0.0, balance_eur_per_hour=0.0),
     )
-    return build_day(p, p.tickets, DAY, default_travel_model(p))
+    return build_day(p, p.tickets, DAY, RoadEstimateModel(p.policy.road_speed_kmh, p.policy.road_circuity))
 
 
 def test_a_mainland_day_is_expressible_and_every_node_maps_back() -> None:
