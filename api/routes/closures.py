@@ -19,6 +19,7 @@ from sqlalchemy import ColumnElement, Connection, or_, select, true
 from sqlalchemy.orm import Session
 
 from dromologio.geo.closures import Closure
+from dromologio.models import Problem
 
 from .. import schemas
 from ..auth import Principal
@@ -213,3 +214,12 @@ def stored_closures(
         for row in rows
     ]
     return [c for c in closures if any(c.active_on(d) for d in days)]
+
+
+def closures_for_plan(db: Session | Connection, problem: Problem, first: date, days: int) -> list[Closure]:
+    """The stored closures a plan of ``days`` working days from ``first`` must honour (its schools, areas)."""
+    from dromologio.dispatch.solve import problem_calendar, working_days
+
+    calendar, directorates = problem_calendar(problem)
+    dates = working_days(first, days, calendar, directorates=directorates, force=True)
+    return stored_closures(db, [s.school_id for s in problem.schools], dates)

@@ -241,6 +241,19 @@ def test_stored_closures_become_the_solvers_closures(
     assert [(sorted(c.place_ids), c.start, c.end, c.reason) for c in found] == [
         (["S1"], date(2026, 11, 23), date(2026, 11, 24), "closed by snow")
     ]
+    # what a plan job gets once it passes them (closures_for_plan): no visit to a closed school
+    from dromologio.api.routes.closures import closures_for_plan
+    from dromologio.dispatch import solve
+    from dromologio.models.readers import read_problem_dict
+
+    job = _plan(client, ADMIN, date=DAY, directorates=[IOANNINA])
+    problem = read_problem_dict(client.get(f"/plans/{job['plan_id']}/problem", headers=ADMIN).json())
+    with factory() as session:
+        closures = closures_for_plan(session, problem, date(2026, 11, 23), 1)
+    plan = solve(problem, date(2026, 11, 23), time_limit_s=0.5, closures=closures).plan
+    reasons = {u.ticket_id: u for u in plan.unassigned}
+    assert reasons["K1"].code == reasons["K2"].code == "closed"
+    assert "closed by snow on 2026-11-23" in reasons["K1"].reason
 
 
 @pytest.mark.xfail(

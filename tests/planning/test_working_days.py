@@ -60,11 +60,11 @@ def test_an_estimate_closes_a_directorates_schools_on_its_local_holiday() -> Non
 def test_a_scenario_horizon_skips_days_off() -> None:
     problem = one_school(datetime(2026, 12, 21, 9), datetime(2026, 12, 21, 10))
     settings = SimulationSettings(days=3, start=date(2026, 12, 23), time_limit_s=0.3, params=FIRST_PLAN)
-    run = simulate(problem, Scenario("baseline"), settings, arrivals=NoArrivals())  # type: ignore[arg-type]
+    run = simulate(problem, Scenario("baseline"), settings, arrivals=NoArrivals())
     assert run.horizon == (date(2026, 12, 23), date(2027, 1, 8), date(2027, 1, 11))
     # a start on a Saturday begins on the next working day
     saturday = SimulationSettings(days=1, start=date(2026, 11, 28), time_limit_s=0.3, params=FIRST_PLAN)
-    run = simulate(problem, Scenario("baseline"), saturday, arrivals=NoArrivals())  # type: ignore[arg-type]
+    run = simulate(problem, Scenario("baseline"), saturday, arrivals=NoArrivals())
     assert run.horizon == (date(2026, 11, 30),)
 
 
