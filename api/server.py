@@ -47,6 +47,7 @@ def serve(
     engine.dispose()
     url = f"http://{host}:{port}"
     console.print(f"Δρομολόγιο / dispatch service on [bold]{url}[/] — docs: [bold]{url}/docs[/]")
+    console.print(f"Πίνακας διανομής / dispatch board: [bold]{url}/board/[/] (sign in with a key below)")
     console.print(f"Database: {make_url(settings.database_url).render_as_string(hide_password=True)}")
     if made.sample_imported:
         console.print("Seeded with the embedded sample (Epirus and the Cyclades).")
