@@ -556,9 +556,7 @@ def _policy_from_json(value: object, label: str, issues: list[InputIssue]) -> _R
 def _folder_source(folder: Path) -> _Source:
     files = sorted(p.name for p in folder.iterdir() if p.is_file())
     # files that could be a misnamed table: not already a table or the policy
-    spare = [
-        f for f in files if f not in {SPECS[t].file for t in TABLES} | {"policy.json", KNOWN_TIMES.file}
-    ]
+    spare = [f for f in files if f not in {SPECS[t].file for t in TABLES} | {"policy.json", KNOWN_TIMES.file}]
 
     def missing(table: str, reason: str) -> InputIssue:
         spec = SPECS[table]
