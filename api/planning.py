@@ -432,9 +432,11 @@ def replan_now(
     from dromologio.dispatch import SearchParams, solve
     from dromologio.models.checker import check_plan
 
+    from .routes.closures import closures_for_plan
     from .solving import _record_visits, _violation
 
     started = datetime.now()
+    closures = closures_for_plan(session, problem, date.fromisoformat(row.plan_date), row.days)
     result = solve(
         problem,
         date.fromisoformat(row.plan_date),
@@ -444,6 +446,7 @@ def replan_now(
         params=SearchParams(num_workers=1),
         locks=dict(row.locks or {}),
         live=live,
+        closures=closures,
     )
     plan = result.plan
     report = check_plan(problem, plan)

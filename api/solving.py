@@ -25,12 +25,13 @@ import logging
 import math
 import threading
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Engine, insert, select, update
 
+from dromologio.geo.closures import Closure
 from dromologio.models import Plan, Problem
 from dromologio.models.plan import Unassigned
 
@@ -82,6 +83,7 @@ def solve_plan(
     seed: int = 0,
     on_solution: Callable[[float, int], None] | None = None,
     should_stop: Callable[[], bool] | None = None,
+    closures: Sequence[Closure] = (),
 ) -> Plan:
     """Plan ``days`` working days; ``locks`` maps a ticket id to the only technician who may serve it.
 
@@ -102,6 +104,7 @@ def solve_plan(
         on_solution=on_solution,
         should_stop=should_stop,
         locks=dict(locks or {}),
+        closures=closures,
     ).plan
     return plan
 
@@ -436,6 +439,12 @@ def _solve_claimed(engine: Engine, tracker: _Tracker, row: Mapping[str, Any]) ->
     tracker.write(tickets_to_visit=sum(1 for t in problem.tickets if t.needs_visit) + len(snapshot.left_out))
     if tracker.look(force=True):
         return _end_unsolved(engine, tracker)
+    from .routes.closures import closures_for_plan
+
+    with engine.connect() as connection:
+        closures = closures_for_plan(
+            connection, problem, date.fromisoformat(row["plan_date"]), int(row["days"])
+        )
     solved = solve_plan(
         problem,
         date.fromisoformat(row["plan_date"]),
@@ -445,6 +454,7 @@ def _solve_claimed(engine: Engine, tracker: _Tracker, row: Mapping[str, Any]) ->
         seed=int(row["seed"]),
         on_solution=tracker.on_solution,
         should_stop=tracker.should_stop,
+        closures=closures,
     )
     if tracker.lost:
         return "lost"

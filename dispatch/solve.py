@@ -16,7 +16,7 @@ from datetime import date
 from dromologio.geo import RoadEstimateModel, TravelModel, travel_model_for
 from dromologio.geo.closures import Closure
 from dromologio.models import Plan, Problem, Route, Unassigned
-from dromologio.models.calendar import WorkCalendar
+from dromologio.models.calendar import WorkCalendar, absent_on
 
 from .build import DayModel, StartPoint, build_day
 from .engine import ProgressCallback, StopCallback, solve_instance
@@ -148,13 +148,19 @@ def solve(
     unassigned: list[Unassigned] = []
     for number, day in enumerate(dates):
         last_day = number == len(dates) - 1
+        # Technicians away that day are left out of it; a Directorate's local holiday closes its schools.
+        away = absent_on(problem.absences, [day])
+        day_problem = problem.replace(
+            technicians=tuple(t for t in problem.technicians if t.technician_id not in away)
+        )
+        day_closures = (*closures, *holiday_closures(problem, day, calendar))
         today_live = live if number == 0 else None
         day_deadline = time.monotonic() + limit
         search = params or SearchParams()
         solution: InstanceSolution | None = None
         for commit_locks in (True, False) if locks else (False,):
             model = build_day(
-                problem,
+                day_problem,
                 pending,
                 day,
                 travel,
@@ -162,7 +168,7 @@ def solve(
                 allow_lodging=not last_day,
                 next_date=None if last_day else dates[number + 1],
                 locks=locks,
-                closures=closures,
+                closures=day_closures,
                 now_s=0 if today_live is None else today_live.now_s(day),
                 commit_locks=commit_locks,
                 previous=None if today_live is None else today_live.previous,
@@ -178,25 +184,25 @@ def solve(
                 params=params,
                 on_solution=on_solution,
                 should_stop=should_stop,
-                constructor=ExcursionBuilder(problem, model) if crossings else None,
+                constructor=ExcursionBuilder(day_problem, model) if crossings else None,
             )
             if solution.objective >= 0 or not commit_locks:
                 break
         assert solution is not None
         if search.audit_repair_share > 0 and not (should_stop is not None and should_stop()):
             solution = repair_by_audit(
-                problem,
+                day_problem,
                 model,
                 solution,
                 deadline=day_deadline,
                 seed=seed,
                 params=search,
                 locks=locks,
-                closures=closures,
+                closures=day_closures,
             )
-        day_routes, starts = extract_routes(problem, model, solution)
+        day_routes, starts = extract_routes(day_problem, model, solution)
         if today_live is not None:
-            day_routes = splice(problem, day_routes, today_live, travel)
+            day_routes = splice(day_problem, day_routes, today_live, travel)
         routes += day_routes
         day_results.append(DayResult(model, solution))
         served = {t for r in day_routes for t in r.ticket_ids}

@@ -21,6 +21,7 @@ from dromologio.cli_costs import register as register_cost_commands
 from dromologio.cli_scenarios import scenarios_app
 from dromologio.geo.closures import Closure
 from dromologio.models import Plan, Problem
+from dromologio.models.audit import AuditReport
 from dromologio.reports.terminal import read_problem_or_exit
 
 app = typer.Typer(
@@ -120,8 +121,19 @@ def plan(
 
 
 @app.command()
-def check(path: ProblemPath, plan_path: Annotated[Path, typer.Argument(help="plan JSON")]) -> None:
-    """Ανεξάρτητος έλεγχος πλάνου / run the independent plan checker (exit 1 on a violation)."""
+def check(
+    path: ProblemPath,
+    plan_path: Annotated[Path, typer.Argument(help="plan JSON")],
+    audit: Annotated[
+        bool,
+        typer.Option(
+            "--audit/--no-audit", help="also list tickets left undone without need (the plan audit)"
+        ),
+    ] = True,
+) -> None:
+    """Ανεξάρτητος έλεγχος πλάνου / run the independent plan checker and audit (exit 1 on a violation)."""
+    from dromologio.dispatch.repair import closed_schools
+    from dromologio.models.audit import audit_plan
     from dromologio.models.checker import check_plan
     from dromologio.models.plan_io import read_plan_document
 
@@ -134,10 +146,37 @@ def check(path: ProblemPath, plan_path: Annotated[Path, typer.Argument(help="pla
     report = check_plan(problem, document)
     if report.ok:
         console.print("[green]Το πλάνο τηρεί όλους τους κανόνες / the plan obeys every rule[/]")
-        return
-    errors.print(f"[bold red]Παραβιάσεις / violations ({len(report.violations)})[/]")
-    errors.print(str(report), markup=False, highlight=False, soft_wrap=True)
-    raise typer.Exit(1)
+    else:
+        errors.print(f"[bold red]Παραβιάσεις / violations ({len(report.violations)})[/]")
+        errors.print(str(report), markup=False, highlight=False, soft_wrap=True)
+    if audit:
+        closed = closed_schools(problem, _load_closures(path))
+        print_audit(audit_plan(problem, document, closed=closed))
+    if not report.ok:
+        raise typer.Exit(1)
+
+
+def print_audit(report: AuditReport) -> None:
+    """The audit's findings: unassigned tickets that some technician could still take for less."""
+    if report.ok:
+        console.print(
+            "[green]Έλεγχος αναθέσεων: κανένα αίτημα δεν μένει χωρίς λόγο / "
+            "audit: no ticket is left undone without need[/]"
+        )
+    else:
+        console.print(
+            "[bold yellow]Αιτήματα που το πλάνο θα μπορούσε να εξυπηρετήσει / "
+            f"tickets the plan could still serve ({len(report.findings)})[/]"
+        )
+        for finding in report.findings:
+            console.print(
+                f"  • {finding.kind} {finding.delta_eur:+.2f} €: {finding.message}",
+                markup=False,
+                highlight=False,
+                soft_wrap=True,
+            )
+    for line in report.not_audited:
+        console.print(f"  ◦ {line}", markup=False, highlight=False, soft_wrap=True)
 
 
 def _load_closures(path: Path) -> list[Closure]:

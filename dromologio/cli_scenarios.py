@@ -95,13 +95,16 @@ def validate(
     start: Annotated[str | None, typer.Option(help="first working day, YYYY-MM-DD")] = None,
 ) -> None:
     """Ελέγχει ένα αρχείο σεναρίων / check a scenario file against its problem (exit 2 on errors)."""
-    from dromologio.dispatch.solve import working_days
+    from dromologio.dispatch.solve import problem_calendar
     from dromologio.planning.scenarios import ScenarioError, prepare_scenarios
     from dromologio.planning.simulate import default_start
 
     scenario_set, baseline = _load(file, problem)
-    first = _start(start, scenario_set) or default_start(baseline)
-    horizon = working_days(first, days or scenario_set.days or DEFAULT_DAYS)
+    calendar, directorates = problem_calendar(baseline)
+    first = calendar.next_working_day(
+        _start(start, scenario_set) or default_start(baseline), directorates, include=True
+    )
+    horizon = calendar.working_days(first, days or scenario_set.days or DEFAULT_DAYS, directorates)
     try:
         prepared = prepare_scenarios(baseline, scenario_set.scenarios, horizon)
     except ScenarioError as error:

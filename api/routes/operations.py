@@ -7,11 +7,22 @@ from datetime import date, datetime, time, timedelta
 from fastapi import APIRouter, Response, status
 from sqlalchemy import select
 
+from dromologio.models.calendar import today as calendar_today
+
 from .. import convert, schemas
 from ..auth import Principal, redact
 from ..deps import CurrentPrincipal, RunnerDep, SessionDep, SettingsDep
 from ..errors import PROBLEM_RESPONSES, ApiError, forbidden, not_found
-from ..planning import new_plan_row, plan_job, replan_problem
+from ..planning import (
+    UrgentReplan,
+    UrgentReplanRequest,
+    live_state,
+    new_plan_row,
+    plan_job,
+    replan_now,
+    replan_problem,
+    urgent_reply,
+)
 from ..tables import PlanRow, PlanVisitRow, SchoolRow, TicketEventRow, TicketRow
 from .absences import leave_out_absent, plan_days
 from .common import now, validated
@@ -169,23 +180,32 @@ def visit_not_solved(
 @router.post(
     "/urgent",
     status_code=status.HTTP_202_ACCEPTED,
-    summary="Insert an urgent ticket into the plan: re-plans the day, keeping started visits with their technician",
+    summary="Insert an urgent ticket into the plan: re-plans the day from now, keeping done and started visits",
 )
 def insert_urgent(
     plan_id: str,
-    body: schemas.UrgentRequest,
+    body: UrgentReplanRequest,
     session: SessionDep,
     principal: CurrentPrincipal,
     runner: RunnerDep,
     settings: SettingsDep,
     response: Response,
-) -> schemas.PlanJob:
+) -> UrgentReplan:
     parent = _live_plan(session, principal, plan_id)
     if body.time_limit_s > settings.max_time_limit_s:
         raise ApiError(
             422,
             f"time_limit_s may be at most {settings.max_time_limit_s:g}",
             errors=[("body.time_limit_s", "too long")],
+        )
+    # "Now" is the service's today (DROMOLOGIO_TODAY when set) at the clock's time.
+    at = (body.now or datetime.combine(calendar_today(), now().time())).replace(microsecond=0)
+    last_day = date.fromisoformat(max((parent.result or {}).get("dates") or [parent.plan_date]))
+    if at.date() > last_day:
+        raise ApiError(
+            409,
+            f"Το πλάνο '{plan_id}' αφορά μέρες που πέρασαν ({parent.plan_date}): σχεδιάστε νέα μέρα. / "
+            f"plan '{plan_id}' is for days already over ({parent.plan_date}): plan a new day instead",
         )
     ticket_body = _urgent_ticket(session, body.ticket, now())
     school = session.get(SchoolRow, ticket_body.school_id)
@@ -215,12 +235,12 @@ def insert_urgent(
         when=now(),
     )
     row.message = "; ".join(notes)
-    session.add(row)
+    # Re-planned from now, within the request's time limit: the answer is the plan, done.
+    moved = replan_now(session, row, parent, problem, live_state(session, parent, problem, at))
     session.commit()
-    runner.submit(row.plan_id)
     response.headers["Location"] = f"/plans/{row.plan_id}/job"
     # The notes name the technicians of started visits: mask those the caller does not see.
-    return plan_job(row, hidden=plan_scope(session, principal, row)[1])
+    return urgent_reply(plan_job(row, hidden=plan_scope(session, principal, row)[1]), at, moved)
 
 
 def _urgent_ticket(session: SessionDep, ticket: schemas.UrgentTicket, when: datetime) -> schemas.TicketCreate:

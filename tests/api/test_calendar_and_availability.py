@@ -256,10 +256,6 @@ def test_stored_closures_become_the_solvers_closures(
     assert "closed by snow on 2026-11-23" in reasons["K1"].reason
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="plan jobs solve without the stored closures until api/solving.py passes them (stored_closures)",
-)
 def test_a_closed_school_is_not_visited_and_the_reason_names_the_closure(
     client: TestClient, world: dict[str, dict[str, str]]
 ) -> None:

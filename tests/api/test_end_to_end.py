@@ -16,7 +16,6 @@ import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +23,7 @@ import httpx
 import pytest
 from icalendar import Calendar
 
+from dromologio.models.calendar import WorkCalendar, today
 from dromologio.models.checker import check_plan
 from dromologio.models.readers import read_problem_dict
 
@@ -114,11 +114,11 @@ def test_a_dispatcher_runs_a_day_over_http(
         assert imported.status_code == 200, imported.text
         assert imported.json()["tickets"]["created"] == len(sample_document["tickets"])
 
-        # Tomorrow (no date given).
+        # The next working day (no date given).
         accepted = http.post("/plans", json={"days": 1, "time_limit_s": 2}, headers=me)
         assert accepted.status_code == 202, accepted.text
         job = wait_job(http, accepted.json()["plan_id"], me)
-        assert job["status"] == "done" and job["date"] == (date.today() + timedelta(days=1)).isoformat()
+        assert job["status"] == "done" and job["date"] == WorkCalendar().next_working_day(today()).isoformat()
         plan_id = job["plan_id"]
         plan, _ = checked(http, plan_id, me)
         assert plan["kpis"]["visited"] > 0

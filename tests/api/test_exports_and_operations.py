@@ -107,7 +107,8 @@ def test_visits_done_and_not_solved_then_an_urgent_ticket_replans_the_day(
     back = client.get(f"/tickets/{failed}", headers=dispatcher).json()
     assert back["status"] == "open"
     assert (
-        back["history"][-1]["kind"] == "not_solved" and back["history"][-1]["note"] == "Λείπει ανταλλακτικό"
+        back["history"][-1]["kind"] == "not_solved"
+        and back["history"][-1]["note"] == "Λείπει ανταλλακτικό (by dispatcher)"
     )
 
     urgent = {

@@ -107,6 +107,10 @@ def _bodies(own_technician: str, other: dict[str, str]) -> dict[tuple[str, str],
         ("PUT", "/tickets/{ticket_id}/lock"): {"technician_id": own_technician},
         ("POST", "/import"): tiny_problem(),
         ("POST", "/plans"): {"date": DAY, "time_limit_s": 1},
+        ("POST", "/absences"): {"technician_id": other["technician"], "from": "2026-12-02"},
+        ("PATCH", "/absences/{absence_id}"): {"note": "x"},
+        ("POST", "/closures"): {"school_id": "S3", "from_date": "2026-12-02"},
+        ("PATCH", "/closures/{closure_id}"): {"reason": "x"},
         ("POST", "/plans/{plan_id}/urgent"): {
             "ticket": {**ticket, "ticket_id": "K-URG", "school_id": "S1"},
             "time_limit_s": 1,
@@ -160,7 +164,21 @@ def world(client: TestClient) -> dict[str, Any]:
     ).json()["plan_id"]
     assert wait_job(client, arta_plan)["status"] == "done"
     key_ids = {k["name"]: k["key_id"] for k in client.get("/keys", headers=ADMIN).json()}
+    absences = {}
+    for technician in ("PA-TECH-1", PARTNER_B_TECHNICIAN):  # after the plans' days: they change no plan
+        made = client.post(
+            "/absences", json={"technician_id": technician, "from": "2026-12-01"}, headers=ADMIN
+        )
+        absences[technician] = made.json()["absence_id"]
+    closures = [
+        client.post("/closures", json={"school_id": s, "from_date": "2026-12-01"}, headers=ADMIN).json()[
+            "closure_id"
+        ]
+        for s in ("S1", "S3")
+    ]
     return {
+        "absences": absences,
+        "closures": closures,
         "keys": keys,
         "plans": [plan_id, replan, arta_plan],
         "key_ids": [key_ids[f"partner {PARTNER_A}"], key_ids[f"partner {PARTNER_B}"]],
@@ -177,6 +195,8 @@ def _values(name: str, world: dict[str, Any]) -> list[str]:
         "ticket_id": ["K1", "K3", "K4"],
         "region_id": ["dpe-ioanninon", "dpe-artas"],
         "key_id": world["key_ids"],
+        "absence_id": list(world["absences"].values()),
+        "closure_id": world["closures"],
     }
     return values[name]
 
@@ -184,6 +204,7 @@ def _values(name: str, world: dict[str, Any]) -> list[str]:
 def _calls(app: FastAPI, world: dict[str, Any], me: str) -> list[tuple[str, str, str, bool]]:
     """(method, route path, concrete path, aims at the other partner's data)."""
     other_ids = {OWN["B" if me == "A" else "A"]["technician"], OWN["B" if me == "A" else "A"]["base"]}
+    other_ids.add(world["absences"][OWN["B" if me == "A" else "A"]["technician"]])
     other_key = world["key_ids"][1 if me == "A" else 0]
     calls = []
     for method, path in api_routes(app):

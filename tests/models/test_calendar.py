@@ -272,9 +272,7 @@ def test_a_plan_of_several_days_skips_days_off_and_local_holidays_close_schools(
     assert holiday_closures(other, date(2026, 11, 23)) == ()
 
 
-@pytest.mark.xfail(strict=True, reason="dispatch/solve.py does not apply problem.absences day by day yet")
 def test_in_a_plan_of_several_days_an_absent_technician_misses_only_the_days_away() -> None:
-    """Once the solver applies absences day by day (dispatch/solve.py, proposed)."""
     away = small_problem().replace(absences=(Absence("T2", date(2026, 11, 24), date(2026, 11, 24), "sick"),))
     plan = solve(away, date(2026, 11, 23), days=2, time_limit_s=0.2).plan
     on = {(r.technician_id, r.date) for r in plan.routes}
