@@ -22,7 +22,7 @@ from dromologio.cli_scenarios import scenarios_app
 from dromologio.geo.closures import Closure
 from dromologio.models import Plan, Problem
 from dromologio.models.audit import AuditReport
-from dromologio.reports.terminal import read_problem_or_exit
+from dromologio.reports.terminal import parse_date_or_exit, read_problem_or_exit
 
 app = typer.Typer(
     add_completion=False,
@@ -203,7 +203,7 @@ def _plan_day(problem: Problem, text: str, force: bool) -> date:
     from dromologio.models.calendar import date_problem, today
 
     calendar, directorates = problem_calendar(problem)
-    day = _parse_date(text) if text else calendar.next_working_day(today(), directorates)
+    day = parse_date_or_exit(text) if text else calendar.next_working_day(today(), directorates)
     refusal = date_problem(day, calendar, directorates, force_hint="--force")
     if refusal is not None and not force:
         errors.print(refusal, markup=False, highlight=False, soft_wrap=True)
@@ -211,18 +211,6 @@ def _plan_day(problem: Problem, text: str, force: bool) -> date:
     if refusal is not None:
         errors.print(f"--force: {date_problem(day, calendar, directorates)}", markup=False, highlight=False)
     return day
-
-
-def _parse_date(text: str) -> date:
-    if not text:
-        from datetime import timedelta
-
-        return date.today() + timedelta(days=1)
-    try:
-        return date.fromisoformat(text)
-    except ValueError as error:
-        errors.print(f"[bold red]--date '{text}' is not a date; write it as YYYY-MM-DD, e.g. 2026-11-23[/]")
-        raise typer.Exit(2) from error
 
 
 def _hhmm(value: object) -> str:

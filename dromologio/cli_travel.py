@@ -16,7 +16,6 @@ answer of the service's ``GET /travel``.
 from __future__ import annotations
 
 import json
-from datetime import date, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -24,7 +23,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from dromologio.reports.terminal import read_problem_or_exit
+from dromologio.reports.terminal import parse_date_or_exit, read_problem_or_exit
 
 if TYPE_CHECKING:
     from dromologio.geo.closures import Closure
@@ -47,16 +46,6 @@ def _clock(minutes: int) -> str:
 def _duration(minutes: int) -> str:
     hours, rest = divmod(minutes, 60)
     return f"{hours} h {rest:02d} min" if hours else f"{rest} min"
-
-
-def _parse_date(text: str) -> date:
-    if not text:
-        return date.today() + timedelta(days=1)
-    try:
-        return date.fromisoformat(text)
-    except ValueError as error:
-        errors.print(f"[bold red]--date '{text}' is not a date; write it as YYYY-MM-DD, e.g. 2026-11-23[/]")
-        raise typer.Exit(2) from error
 
 
 def _parse_clock(text: str) -> int:
@@ -102,7 +91,7 @@ def travel(
     from dromologio.geo.journey import EndpointError, endpoint, plan_trip, trips_to_dict
 
     problem = read_problem_or_exit(path)
-    day = _parse_date(plan_date)
+    day = parse_date_or_exit(plan_date)
     leave = _parse_clock(at)
     try:
         start, end = endpoint(problem, origin), endpoint(problem, destination)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date, timedelta
 from pathlib import Path
 
 import typer
@@ -9,7 +10,7 @@ from rich.console import Console
 
 from dromologio.models import Problem, ProblemError
 
-__all__ = ["read_problem_or_exit"]
+__all__ = ["parse_date_or_exit", "read_problem_or_exit"]
 
 errors = Console(stderr=True)
 
@@ -33,4 +34,15 @@ def read_problem_or_exit(path: Path) -> Problem:
         raise typer.Exit(2) from error
     except FileNotFoundError as error:
         errors.print(f"[bold red]Δεν βρέθηκε / not found:[/] {error}")
+        raise typer.Exit(2) from error
+
+
+def parse_date_or_exit(text: str) -> date:
+    """A ``--date`` option: ``YYYY-MM-DD``, tomorrow when empty; a clear message and exit 2 otherwise."""
+    if not text:
+        return date.today() + timedelta(days=1)
+    try:
+        return date.fromisoformat(text)
+    except ValueError as error:
+        errors.print(f"[bold red]--date '{text}' is not a date; write it as YYYY-MM-DD, e.g. 2026-11-23[/]")
         raise typer.Exit(2) from error
