@@ -4,7 +4,10 @@ from fastapi import APIRouter
 
 from .absences import router as absences
 from .bases import router as bases
+from .budgets import router as budgets
 from .closures import router as closures
+from .costs import router as costs
+from .forms import router as forms
 from .health import router as health
 from .imports import router as imports
 from .keys import router as keys
@@ -22,5 +25,7 @@ for router in (health, keys, regions, schools, bases, technicians, tickets, impo
 api_router.include_router(absences)
 api_router.include_router(closures)
 api_router.include_router(travel)
+for router in (costs, budgets, forms):
+    api_router.include_router(router)
 
 __all__ = ["api_router"]
