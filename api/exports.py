@@ -1,4 +1,4 @@
-"""A plan in other forms: CSV, GeoJSON, iCalendar per technician, a printable route sheet (Greek).
+"""A plan in other forms: CSV, GeoJSON, a printable route sheet (Greek); iCalendar is in calendar_feed.py.
 
 Every function takes the plan JSON (as stored) and the problem it was solved for.
 """
@@ -10,13 +10,10 @@ import html
 import io
 from datetime import datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from dromologio.models import Plan, Problem
 from dromologio.models.plan_io import PLAN_CSV_COLUMNS, plan_csv_rows
 from dromologio.models.vocab import PRIORITY_LABELS_EL, SKILL_LABELS_EL
-
-ATHENS = ZoneInfo("Europe/Athens")
 
 
 def plan_csv(plan: Plan) -> str:
@@ -119,7 +116,8 @@ def _iso(value: datetime | None) -> str | None:
     return None if value is None else value.isoformat(timespec="minutes")
 
 
-def _ticket_lines(problem: Problem, ticket_ids: tuple[str, ...]) -> list[str]:
+def ticket_lines(problem: Problem, ticket_ids: tuple[str, ...]) -> list[str]:
+    """One line per ticket: id, category, skill, priority and service minutes (Greek)."""
     lines = []
     for ticket_id in ticket_ids:
         ticket = problem.ticket_by_id.get(ticket_id)
@@ -132,44 +130,6 @@ def _ticket_lines(problem: Problem, ticket_ids: tuple[str, ...]) -> list[str]:
             f"{ticket_id}: {ticket.category} ({skill}, προτεραιότητα {priority}, {ticket.service_minutes}′)"
         )
     return lines
-
-
-def technician_calendar(plan: Plan, problem: Problem, technician_id: str, plan_id: str) -> bytes:
-    """iCalendar (RFC 5545): one event per visit of the technician, in Europe/Athens time."""
-    from icalendar import Calendar, Event, vGeo
-
-    calendar = Calendar()
-    calendar.add("prodid", "-//Dromologio//Route//EL")
-    calendar.add("version", "2.0")
-    calendar.add("x-wr-calname", f"Δρομολόγιο {technician_id}")
-    calendar.add("x-wr-timezone", "Europe/Athens")
-    stamp = datetime.now(tz=ATHENS).replace(microsecond=0)
-    for route in plan.routes:
-        if route.technician_id != technician_id:
-            continue
-        for seq, stop in enumerate(route.stops):
-            if stop.type != "visit" or stop.start is None or stop.end is None or stop.school_id is None:
-                continue
-            school = problem.school_by_id.get(stop.school_id)
-            name = school.name if school else stop.school_id
-            event = Event()
-            event.add("uid", f"{plan_id}-{technician_id}-{route.date.isoformat()}-{seq}@dromologio")
-            event.add("dtstamp", stamp)
-            event.add("dtstart", stop.start.replace(tzinfo=ATHENS))
-            event.add("dtend", stop.end.replace(tzinfo=ATHENS))
-            event.add("summary", f"Επίσκεψη: {name}")
-            location = (
-                name
-                if school is None
-                else f"{name}, {school.directorate}" + (f", {school.island}" if school.island else "")
-            )
-            event.add("location", location)
-            if stop.lat is not None and stop.lon is not None:
-                event.add("geo", vGeo((stop.lat, stop.lon)))
-            event.add("description", "Αιτήματα:\n" + "\n".join(_ticket_lines(problem, stop.ticket_ids)))
-            event.add("categories", ["Δρομολόγιο"])
-            calendar.add_component(event)
-    return bytes(calendar.to_ical())
 
 
 _SHEET_STYLE = """
@@ -251,7 +211,7 @@ def route_sheet_html(plan: Plan, problem: Problem, technician_id: str) -> str:
                         f", {e(school.island)}" if school.island else ""
                     )
                     place += f"<br><small>{school.lat:.5f}, {school.lon:.5f}</small>"
-                tickets = "<br>".join(e(line) for line in _ticket_lines(problem, stop.ticket_ids))
+                tickets = "<br>".join(e(line) for line in ticket_lines(problem, stop.ticket_ids))
                 parts.append(
                     f'<tr><td>{number}</td><td class="time">άφιξη {_hhmm(stop.arrive)}</td><td>{place}</td>'
                     f'<td>{tickets}</td><td class="time">{_hhmm(stop.start)}–{_hhmm(stop.end)}</td>'

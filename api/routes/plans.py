@@ -11,7 +11,7 @@ from sqlalchemy.orm import object_session
 
 from dromologio.models import Plan, Problem
 
-from .. import exports, schemas
+from .. import calendar_feed, exports, schemas
 from ..auth import Principal, redact
 from ..deps import CurrentPrincipal, RunnerDep, SessionDep, SettingsDep
 from ..errors import PROBLEM_RESPONSES, ApiError, forbidden, not_found
@@ -306,7 +306,7 @@ def export_calendar(
 ) -> Response:
     row = get_plan_row(session, principal, plan_id)
     plan = _technician_in_plan(session, principal, row, technician_id)
-    body = exports.technician_calendar(plan, solved_problem(row), technician_id, plan_id)
+    body = calendar_feed.technician_calendar(plan, solved_problem(row), technician_id, plan_id)
     return Response(
         body,
         media_type="text/calendar; charset=utf-8",
