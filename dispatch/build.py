@@ -100,6 +100,7 @@ def build_day(
     commit_locks: bool = True,
     previous: Mapping[str, str] | None = None,
     move_eur: float = 0.0,
+    overtime_used_min: Mapping[str, int] | None = None,
 ) -> DayModel:
     """Model one day: ``tickets`` are those that need a visit.
 
@@ -116,6 +117,7 @@ def build_day(
     when it is free; ``previous`` maps tickets to their technician in the published plan,
     and moving one to someone else costs ``move_eur`` (the stability term).  With
     ``commit_locks`` (the default) a locked ticket its technician can serve is mandatory.
+    ``overtime_used_min``: per technician, the overtime planned earlier in the same week.
     """
     # 1. Data.
     day = day_context(
@@ -130,6 +132,7 @@ def build_day(
         closures=closures,
         now_s=now_s,
         commit_locks=commit_locks,
+        overtime_used_min=overtime_used_min,
     )
 
     # 2. Pre-check every ticket: who could serve it alone today, or why nobody can.
@@ -196,6 +199,7 @@ def day_context(
     closures: Sequence[Closure] = (),
     now_s: int = 0,
     commit_locks: bool = True,
+    overtime_used_min: Mapping[str, int] | None = None,
 ) -> Day:
     """The day's data every rule reads: places, one land travel matrix, today's sailings.
 
@@ -260,6 +264,7 @@ def day_context(
         closures=tuple(closures),
         now_s=now_s,
         commit_locks=commit_locks,
+        overtime_used_min=dict(overtime_used_min or {}),
     )
 
 

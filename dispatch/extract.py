@@ -12,6 +12,7 @@ from dataclasses import replace
 from datetime import date, datetime, time, timedelta
 
 from dromologio.models import Problem, Route, Stop, Unassigned
+from dromologio.models.plan import overtime_minutes
 
 from .build import COST_UNITS_PER_EUR, DayModel, StartPoint
 from .costs import route_costs
@@ -137,6 +138,7 @@ def extract_routes(
             travel_minutes=travel_s // 60,
             cost_eur=0.0,
         )
+        route = replace(route, overtime_min=overtime_minutes(route, technician.shift_end_min))
         # Money is priced by the employer's rules from the route itself, as any reader of the plan would.
         costs = route_costs(problem, route)
         total = costs.pop("total")

@@ -73,6 +73,10 @@ class RoutingInstance:
     #: (m, n) per vehicle, cost units paid on reaching the node from another location (what a
     #: visit costs that vehicle: a school outside its technician's Directorate, a school visited again).
     visit_cost: IntArray | None = None
+    #: (m,) per vehicle, when its soft end is (a shift's end; ``vehicle_windows`` bound the overtime
+    #: after it), and (m,) the cost units per unit of time it returns later than that; None = no overtime.
+    vehicle_soft_end: IntArray | None = None
+    vehicle_overtime_cost: IntArray | None = None
     name: str = field(default="", compare=False)
 
     def __post_init__(self) -> None:
@@ -115,6 +119,12 @@ class RoutingInstance:
             raise ValueError(f"zone has shape {self.zone.shape}, expected {(m, n)}")
         if self.visit_cost is not None and self.visit_cost.shape != (m, n):
             raise ValueError(f"visit_cost has shape {self.visit_cost.shape}, expected {(m, n)}")
+        if (self.vehicle_soft_end is None) != (self.vehicle_overtime_cost is None):
+            raise ValueError("vehicle_soft_end and vehicle_overtime_cost go together")
+        for vehicle_array in ("vehicle_soft_end", "vehicle_overtime_cost"):
+            array = getattr(self, vehicle_array)
+            if array is not None and array.shape != (m,):
+                raise ValueError(f"{vehicle_array} has shape {array.shape}, expected {(m,)}")
         if (self.demand is None) != (self.vehicle_capacity is None):
             raise ValueError("demand and vehicle_capacity go together")
         depots = set(self.vehicle_start.tolist()) | set(self.vehicle_end.tolist())

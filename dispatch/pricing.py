@@ -17,7 +17,8 @@ their example defaults, are in ``docs/costs.md``:
   ``per_diem_min_km`` great-circle km from the technician's base and which lasts
   at least ``per_diem_min_hours`` (``per_diem_same_day_share`` of it);
 - ``overnight_eur``: ``overnight_eur`` when the route ends lodging away;
-- ``tolls_eur``: road km x ``toll_eur_per_km`` (0 by default).
+- ``tolls_eur``: road km x ``toll_eur_per_km`` (0 by default);
+- ``overtime_eur``: the route's ``overtime_min`` x the employer's ``overtime_eur_per_hour`` / 60.
 
 Each part is rounded to cents and ``total`` is the sum of the rounded parts.
 """
@@ -41,7 +42,14 @@ __all__ = [
 ]
 
 #: the parts of a route's cost, in the order they are shown; ``total`` is their sum.
-COST_PARTS: tuple[str, ...] = ("distance_eur", "ferry_eur", "per_diem_eur", "overnight_eur", "tolls_eur")
+COST_PARTS: tuple[str, ...] = (
+    "distance_eur",
+    "ferry_eur",
+    "per_diem_eur",
+    "overnight_eur",
+    "tolls_eur",
+    "overtime_eur",
+)
 
 
 def technician_of(problem: Problem, route: Route) -> Technician:
@@ -162,6 +170,7 @@ def route_costs(problem: Problem, route: Route) -> dict[str, float]:
         "per_diem_eur": round(per_diem_eur(problem, route), 2),
         "overnight_eur": round(policy.overnight_eur if route.stops and route.stops[-1].lodging else 0.0, 2),
         "tolls_eur": round(route.distance_km * policy.toll_eur_per_km, 2),
+        "overtime_eur": round(route.overtime_min * policy.overtime_eur_per_hour / 60.0, 2),
     }
     costs["total"] = round(sum(costs[p] for p in COST_PARTS), 2)
     return costs

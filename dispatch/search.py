@@ -304,6 +304,14 @@ def search_instance(
         earliest, latest = (int(v) for v in instance.vehicle_windows[vehicle])
         time_dimension.CumulVar(routing.Start(vehicle)).SetRange(earliest, latest)
         time_dimension.CumulVar(routing.End(vehicle)).SetRange(earliest, latest)
+    # Overtime: a return after the soft end (up to the vehicle window's end) costs per unit of time.
+    if instance.vehicle_soft_end is not None and instance.vehicle_overtime_cost is not None:
+        for vehicle in range(instance.num_vehicles):
+            soft_end = int(instance.vehicle_soft_end[vehicle])
+            if soft_end < int(instance.vehicle_windows[vehicle, 1]):
+                time_dimension.SetCumulVarSoftUpperBound(
+                    routing.End(vehicle), soft_end, int(instance.vehicle_overtime_cost[vehicle])
+                )
 
     # Distance caps (max km per day), only when some vehicle has one.
     if (instance.vehicle_max_distance >= 0).any():

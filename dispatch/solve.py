@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import time
+from collections import Counter
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -146,7 +147,10 @@ def solve(
     routes: list[Route] = []
     day_results: list[DayResult] = []
     unassigned: list[Unassigned] = []
+    # Overtime planned so far, per technician and calendar week (the policy's weekly limit).
+    overtime_used: Counter[tuple[str, int, int]] = Counter()
     for number, day in enumerate(dates):
+        year, week, _ = day.isocalendar()
         last_day = number == len(dates) - 1
         # Technicians away that day are left out of it; a Directorate's local holiday closes its schools.
         away = absent_on(problem.absences, [day])
@@ -173,6 +177,9 @@ def solve(
                 commit_locks=commit_locks,
                 previous=None if today_live is None else today_live.previous,
                 move_eur=0.0 if today_live is None else today_live.move_cost_eur(problem),
+                overtime_used_min={
+                    t.technician_id: overtime_used[(t.technician_id, year, week)] for t in problem.technicians
+                },
             )
             crossings = model.num_sailing_nodes > 0
             # A second try (locks only restricting) is rare: it gets what is left, a quarter at least.
@@ -204,6 +211,8 @@ def solve(
         if today_live is not None:
             day_routes = splice(day_problem, day_routes, today_live, travel)
         routes += day_routes
+        for route in day_routes:
+            overtime_used[(route.technician_id, year, week)] += route.overtime_min
         day_results.append(DayResult(model, solution))
         served = {t for r in day_routes for t in r.ticket_ids}
         pending = tuple(t for t in pending if t.ticket_id not in served)
@@ -256,4 +265,5 @@ def _kpis(
         "first_solution_seconds": round(first, 3) if first is not None else None,
         "status": ",".join(sorted({d.solution.status for d in days})),
         "nights_away": sum(1 for r in routes if r.stops and r.stops[-1].lodging),
+        "overtime_minutes": sum(r.overtime_min for r in routes),
     }

@@ -26,7 +26,11 @@ Rule ids (module constants, the ``rule`` of a violation):
 - ``FOUR_BY_FOUR``: a technician without a 4x4 visits a school that needs one.
 - ``SERVICE_TIME``: a visit is shorter than the service minutes of its tickets.
 - ``SCHOOL_HOURS``: work at a school starts before it opens or ends after it closes.
-- ``SHIFT``: a route leaves before the shift starts or ends after the shift ends.
+- ``SHIFT``: a route leaves before the shift starts or ends after the shift ends and the
+  overtime its employer's policy allows a day (``overtime_max_min_per_day``, 0 by default).
+- ``OVERTIME``: a route's ``overtime_min`` is less than the minutes it ends after the shift,
+  or a technician's overtime in one calendar (ISO) week of the plan is more than the
+  policy's ``overtime_max_min_per_week``.  A policy rule, not a contract rule.
 - ``ROUTE_ENDS_AT_BASE``: a start or end that is not a lodging stop is not at the base.
 - ``LODGING``: a night away is not an ``end`` with lodging followed, on the next plan
   date, by a ``start`` with lodging at the same place and island (so the last day
@@ -59,7 +63,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any, Final
 
-from .plan import Plan, Route, Stop
+from .plan import Plan, Route, Stop, overtime_minutes
 from .problem import Port, Problem, Technician
 
 MALFORMED: Final = "MALFORMED"
@@ -78,6 +82,7 @@ FOUR_BY_FOUR: Final = "FOUR_BY_FOUR"
 SERVICE_TIME: Final = "SERVICE_TIME"
 SCHOOL_HOURS: Final = "SCHOOL_HOURS"
 SHIFT: Final = "SHIFT"
+OVERTIME: Final = "OVERTIME"
 ROUTE_ENDS_AT_BASE: Final = "ROUTE_ENDS_AT_BASE"
 LODGING: Final = "LODGING"
 TIME_ORDER: Final = "TIME_ORDER"
@@ -108,6 +113,7 @@ RULES: Final = (
     SERVICE_TIME,
     SCHOOL_HOURS,
     SHIFT,
+    OVERTIME,
     ROUTE_ENDS_AT_BASE,
     LODGING,
     TIME_ORDER,
@@ -345,6 +351,7 @@ class _Checker:
     def run(self) -> list[Violation]:
         self._check_tickets()
         self._check_route_days()
+        self._check_weekly_overtime()
         for route in self.plan.routes:
             self._check_route(route)
         return self.found
@@ -428,6 +435,27 @@ class _Checker:
             if route.date not in plan_dates:
                 listed = ", ".join(d.isoformat() for d in self.dates)
                 self._add(ROUTE_DATE, f"route date is not one of the plan dates ({listed})", route)
+
+    def _check_weekly_overtime(self) -> None:
+        """Each technician's overtime per calendar week of the plan within the weekly limit."""
+        minutes: Counter[tuple[str, int, int]] = Counter()
+        for route in self.plan.routes:
+            technician = self.problem.technician_by_id.get(route.technician_id)
+            if technician is None:
+                continue
+            year, week, _ = route.date.isocalendar()
+            minutes[(technician.technician_id, year, week)] += overtime_minutes(
+                route, technician.shift_end_min
+            )
+        for (technician_id, year, week), total in sorted(minutes.items()):
+            technician = self.problem.technician_by_id[technician_id]
+            limit = self.problem.policy.for_employer(technician.employer).overtime_max_min_per_week
+            if limit is not None and total > limit:
+                self._add(
+                    OVERTIME,
+                    f"technician {technician_id} works {total} min of overtime in week {week} of {year}; "
+                    f"the policy allows {int(limit)} min a week",
+                )
 
     def _neighbour_route(self, route: Route, step: int) -> Route | None:
         if route.date not in self.dates:
@@ -572,10 +600,24 @@ class _Checker:
                 0,
             )
         arrive = last.arrive if last.type == "end" and len(route.stops) > 1 else None
-        if arrive is not None and arrive.date() == route.date and arrive > shift_end:
+        overtime = int(self.problem.policy.for_employer(technician.employer).overtime_max_min_per_day)
+        worked = overtime_minutes(route, technician.shift_end_min)
+        if (
+            arrive is not None
+            and arrive.date() == route.date
+            and arrive > shift_end + timedelta(minutes=overtime)
+        ):
+            allowed = f" and the {overtime} min of overtime allowed" if overtime else ""
             self._add(
                 SHIFT,
-                f"arrives at {arrive:%H:%M}, after the shift ends at {_hhmm(technician.shift_end_min)}",
+                f"arrives at {arrive:%H:%M}, after the shift ends at {_hhmm(technician.shift_end_min)}{allowed}",
+                route,
+                len(route.stops) - 1,
+            )
+        elif route.overtime_min < worked:
+            self._add(
+                OVERTIME,
+                f"ends {worked} min after the shift ends but states overtime_min {route.overtime_min}",
                 route,
                 len(route.stops) - 1,
             )

@@ -111,8 +111,12 @@ class Route:
     travel_minutes: int
     cost_eur: float
     costs: Mapping[str, float] = field(default_factory=dict)
+    #: minutes the route ends after the technician's shift ends (overtime; 0: within the shift).
+    overtime_min: int = 0
 
     def __post_init__(self) -> None:
+        if self.overtime_min < 0:
+            raise ValueError("overtime_min must not be negative")
         object.__setattr__(self, "stops", tuple(self.stops))
         object.__setattr__(self, "costs", MappingProxyType(dict(self.costs)))
 
@@ -135,6 +139,8 @@ class Route:
         }
         if self.costs:
             out["costs"] = {k: round(v, 2) for k, v in self.costs.items()}
+        if self.overtime_min:
+            out["overtime_min"] = self.overtime_min
         return out
 
     @classmethod
@@ -147,7 +153,17 @@ class Route:
             travel_minutes=int(data["travel_minutes"]),
             cost_eur=float(data.get("cost_eur", 0.0)),
             costs=dict(data.get("costs", {})),
+            overtime_min=int(data.get("overtime_min", 0)),
         )
+
+
+def overtime_minutes(route: Route, shift_end_min: int) -> int:
+    """Whole minutes the route's end comes after ``shift_end_min`` (minutes of the day); 0 when within."""
+    last = route.stops[-1] if route.stops else None
+    arrive = last.arrive if last is not None and last.type == "end" else None
+    if arrive is None or arrive.date() != route.date:
+        return 0
+    return max(0, arrive.hour * 60 + arrive.minute - shift_end_min)
 
 
 @dataclass(frozen=True)

@@ -40,6 +40,9 @@ EMPLOYER_FIELDS: tuple[str, ...] = (
     "per_diem_same_day_share",
     "overnight_eur",
     "allow_overnight",
+    "overtime_max_min_per_day",
+    "overtime_max_min_per_week",
+    "overtime_eur_per_hour",
 )
 _MAPPING_FIELDS = ("priority_value_eur", "road_speed_kmh", "road_circuity", "vehicle_rates")
 _NON_NEGATIVE_MONEY = (
@@ -51,6 +54,8 @@ _NON_NEGATIVE_MONEY = (
     "outside_directorate_eur",
     "second_visit_eur",
     "replan_move_eur",
+    "overtime_max_min_per_day",
+    "overtime_eur_per_hour",
 )
 
 
@@ -121,6 +126,14 @@ class Policy:
     #: when re-planning a published day, cost of moving a planned visit to another technician:
     #: other technicians' visits stay where they were unless moving them saves more (example: 30).
     replan_move_eur: float = 30.0
+    #: minutes a route may end after the shift ends (overtime: to catch the last boat home, to
+    #: finish a far visit); 0 (the default) keeps the shift end hard.
+    overtime_max_min_per_day: int = 0
+    #: the most overtime minutes of one technician in one calendar week (ISO week) of a plan;
+    #: None (the default): no weekly limit beyond the daily one.
+    overtime_max_min_per_week: int | None = None
+    #: what one hour of overtime costs in the objective and the plan's money (example: 20).
+    overtime_eur_per_hour: float = 20.0
 
     def __post_init__(self) -> None:
         for name in _MAPPING_FIELDS:
@@ -156,6 +169,10 @@ class Policy:
             raise ValueError(
                 f"priority_mode must be one of {', '.join(PRIORITY_MODES)}, not {self.priority_mode!r}"
             )
+        if self.overtime_max_min_per_week is not None and self.overtime_max_min_per_week < 0:
+            raise ValueError("overtime_max_min_per_week must not be negative (or null: no weekly limit)")
+        if self.overtime_max_min_per_day >= 24 * 60:
+            raise ValueError("overtime_max_min_per_day must be less than a day (1440 minutes)")
         if not 0.0 <= self.per_diem_same_day_share <= 1.0:
             raise ValueError("per_diem_same_day_share must be between 0 and 1")
         _check_vehicle_rates(self.vehicle_rates, "vehicle_rates", complete=True)
@@ -165,6 +182,13 @@ class Policy:
                 self.for_employer(employer)
             except (ValueError, TypeError) as error:
                 raise ValueError(f"employers[{employer!r}]: {error}") from None
+
+    def overtime_today_min(self, used_this_week_min: int = 0) -> int:
+        """Overtime minutes a route may take today, after ``used_this_week_min`` earlier this week."""
+        daily = int(self.overtime_max_min_per_day)
+        if self.overtime_max_min_per_week is None:
+            return daily
+        return max(0, min(daily, int(self.overtime_max_min_per_week) - used_this_week_min))
 
     def for_employer(self, employer: str) -> Policy:
         """The policy in force for technicians of ``employer``: these fields with its overrides applied.

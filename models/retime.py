@@ -20,13 +20,15 @@ A day (:func:`time_day`)
     Leaves its start at the shift start (moved later when that changes nothing), and at
     each school works ``visit_setup_min`` plus the service minutes of its tickets, after
     it opens, after each ticket was opened, and before it closes; returns to its end
-    within the shift, and drives no more than ``max_km_per_day``.
+    within the shift, or within the overtime the employer allows a day
+    (``overtime_max_min_per_day``), and drives no more than ``max_km_per_day``.
 
 Money (:func:`price_route`), the contract's objective for one route
     road km x the technician's rate per km (own ``cost_per_km``, else the employer's
     rate for its ``vehicle``, else the employer's ``cost_per_km_eur``) + tolls
     (``toll_eur_per_km``) + the fares of its sailings + the per diem and overnight
-    allowance of ``docs/costs.md`` + hours driving x ``time_value_eur_per_hour`` +
+    allowance of ``docs/costs.md`` + minutes after the shift's end x ``overtime_eur_per_hour`` / 60
+    + hours driving x ``time_value_eur_per_hour`` +
     ``outside_directorate_eur`` per visit outside the technician's own Directorate(s) +
     ``second_visit_eur`` per visit that does not serve its school's first ticket
     (:func:`visits_eur`).  Its ``work_minutes`` (service minutes of its tickets plus time
@@ -47,7 +49,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
 from .checker import haversine_km
-from .plan import Route, Stop
+from .plan import Route, Stop, overtime_minutes
 from .policy import Policy
 from .problem import Problem, Sailing, School, Technician, Ticket
 from .vocab import TERRAINS, WEEKDAYS
@@ -407,8 +409,14 @@ class Schedule:
                 hours=(max(self.finish, self.depart) - self.depart) / 60.0,
                 start_lodging=self.day.start_lodging,
                 end_lodging=self.day.end_lodging,
+                overtime_min=self.overtime_min,
             )
         return self._price
+
+    @property
+    def overtime_min(self) -> int:
+        """Minutes the day ends after the technician's shift ends."""
+        return max(0, max(self.finish, self.depart) - self.day.technician.shift_end_min)
 
     def route(self) -> Route:
         """The day as a plan route, money filled in."""
@@ -464,6 +472,7 @@ class Schedule:
             minutes,
             round(sum(price.parts.values()), 2),
             dict(price.parts),
+            self.overtime_min,
         )
 
 
@@ -475,7 +484,8 @@ def time_day(problem: Problem, travel: Travel, day: Day, visits: Sequence[Visit]
     """
     technician = day.technician
     policy = problem.policy
-    shift_start, shift_end = technician.shift_start_min, technician.shift_end_min
+    shift_start = technician.shift_start_min
+    shift_end = latest_return_min(problem, technician)
     clock = shift_start
     here = day.start
     stays: list[Stay] = []
@@ -515,6 +525,13 @@ def time_day(problem: Problem, travel: Travel, day: Day, visits: Sequence[Visit]
         return None
     depart = _latest_departure(stays[0] if stays else None, home, shift_start, travel.check_in)
     return Schedule(problem, travel, day, tuple(stays), home, depart, finish)
+
+
+def latest_return_min(problem: Problem, technician: Technician) -> int:
+    """The latest a route of the technician may end: the shift's end plus the overtime its
+    employer allows a day (minutes of the day, before midnight)."""
+    overtime = int(problem.policy.for_employer(technician.employer).overtime_max_min_per_day)
+    return min(DAY_MINUTES - 1, technician.shift_end_min + overtime)
 
 
 def _opened_minute(ticket: Ticket, day: date) -> int:
@@ -564,6 +581,7 @@ class Price:
     ferry_eur: float = 0.0
     per_diem_eur: float = 0.0
     overnight_eur: float = 0.0
+    overtime_eur: float = 0.0
     time_eur: float = 0.0
     #: visits outside the technician's own Directorate(s) and visits beyond a school's first.
     visits_eur: float = 0.0
@@ -576,7 +594,14 @@ class Price:
     @property
     def money_eur(self) -> float:
         """What the route costs to pay for (the route's ``cost_eur``)."""
-        return self.distance_eur + self.tolls_eur + self.ferry_eur + self.per_diem_eur + self.overnight_eur
+        return (
+            self.distance_eur
+            + self.tolls_eur
+            + self.ferry_eur
+            + self.per_diem_eur
+            + self.overnight_eur
+            + self.overtime_eur
+        )
 
     @property
     def objective_eur(self) -> float:
@@ -642,6 +667,7 @@ def price_route(problem: Problem, travel: Travel, route: Route | None) -> Price:
         hours=hours,
         start_lodging=first.lodging,
         end_lodging=last.lodging,
+        overtime_min=overtime_minutes(route, technician.shift_end_min),
     )
 
 
@@ -660,6 +686,7 @@ def _price(
     hours: float,
     start_lodging: bool,
     end_lodging: bool,
+    overtime_min: int = 0,
 ) -> Price:
     rules = problem.policy.for_employer(technician.employer)
     base = problem.base_of(technician)
@@ -676,6 +703,7 @@ def _price(
         "ferry_eur": fares,
         "per_diem_eur": per_diem,
         "overnight_eur": rules.overnight_eur if end_lodging else 0.0,
+        "overtime_eur": overtime_min * rules.overtime_eur_per_hour / 60.0,
     }
     service = sum(problem.ticket_by_id[t].service_minutes for t in tickets)
     return Price(
@@ -736,8 +764,10 @@ def day_cost_bound_eur(problem: Problem, day: date) -> float:
     longest = 0.0
     for technician in problem.technicians:
         rules = policy.for_employer(technician.employer)
-        minutes = technician.shift_end_min - technician.shift_start_min
+        overtime = int(rules.overtime_max_min_per_day)
+        minutes = technician.shift_end_min - technician.shift_start_min + overtime
         hours = minutes / 60.0
+        total += overtime / 60.0 * rules.overtime_eur_per_hour
         visits = min(schools, minutes // shortest_visit)
         crossings = min(len(sailings), minutes // shortest_crossing)
         total += hours * (fastest * (km_rate(problem, technician) + rules.toll_eur_per_km))

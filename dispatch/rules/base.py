@@ -170,6 +170,8 @@ class Day:
     now_s: int = 0
     #: a locked ticket the pre-check lets through must be served (its node is mandatory).
     commit_locks: bool = True
+    #: per technician, the overtime minutes already planned earlier in this calendar week.
+    overtime_used_min: Mapping[str, int] = field(default_factory=dict)
 
     @property
     def technicians(self) -> tuple[Technician, ...]:
@@ -314,6 +316,9 @@ class InstanceDraft:
         self.zone_entry_cost: IntArray | None = None
         #: per vehicle and node, the cost of reaching the node from another location (a visit's cost).
         self.visit_cost: IntArray = np.zeros((m, n), dtype=np.int64)
+        #: per vehicle, its shift's end and what each second of overtime after it costs (the ``shift`` rule).
+        self.vehicle_soft_end: IntArray | None = None
+        self.vehicle_overtime_cost: IntArray | None = None
         self.balance_cost = 0
         #: ticket nodes whose value outweighs every lower-priority ticket and the day's travel.
         self.protected: set[int] = set()
@@ -349,5 +354,7 @@ class InstanceDraft:
             zone_entry_cost=self.zone_entry_cost,
             balance_cost=self.balance_cost,
             visit_cost=self.visit_cost if self.visit_cost.any() else None,
+            vehicle_soft_end=self.vehicle_soft_end,
+            vehicle_overtime_cost=self.vehicle_overtime_cost,
             name=name,
         )

@@ -99,8 +99,10 @@ def day_cost_bound_eur(problem: Problem, plan_date: date) -> float:
     longest = 0.0
     for tech in problem.technicians:
         rules = employer_policy(problem, tech)
-        minutes = tech.shift_end_min - tech.shift_start_min
+        overtime = int(rules.overtime_max_min_per_day)
+        minutes = tech.shift_end_min - tech.shift_start_min + overtime
         hours = minutes / 60.0
+        total += overtime / 60.0 * rules.overtime_eur_per_hour
         visits = min(schools, minutes // shortest_visit)
         crossings = min(len(sailings), minutes // shortest_crossing)
         total += hours * (fastest * (km_rate(problem, tech) + rules.toll_eur_per_km))

@@ -30,7 +30,7 @@ from dromologio.geo import TravelMatrices
 from dromologio.geo.ferries import FerryNetwork
 from dromologio.models import School, Ticket, checker
 
-from . import lodging
+from . import lodging, shift
 from .base import (
     COST_UNITS_PER_EUR,
     Day,
@@ -115,6 +115,8 @@ class Reach:
         self.network = network
         self.port_location = port_location
         self.check_in_s = check_in_s
+        #: journeys across water already timed: technicians of one base ask the same ones.
+        self._crossings: dict[tuple[int, int, int], int | None] = {}
 
     def road_s(self, a: int, b: int) -> int:
         return int(self.matrices.duration_s[a, b])
@@ -129,15 +131,18 @@ class Reach:
         """Earliest arrival leaving at ``leave_s``, by road or by the day's sailings."""
         if self.same_island(origin, destination):
             return leave_s + self.road_s(origin, destination)
-        return self.network.earliest_arrival(
-            origin,
-            destination,
-            leave_s,
-            road_s=self.road_s,
-            island_of=self.islands.__getitem__,
-            port_location=self.port_location,
-            check_in_s=self.check_in_s,
-        )
+        key = (origin, destination, leave_s)
+        if key not in self._crossings:
+            self._crossings[key] = self.network.earliest_arrival(
+                origin,
+                destination,
+                leave_s,
+                road_s=self.road_s,
+                island_of=self.islands.__getitem__,
+                port_location=self.port_location,
+                check_in_s=self.check_in_s,
+            )
+        return self._crossings[key]
 
 
 def explain_crossing(day: Day, ticket: Ticket, pool: Pool) -> Reason:
@@ -177,7 +182,7 @@ def add_nodes(day: Day, nodes: NodeList) -> None:
                 continue
             if (
                 day_sailing.depart_s < tech.shift_start_min * 60
-                or day_sailing.arrive_s > tech.shift_end_min * 60
+                or day_sailing.arrive_s > shift.latest_return_s(day, tech)
             ):
                 continue
             port = problem.port_by_id[sailing.from_port]

@@ -56,7 +56,8 @@ def home_tomorrow(day: Day, technician: Technician, island: str, tomorrow: Reach
         day.home_of[technician.technician_id],
         technician.shift_start_min * 60,
     )
-    return back is not None and back <= technician.shift_end_min * 60
+    overtime = int(day.rules_for(technician).overtime_max_min_per_day)
+    return back is not None and back <= (technician.shift_end_min + overtime) * 60
 
 
 def next_working_day(plan_date: date) -> date:

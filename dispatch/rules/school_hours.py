@@ -69,7 +69,7 @@ class Attempt:
             return "unreached"
         if self.finish > school.closes_min * 60:
             return "hours"
-        shift_end = technician.shift_end_min * 60
+        shift_end = shift.latest_return_s(day, technician)
         if self.back is not None and self.back <= shift_end:
             return ""
         if not self.across:
@@ -114,8 +114,10 @@ def explain(day: Day, ticket: Ticket, pool: Pool) -> Reason:
         return ferry.needs_two_days(ticket, school, min(overnight))
     after = [(a.back, tech) for tech, a, limit in limits if limit == "shift" and a.back is not None]
     if after:
-        back, tech = min(after, key=lambda pair: pair[0] - pair[1].shift_end_min * 60)
-        return shift.after_shift(ticket, school, back, tech.shift_end_min)
+        back, tech = min(after, key=lambda pair: pair[0] - shift.latest_return_s(day, pair[1]))
+        return shift.after_shift(
+            ticket, school, back, tech.shift_end_min, shift.overtime_today_min(day, tech)
+        )
     no_return = [a.arrive for _, a, limit in limits if limit == "no_return" and a.arrive is not None]
     if no_return:
         may_lodge = any(lodging.may_stay_overnight(day, tech) for tech in pool)

@@ -166,6 +166,7 @@ def test_per_km_only_near_the_base() -> None:
         "per_diem_eur": 0.0,
         "overnight_eur": 0.0,
         "tolls_eur": 0.0,
+        "overtime_eur": 0.0,
         "total": 3.90,
     }
 
@@ -302,6 +303,7 @@ def test_ferry_fare_per_diem_and_overnight_on_a_night_away() -> None:
         "per_diem_eur": 40.0,
         "overnight_eur": 80.0,
         "tolls_eur": 0.0,
+        "overtime_eur": 0.0,
         "total": 132.75,
     }
     # day 2: 4.0 x 0.15 = 0.60; fare 11.50; starts lodging: per diem 40; home tonight
@@ -311,6 +313,7 @@ def test_ferry_fare_per_diem_and_overnight_on_a_night_away() -> None:
         "per_diem_eur": 40.0,
         "overnight_eur": 0.0,
         "tolls_eur": 0.0,
+        "overtime_eur": 0.0,
         "total": 52.10,
     }
 
@@ -565,4 +568,11 @@ def test_a_solved_island_day_trip_costs_its_km_and_both_fares() -> None:
 
 
 def test_cost_parts_order() -> None:
-    assert COST_PARTS == ("distance_eur", "ferry_eur", "per_diem_eur", "overnight_eur", "tolls_eur")
+    assert COST_PARTS == (
+        "distance_eur",
+        "ferry_eur",
+        "per_diem_eur",
+        "overnight_eur",
+        "tolls_eur",
+        "overtime_eur",
+    )

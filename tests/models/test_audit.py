@@ -19,7 +19,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from dromologio.models import Plan, Port, Problem, Route, Sailing, Stop, Unassigned
+from dromologio.models import Plan, Policy, Port, Problem, Route, Sailing, Stop, Unassigned
 from dromologio.models.audit import (
     IDLE_COULD_SERVE,
     INSERTABLE,
@@ -394,6 +394,20 @@ def test_a_ticket_only_a_busy_technician_can_do_is_a_swap_when_an_idle_one_can_t
     assert report.by_kind(INSERTABLE) == () and report.by_kind(IDLE_COULD_SERVE) == ()
     assert_sound(p, plan, report)
     assert audit_plan(p, plan, swaps=False).ok
+
+
+def test_overtime_the_policy_allows_opens_a_day_to_an_insertion() -> None:
+    short = mainland().replace(technicians=(technician("T1", shift=("08:00", "11:35")),))
+    plan = make_plan(short, [busy_t1(short)], ["K3"])
+    assert audit_plan(short, plan).ok
+    allowed = short.replace(policy=Policy(overtime_max_min_per_day=120, overtime_eur_per_hour=30.0))
+    report = audit_plan(allowed, plan)
+    (finding,) = report.findings
+    assert finding.kind == INSERTABLE and finding.ticket_id == "K3"
+    (route,) = finding.routes
+    assert route.overtime_min > 0
+    assert route.costs["overtime_eur"] == pytest.approx(route.overtime_min * 30.0 / 60, abs=0.01)
+    assert_sound(allowed, plan, report)
 
 
 # ---------------------------------------------------------------- the travel model

@@ -399,6 +399,62 @@ def test_arrive_after_shift(problem: Problem, plan: dict[str, Any]) -> None:
     assert "11:40" in report.violations[0].message
 
 
+def early_shift_problem(problem: Problem, **policy: Any) -> Problem:
+    """T01's shift ends at 11:30; its route (back at 11:40) is 10 min of overtime."""
+    t01 = dataclasses.replace(problem.technician_by_id["T01"], shift_end_min=11 * 60 + 30)
+    return make_problem(technicians=(t01, problem.technician_by_id["T02"]), policy=Policy.from_dict(policy))
+
+
+def test_overtime_within_the_daily_limit_is_kept_when_stated(problem: Problem, plan: dict[str, Any]) -> None:
+    allowed = early_shift_problem(problem, overtime_max_min_per_day=15)
+    route_of(plan, "T01")["overtime_min"] = 10
+    assert check_plan(allowed, plan).ok
+    # Unstated, the overtime is a finding of its own; beyond the day's limit the shift is broken.
+    del route_of(plan, "T01")["overtime_min"]
+    unstated = check_plan(allowed, plan)
+    assert_only(unstated, c.OVERTIME)
+    assert "ends 10 min after the shift" in unstated.violations[0].message
+    route_of(plan, "T01")["overtime_min"] = 10
+    too_much = check_plan(early_shift_problem(problem, overtime_max_min_per_day=5), plan)
+    assert_only(too_much, c.SHIFT)
+    assert "the 5 min of overtime allowed" in too_much.violations[0].message
+
+
+def test_overtime_over_the_weekly_limit(problem: Problem) -> None:
+    s = problem.school_by_id
+    days = []
+    for day in (MONDAY, TUESDAY):
+        days.append(
+            route(
+                "T01",
+                day,
+                [
+                    start(day, "08:00"),
+                    visit(day, s["S1"], ["K1", "K2"] if day == MONDAY else [], "08:15", "08:15", "09:30"),
+                    end(day, "11:40"),
+                ],
+                12.0,
+            )
+        )
+        days[-1]["overtime_min"] = 10
+    days[1]["stops"].pop(1)
+    plan = {
+        "dates": [MONDAY, TUESDAY],
+        "routes": days,
+        "unassigned": [
+            {"ticket_id": t, "reason": "not in this test", "code": "capacity"}
+            for t in ("K3", "K4", "K7", "K8", "K9")
+        ],
+        "remote": ["K5"],
+        "vendor": ["K6"],
+    }
+    daily = {"overtime_max_min_per_day": 15}
+    assert check_plan(early_shift_problem(problem, **daily), plan).ok
+    weekly = check_plan(early_shift_problem(problem, **daily, overtime_max_min_per_week=15), plan)
+    assert_only(weekly, c.OVERTIME)
+    assert "20 min of overtime in week 48 of 2026" in weekly.violations[0].message
+
+
 def test_end_not_at_base(problem: Problem, plan: dict[str, Any]) -> None:
     stop_of(plan, "T01", MONDAY, -1)["lat"] += 0.01
     report = check_plan(problem, plan)

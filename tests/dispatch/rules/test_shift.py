@@ -1,10 +1,14 @@
-"""shift: a route starts and ends inside the technician's shift."""
+"""shift: a route starts and ends inside the technician's shift, or the overtime the policy allows."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from dromologio.dispatch.build import precheck_ticket
-from dromologio.dispatch.rules import school_hours, shift
+from dromologio.dispatch.rules import ferry, school_hours, shift
+from dromologio.models import Policy, Problem, Route
 from tests.dispatch.rules import day_of, model_of
+from tests.dispatch.test_islands import ferries, island_problem, sailing, solve_checked
 from tests.factories import problem, school, technician, ticket
 
 
@@ -43,3 +47,68 @@ def test_the_school_closing_first_is_the_hours_reason_not_the_shift() -> None:
     _, reason = precheck_ticket(day_of(p), k1)
     assert reason is not None and reason.code == school_hours.HOURS
     assert "08:15–10:30" in reason.text and "shift" not in reason.text
+
+
+# --- overtime: the 16:15 boat home ------------------------------------------------
+
+
+def last_boat_problem(policy: Policy, tickets: int = 1) -> Problem:
+    """Syros to Tinos at 07:15, back only on the 16:15 (50 min): home at 17:06, 41 min after a
+    shift that ends at 16:25."""
+    base_problem = island_problem([sailing("JSY", "TIN", "07:15"), sailing("TIN", "JSY", "16:15")])
+    technicians = tuple(replace(t, shift_end_min=16 * 60 + 25) for t in base_problem.technicians)
+    work = tuple(
+        replace(base_problem.tickets[0], ticket_id=f"K{n}", service_minutes=300)
+        for n in range(1, tickets + 1)
+    )
+    return base_problem.replace(technicians=technicians, tickets=work, policy=policy)
+
+
+def test_the_last_boat_is_caught_with_overtime_when_the_policy_allows_it() -> None:
+    allowed = last_boat_problem(Policy(overtime_max_min_per_day=60, overtime_eur_per_hour=30.0))
+    model = model_of(allowed)
+    shift_end = (16 * 60 + 25) * 60
+    assert model.instance.vehicle_windows.tolist() == [[6 * 3600 + 1800, shift_end + 3600]]
+    assert model.instance.vehicle_soft_end is not None and model.instance.vehicle_soft_end.tolist() == [
+        shift_end
+    ]
+    # 30 EUR an hour: 30 x 10,000 / 3600 cost units a second.
+    assert model.instance.vehicle_overtime_cost is not None
+    assert model.instance.vehicle_overtime_cost.tolist() == [83]
+    result = solve_checked(allowed)
+    assert result.plan.visited_ticket_ids == ("K1",)
+    assert ferries(result) == [("JSY", "TIN", "07:15"), ("TIN", "JSY", "16:15")]
+    (route,) = result.plan.routes
+    assert route.overtime_min == 41
+    assert route.costs["overtime_eur"] == round(41 * 30.0 / 60, 2)
+    assert route.to_dict()["overtime_min"] == 41
+    assert Route.from_dict(route.to_dict()).overtime_min == 41
+
+
+def test_with_a_hard_shift_end_or_too_little_overtime_the_ticket_waits() -> None:
+    for policy in (Policy(), Policy(overtime_max_min_per_day=30)):
+        p = last_boat_problem(replace(policy, allow_overnight=False))
+        model = model_of(p)
+        assert model.instance.vehicle_windows[0, 1] <= (16 * 60 + 55) * 60
+        assert not [
+            info
+            for info in model.nodes
+            if info.kind == "sailing" and info.sailing and info.sailing.depart_s == 16 * 3600 + 900
+        ]
+        result = solve_checked(p)
+        assert result.plan.visited_ticket_ids == ()
+        (item,) = result.plan.unassigned
+        assert item.code == ferry.NO_ROUND_TRIP
+        assert "overtime_min" not in result.plan.routes[0].to_dict()
+
+
+def test_the_weekly_limit_leaves_overtime_for_one_day_of_two() -> None:
+    no_nights = Policy(overtime_max_min_per_day=60, allow_overnight=False)
+    both = solve_checked(last_boat_problem(no_nights, tickets=2), days=2)
+    assert sorted(both.plan.visited_ticket_ids) == ["K1", "K2"]
+    assert [r.overtime_min for r in both.plan.routes] == [41, 41]
+    weekly = replace(no_nights, overtime_max_min_per_week=60)
+    one = solve_checked(last_boat_problem(weekly, tickets=2), days=2)
+    assert len(one.plan.visited_ticket_ids) == 1
+    assert sum(r.overtime_min for r in one.plan.routes) == 41
+    assert one.plan.kpis["overtime_minutes"] == 41
