@@ -115,8 +115,6 @@ class Reach:
         self.network = network
         self.port_location = port_location
         self.check_in_s = check_in_s
-        #: journeys across water already timed: technicians of one base ask the same ones.
-        self._crossings: dict[tuple[int, int, int], int | None] = {}
 
     def road_s(self, a: int, b: int) -> int:
         return int(self.matrices.duration_s[a, b])
@@ -131,18 +129,15 @@ class Reach:
         """Earliest arrival leaving at ``leave_s``, by road or by the day's sailings."""
         if self.same_island(origin, destination):
             return leave_s + self.road_s(origin, destination)
-        key = (origin, destination, leave_s)
-        if key not in self._crossings:
-            self._crossings[key] = self.network.earliest_arrival(
-                origin,
-                destination,
-                leave_s,
-                road_s=self.road_s,
-                island_of=self.islands.__getitem__,
-                port_location=self.port_location,
-                check_in_s=self.check_in_s,
-            )
-        return self._crossings[key]
+        return self.network.earliest_arrival(
+            origin,
+            destination,
+            leave_s,
+            road_s=self.road_s,
+            island_of=self.islands.__getitem__,
+            port_location=self.port_location,
+            check_in_s=self.check_in_s,
+        )
 
 
 def explain_crossing(day: Day, ticket: Ticket, pool: Pool) -> Reason:
