@@ -17,13 +17,21 @@ from pydantic import Field
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session, load_only
 
-from dromologio.dispatch.live import LiveState, TechnicianChanges, changes, live_from_plan
-from dromologio.models import Plan, Problem, Ticket
+from dromologio.dispatch.live import (
+    LiveState,
+    TechnicianChanges,
+    changes,
+    live_from_plan,
+    pin_routes,
+    with_pinned,
+)
+from dromologio.models import Plan, Problem, Route, Ticket
 from dromologio.models.writers import problem_to_dict
 
 from . import convert, schemas
 from .auth import Principal, masked, redact
 from .errors import ApiError
+from .lifecycle import PlanJobOut, TechnicianChangesPublic, changes_public
 from .tables import (
     BaseRow,
     PlanRow,
@@ -212,10 +220,8 @@ def replan_problem(
     return base.replace(tickets=tuple(tickets), schools=tuple(schools)), locks, notes
 
 
-def plan_job(
-    row: PlanRow, *, hide_costs: bool = False, hidden: frozenset[str] = frozenset()
-) -> schemas.PlanJob:
-    return schemas.PlanJob(
+def plan_job(row: PlanRow, *, hide_costs: bool = False, hidden: frozenset[str] = frozenset()) -> PlanJobOut:
+    return PlanJobOut(
         plan_id=row.plan_id,
         status=row.status,  # type: ignore[arg-type]
         created_at=row.created_at,
@@ -241,6 +247,12 @@ def plan_job(
         ),
         has_plan=row.has_plan,
         check_ok=row.check_ok,
+        state=row.state or "draft",  # type: ignore[arg-type]
+        version=row.version,
+        version_of=row.version_of,
+        published_at=row.published_at,
+        published_by=row.published_by,
+        closed_at=row.closed_at,
     )
 
 
@@ -270,6 +282,12 @@ JOB_COLUMNS = (
     PlanRow.has_plan,
     PlanRow.check_ok,
     PlanRow.technician_ids,
+    PlanRow.state,
+    PlanRow.version,
+    PlanRow.version_of,
+    PlanRow.published_at,
+    PlanRow.published_by,
+    PlanRow.closed_at,
 )
 
 
@@ -278,7 +296,7 @@ def job_query() -> Select[PlanRow]:
     return select(PlanRow).options(load_only(*JOB_COLUMNS))
 
 
-def plan_jobs(session: Session, principal: Principal, rows: Sequence[PlanRow]) -> list[schemas.PlanJob]:
+def plan_jobs(session: Session, principal: Principal, rows: Sequence[PlanRow]) -> list[PlanJobOut]:
     """The jobs as the caller may see them, from the rows' columns only.
 
     For a scoped caller, messages mask every technician it does not see: those of the
@@ -309,15 +327,27 @@ def plan_technician_ids(row: PlanRow) -> frozenset[str]:
 
 
 def plan_view(
-    result: dict[str, Any], visible: frozenset[str] | None, hidden: Iterable[str] = ()
+    result: dict[str, Any],
+    visible: frozenset[str] | None,
+    hidden: Iterable[str] = (),
+    tickets_seen: frozenset[str] | None = None,
 ) -> dict[str, Any]:
     """The plan as a caller may see it: only the routes of technicians it sees, and their totals.
 
     Every technician it does not see (``hidden``, and those of the routes left out) is
-    masked in the reasons, whether or not that technician has a route.
+    masked in the reasons, whether or not that technician has a route.  With
+    ``tickets_seen`` (a partner's view of a plan spanning Directorates it does not see),
+    the unassigned, remote and vendor lists keep only those tickets.
     """
     if visible is None:
         return result
+    if tickets_seen is not None:
+        result = {
+            **result,
+            "unassigned": [u for u in result.get("unassigned", []) if u.get("ticket_id") in tickets_seen],
+            "remote": [t for t in result.get("remote", []) if t in tickets_seen],
+            "vendor": [t for t in result.get("vendor", []) if t in tickets_seen],
+        }
     all_routes = result.get("routes", [])
     routes = [r for r in all_routes if r.get("technician_id") in visible]
     masked_ids = masked([*hidden, *(str(r.get("technician_id", "")) for r in all_routes)], visible)
@@ -341,6 +371,26 @@ def plan_view(
         "routes_shown": "own technicians only",
     }
     return {**result, "routes": routes, "unassigned": unassigned, "kpis": kpis}
+
+
+def partner_tickets(
+    principal: Principal, row: PlanRow, visible: frozenset[str] | None
+) -> frozenset[str] | None:
+    """The tickets of a plan a partner may see when the plan spans Directorates it does not
+    (those of its Directorates' schools and of its own routes); None for everyone else."""
+    if principal.role != "partner" or principal.sees_directorates(row.directorates or []):
+        return None
+    problem = row.problem or {}
+    schools = {
+        str(s.get("school_id"))
+        for s in problem.get("schools", [])
+        if isinstance(s, dict) and s.get("directorate") in principal.directorates
+    }
+    seen = {str(t.get("ticket_id")) for t in problem.get("tickets", []) if t.get("school_id") in schools}
+    for route in (row.result or {}).get("routes", []):
+        if visible is not None and route.get("technician_id") in visible:
+            seen |= {str(t) for s in route.get("stops", []) for t in s.get("ticket_ids", [])}
+    return frozenset(seen)
 
 
 def _redacted(value: Any, hidden: frozenset[str]) -> Any:
@@ -400,35 +450,78 @@ class UrgentReplanRequest(schemas.UrgentRequest):
         "clock when absent",
         examples=["2026-11-23T09:40"],
     )
+    pinned_technicians: list[str] = Field(
+        default_factory=list,
+        max_length=500,
+        description="technicians whose published route is kept as it is (less the visits done): they take "
+        "nothing new, and the rest of the day is re-planned without them",
+        examples=[["T04"]],
+    )
+    freeze_until: schemas.LocalDateTime | None = Field(
+        default=None,
+        description="every visit planned to start before this time stays as it was; the rest of the day is "
+        "re-planned from then (local time; at least now)",
+        examples=["2026-11-23T11:00"],
+    )
 
 
-class TechnicianChangesPublic(schemas.Response):
-    technician_id: str = Field(description="the technician")
-    moved_in: list[str] = Field(description="tickets of the published plan it takes over from someone else")
-    moved_out: list[str] = Field(description="tickets of the published plan it no longer serves")
-    new: list[str] = Field(description="tickets not in the published plan it now serves (the urgent one)")
-
-
-class UrgentReplan(schemas.PlanJob):
+class UrgentReplan(PlanJobOut):
     now: schemas.LocalDateTimeOut = Field(description="when the re-plan starts")
     changes: list[TechnicianChangesPublic] = Field(
         description="per technician, what changed against the published plan (only those with a change)"
     )
 
 
-def live_state(session: Session, parent: PlanRow, problem: Problem, now: datetime) -> LiveState:
-    """The day of ``parent`` at ``now``, from its visit rows: done (or not solved) and started visits."""
+@dataclasses.dataclass(frozen=True)
+class LiveDay:
+    """A re-plan's inputs: the live state of the technicians re-planned, and the routes pinned as they were."""
+
+    state: LiveState
+    problem: Problem
+    pinned: tuple[Route, ...] = ()
+    previous: dict[str, str] = dataclasses.field(default_factory=dict)
+
+
+def live_state(
+    session: Session,
+    parent: PlanRow,
+    problem: Problem,
+    now: datetime,
+    *,
+    freeze_until: datetime | None = None,
+    pinned: Sequence[str] = (),
+) -> LiveDay:
+    """The day of ``parent`` at ``now``, from its visit rows: done (or not solved) and started visits.
+
+    Pinned technicians keep their published routes (:func:`~dromologio.dispatch.live.pin_routes`);
+    with ``freeze_until`` the visits planned before it stay as they were.
+    """
     rows = list(session.scalars(select(PlanVisitRow).where(PlanVisitRow.plan_id == parent.plan_id)))
     done = {r.ticket_id for r in rows if r.state in ("done", "not_solved")}
     started = {r.ticket_id: r.updated_at for r in rows if r.state == "started"}
     published = Plan.from_dict(parent.result or {})
-    return live_from_plan(problem, published, now, done=done, started=started)
+    previous = {t: r.technician_id for r in published.routes for t in r.ticket_ids}
+    kept: tuple[Route, ...] = ()
+    if pinned:
+        try:
+            problem, kept = pin_routes(problem, published, pinned, done)
+        except ValueError as exc:
+            raise ApiError(422, str(exc), errors=[("body.pinned_technicians", str(exc))]) from exc
+        published = dataclasses.replace(
+            published, routes=tuple(r for r in published.routes if r.technician_id not in set(pinned))
+        )
+    state = live_from_plan(problem, published, now, done=done, started=started, freeze_until=freeze_until)
+    return LiveDay(state=state, problem=problem, pinned=kept, previous=previous)
 
 
 def replan_now(
-    session: Session, row: PlanRow, parent: PlanRow, problem: Problem, live: LiveState
+    session: Session, row: PlanRow, parent: PlanRow, problem: Problem, live: LiveDay
 ) -> list[TechnicianChanges]:
-    """Solve the re-plan ``row`` within its time limit, store it like a finished job, and say what changed."""
+    """Solve the re-plan ``row`` within its time limit, store it like a finished job, and say what changed.
+
+    ``problem`` is the whole day's (the checker's); the solver gets ``live.problem``, which
+    leaves out the pinned technicians and their routes' tickets.
+    """
     from dromologio.dispatch import SearchParams, solve
     from dromologio.models.checker import check_plan
 
@@ -436,19 +529,19 @@ def replan_now(
     from .solving import _record_visits, _violation
 
     started = datetime.now()
-    closures = closures_for_plan(session, problem, date.fromisoformat(row.plan_date), row.days)
+    closures = closures_for_plan(session, live.problem, date.fromisoformat(row.plan_date), row.days)
     result = solve(
-        problem,
+        live.problem,
         date.fromisoformat(row.plan_date),
         days=row.days,
         time_limit_s=row.time_limit_s,
         seed=row.seed,
         params=SearchParams(num_workers=1),
         locks=dict(row.locks or {}),
-        live=live,
+        live=live.state,
         closures=closures,
     )
-    plan = result.plan
+    plan = with_pinned(result.plan, live.pinned)
     report = check_plan(problem, plan)
     finished = datetime.now().replace(microsecond=0)
     row.status = "done"
@@ -466,20 +559,8 @@ def replan_now(
     session.add(row)
     session.flush()
     _record_visits(session, row.plan_id, parent.plan_id, plan, finished)
-    return changes(live.previous, plan, live.frozen())
+    return changes(live.previous, plan, live.state.frozen())
 
 
-def urgent_reply(job: schemas.PlanJob, now: datetime, moved: list[TechnicianChanges]) -> UrgentReplan:
-    return UrgentReplan(
-        **job.model_dump(),
-        now=now,
-        changes=[
-            TechnicianChangesPublic(
-                technician_id=c.technician_id,
-                moved_in=list(c.moved_in),
-                moved_out=list(c.moved_out),
-                new=list(c.new),
-            )
-            for c in moved
-        ],
-    )
+def urgent_reply(job: PlanJobOut, now: datetime, moved: list[TechnicianChanges]) -> UrgentReplan:
+    return UrgentReplan(**job.model_dump(), now=now, changes=changes_public(moved))

@@ -315,7 +315,11 @@ def with_left_out(plan: Plan, left_out: tuple[Unassigned, ...]) -> Plan:
 def _record_visits(
     connection: Any, plan_id: str, parent_plan_id: str | None, plan: Plan, when: datetime
 ) -> None:
-    """Visit rows (planned; started when the re-planned plan kept a started visit) and ticket events."""
+    """The plan's visit rows: planned, or started when the re-planned plan kept a started visit.
+
+    A plan's tickets' history ("planned", "unassigned") is written when it is published
+    (:func:`ticket_events`), never by the job: drafts and scenarios do not touch it.
+    """
     started: set[str] = set()
     if parent_plan_id is not None:
         started = set(
@@ -325,53 +329,59 @@ def _record_visits(
                 )
             )
         )
-    known = set(connection.scalars(select(TicketRow.ticket_id)))
-    visits: list[dict[str, Any]] = []
+    visits = [
+        {
+            "plan_id": plan_id,
+            "ticket_id": ticket_id,
+            "technician_id": route.technician_id,
+            "state": "started" if ticket_id in started else "planned",
+            "updated_at": when,
+            "note": "",
+        }
+        for route in plan.routes
+        for stop in route.visits
+        for ticket_id in stop.ticket_ids
+    ]
+    if visits:
+        connection.execute(insert(PlanVisitRow), visits)
+
+
+def ticket_events(connection: Any, plan_id: str, plan: Plan, when: datetime) -> None:
+    """The "planned" and "unassigned" events of a published plan's tickets (those the database knows)."""
+    ids = {t for route in plan.routes for t in route.ticket_ids} | {u.ticket_id for u in plan.unassigned}
+    known = set(connection.scalars(select(TicketRow.ticket_id).where(TicketRow.ticket_id.in_(sorted(ids)))))
     events: list[dict[str, Any]] = []
     for route in plan.routes:
         for stop in route.visits:
-            for ticket_id in stop.ticket_ids:
-                state = "started" if ticket_id in started else "planned"
-                visits.append(
-                    {
-                        "plan_id": plan_id,
-                        "ticket_id": ticket_id,
-                        "technician_id": route.technician_id,
-                        "state": state,
-                        "updated_at": when,
-                        "note": "",
-                    }
-                )
-                if ticket_id in known:
-                    window = (
-                        f"{route.date.isoformat()} {stop.start:%H:%M}–{stop.end:%H:%M}"
-                        if stop.start and stop.end
-                        else ""
-                    )
-                    events.append(
-                        {
-                            "ticket_id": ticket_id,
-                            "at": when,
-                            "kind": "planned",
-                            "plan_id": plan_id,
-                            "technician_id": route.technician_id,
-                            "note": window,
-                        }
-                    )
-    for item in plan.unassigned:
-        if item.ticket_id in known:
-            events.append(
-                {
-                    "ticket_id": item.ticket_id,
-                    "at": when,
-                    "kind": "unassigned",
-                    "plan_id": plan_id,
-                    "technician_id": None,
-                    "note": item.reason,
-                }
+            window = (
+                f"{route.date.isoformat()} {stop.start:%H:%M}–{stop.end:%H:%M}"
+                if stop.start and stop.end
+                else ""
             )
-    if visits:
-        connection.execute(insert(PlanVisitRow), visits)
+            events.extend(
+                {
+                    "ticket_id": ticket_id,
+                    "at": when,
+                    "kind": "planned",
+                    "plan_id": plan_id,
+                    "technician_id": route.technician_id,
+                    "note": window,
+                }
+                for ticket_id in stop.ticket_ids
+                if ticket_id in known
+            )
+    events.extend(
+        {
+            "ticket_id": item.ticket_id,
+            "at": when,
+            "kind": "unassigned",
+            "plan_id": plan_id,
+            "technician_id": None,
+            "note": item.reason,
+        }
+        for item in plan.unassigned
+        if item.ticket_id in known
+    )
     if events:
         connection.execute(insert(TicketEventRow), events)
 

@@ -232,6 +232,17 @@ class PlanRow(Table):
     technician_ids: Mapped[list[Any]] = mapped_column(JSON, default=list)
     #: the Directorates again, one row each, so that lists are scoped in SQL (kept by ``directorates``).
     scope: Mapped[list[PlanDirectorateRow]] = relationship(cascade="all, delete-orphan")
+    #: the lifecycle: draft, published, superseded (by a later version) or closed (the day is over).
+    state: Mapped[str] = mapped_column(String(16), default="draft", server_default="draft", index=True)
+    #: the day's published versions: the first plan of the series, and this one's number in it (1, 2, ...).
+    version_of: Mapped[str | None] = mapped_column(ID, nullable=True, index=True)
+    version: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    published_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    published_by: Mapped[str | None] = mapped_column(NAME, nullable=True)
+    closed_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    closed_by: Mapped[str | None] = mapped_column(NAME, nullable=True)
+    #: what this version changed against the one it superseded, per technician (moved in, out, new).
+    version_changes: Mapped[list[Any] | None] = mapped_column(JSON, nullable=True)
 
     @validates("directorates")
     def _scope_follows(self, _key: str, value: list[Any]) -> list[Any]:
@@ -246,6 +257,21 @@ class PlanDirectorateRow(Table):
 
     plan_id: Mapped[str] = mapped_column(ID, ForeignKey("plans.plan_id"), primary_key=True)
     directorate: Mapped[str] = mapped_column(NAME, primary_key=True, index=True)
+
+
+class FeedTokenRow(Table):
+    """A technician's calendar feed token (only its SHA-256 is stored): calendar apps send no headers."""
+
+    __tablename__ = "feed_tokens"
+
+    token_id: Mapped[str] = mapped_column(ID, primary_key=True)
+    technician_id: Mapped[str] = mapped_column(
+        ID, ForeignKey("technicians.technician_id", ondelete="CASCADE"), index=True
+    )
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    created_by: Mapped[str] = mapped_column(NAME, default="")
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
 
 
 class PlanVisitRow(Table):

@@ -16,7 +16,10 @@ urgent ticket may come in.  Re-planning then starts from *now* and the *live sta
   :data:`MOVE_EUR`), a cost per visit of every vehicle except the one that had it, so
   visits move only when moving pays clearly;
 - "freeze before T" (:func:`live_from_plan` with ``freeze_until``): every visit planned to
-  start before T stays as it was, and the day is re-planned from T.
+  start before T stays as it was, and the day is re-planned from T;
+- pins of whole routes (:func:`pin_routes`, :func:`with_pinned`): a pinned technician's
+  published route is kept as it is (its visits done left out) and the technician takes
+  nothing new; the rest of the day is re-planned without it.
 
 The solved routes are then spliced (:func:`splice`): the start at the base, the frozen
 visits, then the new part — so a re-planned route reads as the technician's whole day
@@ -317,6 +320,66 @@ def splice(
         total = costs.pop("total")
         out.append(replace(spliced, cost_eur=total, costs={k: v for k, v in costs.items() if v}))
     return out
+
+
+def pin_routes(
+    problem: Problem, published: Plan, pinned: Iterable[str], done: Iterable[str] = ()
+) -> tuple[Problem, tuple[Route, ...]]:
+    """The problem left to re-plan once ``pinned`` technicians keep their published routes.
+
+    Returns the problem without the pinned technicians and without the tickets of their
+    routes, and those routes of the plan's first day as they were, less the visits whose
+    tickets are all ``done`` (and less the done tickets of the others) or are no longer in
+    ``problem``.  Raises ``ValueError`` naming a pinned technician the problem does not have.
+    """
+    wanted = set(pinned)
+    unknown = sorted(wanted - set(problem.technician_by_id))
+    if unknown:
+        raise ValueError(f"pinned technicians not in the plan: {', '.join(unknown)}")
+    done_set = set(done)
+    first_day = min(published.dates, default=None)
+    kept: list[Route] = []
+    for route in published.routes:
+        if route.technician_id not in wanted or route.date != first_day:
+            continue
+        stops: list[Stop] = []
+        for stop in route.stops:
+            if stop.type == "visit":
+                ids = tuple(t for t in stop.ticket_ids if t not in done_set and t in problem.ticket_by_id)
+                if not ids:
+                    continue
+                stop = replace(stop, ticket_ids=ids)
+            stops.append(stop)
+        kept.append(replace(route, stops=tuple(stops)))
+    taken = {t for r in kept for t in r.ticket_ids}
+    rest = problem.replace(
+        technicians=tuple(t for t in problem.technicians if t.technician_id not in wanted),
+        tickets=tuple(t for t in problem.tickets if t.ticket_id not in taken),
+    )
+    return rest, tuple(kept)
+
+
+def with_pinned(plan: Plan, pinned: Iterable[Route]) -> Plan:
+    """``plan`` with the pinned routes added to its first day, counted in its KPIs."""
+    routes = tuple(pinned)
+    if not routes:
+        return plan
+    kpis = dict(plan.kpis)
+    extra = {
+        "visited": sum(len(r.ticket_ids) for r in routes),
+        "visits": sum(len(r.visits) for r in routes),
+        "technicians_used": sum(1 for r in routes if r.visits),
+        "travel_minutes": sum(r.travel_minutes for r in routes),
+    }
+    for key, value in extra.items():
+        kpis[key] = int(kpis.get(key) or 0) + value
+    kpis["tickets"] = int(kpis.get("tickets") or 0) + extra["visited"]
+    kpis["to_visit"] = int(kpis.get("to_visit") or 0) + extra["visited"]
+    kpis["distance_km"] = round(float(kpis.get("distance_km") or 0) + sum(r.distance_km for r in routes), 1)
+    kpis["cost_eur"] = round(float(kpis.get("cost_eur") or 0) + sum(r.cost_eur for r in routes), 2)
+    kpis["pinned_routes"] = len(routes)
+    ordered = sorted((*plan.routes, *routes), key=lambda r: (r.date, r.technician_id))
+    return replace(plan, routes=tuple(ordered), kpis=kpis)
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,8 @@ from .bases import router as bases
 from .budgets import router as budgets
 from .closures import router as closures
 from .costs import router as costs
+from .days import router as days
+from .feeds import router as feeds
 from .forms import router as forms
 from .health import router as health
 from .imports import router as imports
@@ -27,5 +29,7 @@ api_router.include_router(closures)
 api_router.include_router(travel)
 for router in (costs, budgets, forms):
     api_router.include_router(router)
+api_router.include_router(days)
+api_router.include_router(feeds)
 
 __all__ = ["api_router"]

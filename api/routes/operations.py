@@ -12,7 +12,8 @@ from dromologio.models.calendar import today as calendar_today
 from .. import convert, schemas
 from ..auth import Principal, redact
 from ..deps import CurrentPrincipal, RunnerDep, SessionDep, SettingsDep
-from ..errors import PROBLEM_RESPONSES, ApiError, forbidden, not_found
+from ..errors import PROBLEM_RESPONSES, ApiError, not_found
+from ..lifecycle import publish, refuse_unless_live, require_runner
 from ..planning import (
     UrgentReplan,
     UrgentReplanRequest,
@@ -43,14 +44,15 @@ MOVES = {
 
 
 def _live_plan(session: SessionDep, principal: Principal, plan_id: str) -> PlanRow:
+    """A plan the day's work runs on: not a scenario, solved, neither superseded nor closed."""
     principal.require("admin", "dispatcher")
     row = get_plan_row(session, principal, plan_id)
     if row.scenario:
         raise ApiError(409, f"plan '{plan_id}' is a scenario: the day's work is not run on it")
     if row.result is None:
         raise ApiError(409, f"plan '{plan_id}' has no plan yet (status {row.status})")
-    if not all(principal.may_write_directorate(d) for d in row.directorates or []):
-        raise forbidden("this key may not run the day in every Directorate of this plan")
+    require_runner(principal, row, "run the day")
+    refuse_unless_live(row)
     return row
 
 
@@ -235,8 +237,21 @@ def insert_urgent(
         when=now(),
     )
     row.message = "; ".join(notes)
+    if body.pinned_technicians and parent.days > 1:
+        raise ApiError(
+            422,
+            "routes are pinned on one-day plans only",
+            errors=[("body.pinned_technicians", "the plan covers more than one day")],
+        )
+    live = live_state(
+        session, parent, problem, at, freeze_until=body.freeze_until, pinned=body.pinned_technicians
+    )
     # Re-planned from now, within the request's time limit: the answer is the plan, done.
-    moved = replan_now(session, row, parent, problem, live_state(session, parent, problem, at))
+    moved = replan_now(session, row, parent, problem, live)
+    if parent.state == "published" and row.check_ok:
+        # The re-plan of the day's published plan is its next version, in force at once
+        # (one the checker faults stays a draft, and the published plan stays in force).
+        publish(session, row, principal, when=now(), moved=moved)
     session.commit()
     response.headers["Location"] = f"/plans/{row.plan_id}/job"
     # The notes name the technicians of started visits: mask those the caller does not see.

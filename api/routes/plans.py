@@ -2,24 +2,27 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from fastapi import APIRouter, Response, status
 from fastapi.responses import HTMLResponse, JSONResponse
-from sqlalchemy import exists, select
+from sqlalchemy import Text, cast, exists, or_, select
 from sqlalchemy.orm import object_session
 
 from dromologio.models import Plan, Problem
 
-from .. import calendar_feed, exports, schemas
+from .. import calendar_feed, exports, lifecycle, schemas
 from ..auth import Principal, redact
 from ..deps import CurrentPrincipal, RunnerDep, SessionDep, SettingsDep
 from ..errors import PROBLEM_RESPONSES, ApiError, forbidden, not_found
 from ..jobs import request_cancel
+from ..lifecycle import PlanJobOut, PlanVersion
 from ..planning import (
     build_problem,
     job_query,
     new_plan_row,
+    partner_tickets,
     plan_directorates,
     plan_job,
     plan_jobs,
@@ -67,9 +70,20 @@ PLAN_EXAMPLE = {
 }
 
 
+def sees_plan(session: SessionDep, principal: Principal, row: PlanRow) -> bool:
+    """A caller sees a plan of its Directorates; a partner also every plan naming one of its technicians
+    (whatever Directorates it spans: the others' routes are left out and masked)."""
+    if principal.sees_directorates(row.directorates or []):
+        return True
+    if principal.role != "partner":
+        return False
+    own = principal.visible_technicians(session) or frozenset()
+    return bool(own & {str(t) for t in row.technician_ids or []})
+
+
 def get_plan_row(session: SessionDep, principal: Principal, plan_id: str) -> PlanRow:
     row = session.get(PlanRow, plan_id)
-    if row is None or not principal.sees_directorates(row.directorates or []):
+    if row is None or not sees_plan(session, principal, row):
         raise not_found("plan", plan_id)
     return row
 
@@ -81,7 +95,7 @@ def plan_scope(
     return principal.technician_scope(session, plan_technician_ids(row))
 
 
-def _job(row: PlanRow, principal: Principal, hidden: frozenset[str] = frozenset()) -> schemas.PlanJob:
+def _job(row: PlanRow, principal: Principal, hidden: frozenset[str] = frozenset()) -> PlanJobOut:
     """The job as the caller may see it; its message masks every technician of the plan it does not see."""
     session = object_session(row)
     if row.message and not principal.reads_all and session is not None:
@@ -109,7 +123,8 @@ def visible_plan(
 ) -> tuple[Plan, frozenset[str] | None]:
     """The plan restricted to the routes the caller may see, other technicians masked in its reasons."""
     visible, hidden = plan_scope(session, principal, row)
-    return Plan.from_dict(plan_view(solved_plan(row).to_dict(), visible, hidden)), visible
+    seen = partner_tickets(principal, row, visible)
+    return Plan.from_dict(plan_view(solved_plan(row).to_dict(), visible, hidden, seen)), visible
 
 
 @router.post(
@@ -124,7 +139,7 @@ def create_plan(
     runner: RunnerDep,
     settings: SettingsDep,
     response: Response,
-) -> schemas.PlanJob:
+) -> PlanJobOut:
     principal.require("admin", "dispatcher", "planner")
     if body.time_limit_s > settings.max_time_limit_s:
         raise ApiError(
@@ -165,34 +180,41 @@ def list_plans(
     status: schemas.JobStatus | None = None,
     limit: Limit = 100,
     offset: Offset = 0,
-) -> list[schemas.PlanJob]:
+    state: lifecycle.PlanState | None = None,
+) -> list[PlanJobOut]:
     """A page of jobs, from the plan rows' columns only: as fast with ten thousand plans as with ten."""
     query = job_query().order_by(PlanRow.created_at.desc(), PlanRow.plan_id)
     if status is not None:
         query = query.where(PlanRow.status == status)
+    if state is not None:
+        query = query.where(PlanRow.state == state)
     if not principal.reads_all:
         outside = select(PlanDirectorateRow.plan_id).where(
             PlanDirectorateRow.plan_id == PlanRow.plan_id,
             PlanDirectorateRow.directorate.not_in(sorted(principal.directorates)),
         )
-        query = query.where(~exists(outside))
+        within = ~exists(outside)
+        if principal.role == "partner":
+            # Plans naming one of its technicians, whatever Directorates they span (JSON text match).
+            named = cast(PlanRow.technician_ids, Text)
+            own = sorted(principal.visible_technicians(session) or ())
+            within = or_(within, *(named.contains(json.dumps(t), autoescape=True) for t in own))
+        query = query.where(within)
     rows = session.scalars(query.limit(limit).offset(offset)).all()
-    return plan_jobs(
-        session, principal, [r for r in rows if principal.sees_directorates(r.directorates or [])]
-    )
+    return plan_jobs(session, principal, [r for r in rows if sees_plan(session, principal, r)])
 
 
 @router.get(
     "/{plan_id}/job", summary="The job: status and progress (elapsed, best objective, tickets placed)"
 )
-def get_job(plan_id: str, session: SessionDep, principal: CurrentPrincipal) -> schemas.PlanJob:
+def get_job(plan_id: str, session: SessionDep, principal: CurrentPrincipal) -> PlanJobOut:
     return plan_jobs(session, principal, [_job_row(session, principal, plan_id)])[0]
 
 
 def _job_row(session: SessionDep, principal: Principal, plan_id: str) -> PlanRow:
     """The plan row with only its job columns loaded (jobs are polled often; documents are large)."""
     row = session.scalars(job_query().where(PlanRow.plan_id == plan_id)).one_or_none()
-    if row is None or not principal.sees_directorates(row.directorates or []):
+    if row is None or not sees_plan(session, principal, row):
         raise not_found("plan", plan_id)
     return row
 
@@ -202,7 +224,7 @@ def _job_row(session: SessionDep, principal: Principal, plan_id: str) -> PlanRow
     summary="The plan (the contract's plan JSON); 202 with the job while there is none yet",
     responses={
         200: {"content": {"application/json": {"example": PLAN_EXAMPLE}}},
-        202: {"model": schemas.PlanJob, "description": "still queued or solving"},
+        202: {"model": PlanJobOut, "description": "still queued or solving"},
     },
 )
 def get_plan(plan_id: str, session: SessionDep, principal: CurrentPrincipal) -> Any:
@@ -216,11 +238,11 @@ def get_plan(plan_id: str, session: SessionDep, principal: CurrentPrincipal) -> 
             status_code=202,
             headers={**_links(plan_id), "Retry-After": "1"},
         )
-    return plan_view(row.result, visible, hidden)
+    return plan_view(row.result, visible, hidden, partner_tickets(principal, row, visible))
 
 
 @router.delete("/{plan_id}", summary="Stop solving: the best plan found so far is kept (status cancelled)")
-def cancel_plan(plan_id: str, session: SessionDep, principal: CurrentPrincipal) -> schemas.PlanJob:
+def cancel_plan(plan_id: str, session: SessionDep, principal: CurrentPrincipal) -> PlanJobOut:
     principal.require("admin", "dispatcher", "planner")
     row = _job_row(session, principal, plan_id)
     if principal.role == "planner" and row.created_by != principal.name:
@@ -251,6 +273,46 @@ def check_plan_route(plan_id: str, session: SessionDep, principal: CurrentPrinci
     visible, hidden = plan_scope(session, principal, row)
     violations = violations_view(list(row.check_violations or []), visible, hidden)
     return schemas.CheckOut(ok=bool(row.check_ok), violations=violations)
+
+
+# --- lifecycle -------------------------------------------------------------------------------
+
+
+@router.post(
+    "/{plan_id}/publish",
+    summary="Publish the draft: the plan of its days in its Directorates (supersedes the one in force)",
+)
+def publish_plan(plan_id: str, session: SessionDep, principal: CurrentPrincipal) -> PlanJobOut:
+    row = get_plan_row(session, principal, plan_id)
+    lifecycle.publish(session, row, principal, when=now())
+    session.commit()
+    return _job(row, principal)
+
+
+@router.post("/{plan_id}/close", summary="Close the day of the published plan: no more reports or re-plans")
+def close_plan(plan_id: str, session: SessionDep, principal: CurrentPrincipal) -> PlanJobOut:
+    row = get_plan_row(session, principal, plan_id)
+    lifecycle.close(session, row, principal, when=now())
+    session.commit()
+    return _job(row, principal)
+
+
+@router.get(
+    "/{plan_id}/versions",
+    summary="The published versions of the plan's day: who published each, when, and what changed",
+)
+def list_versions(plan_id: str, session: SessionDep, principal: CurrentPrincipal) -> list[PlanVersion]:
+    row = get_plan_row(session, principal, plan_id)
+    _, hidden = plan_scope(session, principal, row)
+    out = []
+    for version in lifecycle.versions(session, row):
+        other = session.get(PlanRow, version.plan_id)
+        if other is None or not sees_plan(session, principal, other):
+            continue
+        visible, _ = plan_scope(session, principal, other)
+        shown = [c for c in version.changes if visible is None or c.technician_id in visible]
+        out.append(version.model_copy(update={"changes": shown, "label": redact(version.label, hidden)}))
+    return out
 
 
 # --- exports ---------------------------------------------------------------------------------

@@ -120,6 +120,7 @@ def test_a_dispatcher_runs_a_day_over_http(
         job = wait_job(http, accepted.json()["plan_id"], me)
         assert job["status"] == "done" and job["date"] == WorkCalendar().next_working_day(today()).isoformat()
         plan_id = job["plan_id"]
+        assert http.post(f"/plans/{plan_id}/publish", headers=me).json()["state"] == "published"
         plan, _ = checked(http, plan_id, me)
         assert plan["kpis"]["visited"] > 0
 

@@ -195,7 +195,7 @@ def test_a_second_server_leaves_the_jobs_a_live_server_solves_alone(
             assert "restarted" not in job["message"]
     finally:
         other.shutdown()
-    # Each job was solved once: one set of visit rows and one "planned" event per visited ticket.
+    # Each job was solved once: one set of visit rows, and one "planned" event per visited ticket once published.
     for plan_id in [long_job, *short_jobs]:
         visits = client.get(f"/plans/{plan_id}/visits", headers=ADMIN).json()
         plan = client.get(f"/plans/{plan_id}", headers=ADMIN).json()
@@ -203,6 +203,8 @@ def test_a_second_server_leaves_the_jobs_a_live_server_solves_alone(
             t for r in plan["routes"] for s in r["stops"] if s["type"] == "visit" for t in s["ticket_ids"]
         )
         assert sorted(v["ticket_id"] for v in visits) == visited
+        # History is written on publication: each publication supersedes the one before.
+        assert client.post(f"/plans/{plan_id}/publish", headers=ADMIN).status_code == 200
     events = [
         e
         for ticket in ("K1", "K2", "K3", "K4", "K5")

@@ -55,7 +55,11 @@ def test_a_solve_job_answers_at_once_then_gives_a_plan_that_passes_the_checker(
     visits = client.get(f"/plans/{job['plan_id']}/visits", headers=ADMIN).json()
     assert {v["ticket_id"] for v in visits} == visited and {v["state"] for v in visits} == {"planned"}
     some = sorted(visited)[0]
-    assert "planned" in [e["kind"] for e in client.get(f"/tickets/{some}", headers=ADMIN).json()["history"]]
+    history = f"/tickets/{some}"
+    assert "planned" not in [e["kind"] for e in client.get(history, headers=ADMIN).json()["history"]]
+    # A draft writes no history; its publication does.
+    assert client.post(f"/plans/{job['plan_id']}/publish", headers=ADMIN).status_code == 200
+    assert "planned" in [e["kind"] for e in client.get(history, headers=ADMIN).json()["history"]]
     listed = client.get("/plans", headers=ADMIN).json()
     assert [p["plan_id"] for p in listed] == [job["plan_id"]]
 

@@ -565,6 +565,28 @@ def _urgent_control(world: World) -> list[Control]:
     return [Control("POST", f"/plans/{world.plans['arta']}/urgent", body, frozenset({202}), waits=True)]
 
 
+# --- the plan lifecycle and calendar feeds ----------------------------------------------------
+
+
+def _day_plan(world: World, role: str) -> list[Attempt]:
+    """The day's plan of a Directorate (none is published here: 404, never a plan out of scope)."""
+    expect = frozenset({200, 403, 404, 409})
+    return [Attempt("GET", f"/days/{DAY}/plan?directorate={d}", expect=expect) for d in (IOANNINA, ARTA)]
+
+
+def _day_plan_control(world: World) -> list[Control]:
+    return [Control("GET", f"/days/{DAY}/plan?directorate={ARTA}", expect=frozenset({200, 404}))]
+
+
+def _feed(world: World, role: str) -> list[Attempt]:
+    """A feed read with the role's key and a wrong token: the key opens nothing."""
+    return [Attempt("GET", f"/feeds/{t}.ics?token=wrong", expect=frozenset({404})) for t in ("T1", "T3")]
+
+
+def _feed_control(world: World) -> list[Control]:
+    return [Control("GET", "/feeds/T3.ics?token=wrong", expect=frozenset({404}))]
+
+
 # --- availability: absences and closures -------------------------------------------------------
 
 #: a technician whose absence the role may not record: another Directorate's, or another employer's
@@ -793,6 +815,24 @@ MATRIX: dict[tuple[str, str], list[Case]] = {
         objects("plan", "GET", plan_part("/visits")),
         reads_in_scope("/plans/{ioannina}/visits"),
     ],
+    ("POST", "/plans/{plan_id}/publish"): [objects("plan", "POST", plan_part("/publish"))],
+    ("POST", "/plans/{plan_id}/close"): [objects("plan", "POST", plan_part("/close"))],
+    ("GET", "/plans/{plan_id}/versions"): [
+        objects("plan", "GET", plan_part("/versions")),
+        reads_in_scope("/plans/{ioannina}/versions"),
+    ],
+    ("GET", "/days/{day}/plan"): [Case("the plan of a day", _day_plan, _day_plan_control)],
+    ("POST", "/technicians/{technician_id}/feed-tokens"): [
+        objects("technician", "POST", simple("/technicians/{}/feed-tokens"))
+    ],
+    ("GET", "/technicians/{technician_id}/feed-tokens"): [
+        objects("technician", "GET", simple("/technicians/{}/feed-tokens")),
+        reads_in_scope("/technicians/T1/feed-tokens", roles=("dispatcher", "planner")),
+    ],
+    ("DELETE", "/technicians/{technician_id}/feed-tokens/{token_id}"): [
+        objects("technician", "DELETE", simple("/technicians/{}/feed-tokens/any"))
+    ],
+    ("GET", "/feeds/{technician_id}.ics"): [Case("a feed without its token", _feed, _feed_control)],
     ("POST", "/plans/{plan_id}/visits/{ticket_id}/start"): [objects("visit", "POST", visit_part("start"))],
     ("POST", "/plans/{plan_id}/visits/{ticket_id}/done"): [objects("visit", "POST", visit_part("done"))],
     ("POST", "/plans/{plan_id}/visits/{ticket_id}/not-solved"): [
