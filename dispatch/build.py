@@ -23,9 +23,13 @@ visits beyond a school's first) and of the fares and allowances the hard rules' 
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+
+import numpy as np
+import numpy.typing as npt
 
 from dromologio.geo import Place, TravelModel
 from dromologio.geo.closures import Closure
@@ -172,6 +176,7 @@ def build_day(
 
     # 5. The instance.
     instance = draft.instance(name=f"{problem.name or 'problem'} {plan_date.isoformat()}")
+    instance = dataclasses.replace(instance, vehicle_group=vehicle_groups(problem, day.technicians))
     sailing_nodes = len(draft.of_kind("sailing"))
     return DayModel(
         plan_date=plan_date,
@@ -288,6 +293,18 @@ def precheck_ticket(
             return (), reason
         pool = kept
     return pool, None
+
+
+def vehicle_groups(problem: Problem, technicians: Sequence[Technician]) -> npt.NDArray[np.int64]:
+    """Per technician, its group for a day solved in parts: its partner body, its base's Directorate
+    (the base's ``directorate`` column when given, else the base) and island, numbered in order."""
+    labels = []
+    for tech in technicians:
+        base = problem.base_of(tech)
+        directorate = str(base.extra.get("directorate") or base.base_id)
+        labels.append((tech.employer, directorate, base.island))
+    number = {label: k for k, label in enumerate(sorted(set(labels)))}
+    return np.array([number[label] for label in labels], dtype=np.int64)
 
 
 def _add_depots(day: Day, nodes: NodeList) -> None:

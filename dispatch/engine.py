@@ -12,8 +12,9 @@ from __future__ import annotations
 
 import time
 
+from .executor import InlineExecutor, LocalExecutor, SolveExecutor
 from .instance import InstanceSolution, RoutingInstance
-from .parallel import solve_with_workers, workers_for
+from .parallel import fits_twice, solve_with_workers, workers_for
 from .params import SearchParams
 from .search import (
     CONSTRUCTOR_MAX_S,
@@ -53,8 +54,13 @@ def solve_instance(
     on_solution: ProgressCallback | None = None,
     should_stop: StopCallback | None = None,
     constructor: Constructor | None = None,
+    executor: SolveExecutor | None = None,
 ) -> InstanceSolution:
     """Solve ``instance`` within ``time_limit_s`` and return the best solution found.
+
+    A day of more than ``params.decompose_above_visits`` visits is solved in parts
+    (:mod:`dispatch.decompose`) on ``executor`` (default: local processes, one per core this
+    solve may use).
 
     Never returns nothing while a solution that drops visits exists: every visit
     with a drop penalty is optional, and parallel cheapest insertion always
@@ -64,6 +70,17 @@ def solve_instance(
     constructor belong to the one in this process.
     """
     params = params or SearchParams()
+    if decomposes(instance, params):
+        return solve_big_day(
+            instance,
+            time_limit_s=time_limit_s,
+            seed=seed,
+            params=params,
+            on_solution=on_solution,
+            should_stop=should_stop,
+            constructor=constructor,
+            executor=executor,
+        )
     if constructor is None and uses_pyvrp(instance, params, time_limit_s):
         return solve_with_pyvrp(
             instance,
@@ -73,7 +90,7 @@ def solve_instance(
             on_solution=on_solution,
             should_stop=should_stop,
         )
-    if instance.num_vehicles > 0 and workers_for(params, time_limit_s) > 1:
+    if instance.num_vehicles > 0 and workers_for(params, time_limit_s) > 1 and fits_twice(instance):
         return solve_with_workers(
             instance,
             time_limit_s=time_limit_s,
@@ -92,6 +109,48 @@ def solve_instance(
         should_stop=should_stop,
         constructor=constructor,
     )
+
+
+def decomposes(instance: RoutingInstance, params: SearchParams) -> bool:
+    """Whether the day is big enough to be solved in parts (``params.decompose_above_visits``)."""
+    from .decompose import num_visits
+
+    limit = params.decompose_above_visits
+    return bool(limit) and instance.num_vehicles > 1 and num_visits(instance) > limit
+
+
+def solve_big_day(
+    instance: RoutingInstance,
+    *,
+    time_limit_s: float,
+    seed: int,
+    params: SearchParams,
+    on_solution: ProgressCallback | None,
+    should_stop: StopCallback | None,
+    constructor: Constructor | None,
+    executor: SolveExecutor | None,
+) -> InstanceSolution:
+    """The day in parts (:func:`dispatch.decompose.solve_in_parts`), on ``executor`` or on local
+    processes sharing the cores this solve may use."""
+    from .decompose import solve_in_parts
+
+    cores = workers_for(params, time_limit_s)
+    owned = executor is None
+    runner = executor or (LocalExecutor(cores) if cores > 1 else InlineExecutor(1))
+    try:
+        return solve_in_parts(
+            instance,
+            time_limit_s=time_limit_s,
+            seed=seed,
+            params=params,
+            on_solution=on_solution,
+            should_stop=should_stop,
+            constructor=constructor,
+            executor=runner,
+        )
+    finally:
+        if owned:
+            runner.close()
 
 
 def uses_pyvrp(instance: RoutingInstance, params: SearchParams, time_limit_s: float) -> bool:

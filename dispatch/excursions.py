@@ -17,6 +17,7 @@ them home within the shift.
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -25,9 +26,9 @@ import numpy as np
 
 from dromologio.models import Problem
 
-from .build import DayModel
+from .build import DayModel, NodeInfo
 from .engine import FeasibilityOracle
-from .instance import IntArray
+from .instance import IntArray, RoutingInstance
 
 MAX_HOPS = 2
 MAX_CHECKS_PER_TICKET = 120
@@ -46,30 +47,65 @@ class ExcursionBuilder:
     """A :data:`~dromologio.dispatch.engine.Constructor` for one day model."""
 
     def __init__(self, problem: Problem, model: DayModel) -> None:
-        self.model = model
-        self.instance = model.instance
-        self.home = [problem.base_of(t).island for t in model.technicians]
-        self.legs: dict[int, list[_Leg]] = {v: [] for v in range(len(model.technicians))}
-        self.lodging: dict[tuple[int, str], int] = {}
+        legs: dict[int, list[_Leg]] = {v: [] for v in range(len(model.technicians))}
+        lodging: dict[tuple[int, str], int] = {}
         for node, info in enumerate(model.nodes):
             if info.kind == "sailing" and info.sailing is not None and info.vehicle is not None:
                 sailing = info.sailing
                 to_island = problem.port_by_id[sailing.sailing.to_port].island
-                self.legs[info.vehicle].append(
+                legs[info.vehicle].append(
                     _Leg(node, info.island, to_island, sailing.depart_s, sailing.arrive_s)
                 )
             elif info.kind == "lodging" and info.vehicle is not None:
-                self.lodging[(info.vehicle, info.island)] = node
-        for legs in self.legs.values():
-            legs.sort(key=lambda leg: leg.depart_s)
-        classes: dict[tuple[float, float, int, bytes], IntArray] = {}
-        self.arc_cost: list[IntArray] = []
-        for vehicle in range(len(model.technicians)):
-            key = self.instance.cost_class(vehicle)
-            if key not in classes:
-                classes[key] = self.instance.vehicle_arc_cost(vehicle)
-            self.arc_cost.append(classes[key])
-        self.transit = self.instance.transit_time()
+                lodging[(info.vehicle, info.island)] = node
+        for vehicle_legs in legs.values():
+            vehicle_legs.sort(key=lambda leg: leg.depart_s)
+        home = [problem.base_of(t).island for t in model.technicians]
+        self._set(model.instance, model.nodes, home, legs, lodging)
+
+    def _set(
+        self,
+        instance: RoutingInstance,
+        nodes: Sequence[NodeInfo],
+        home: list[str],
+        legs: dict[int, list[_Leg]],
+        lodging: dict[tuple[int, str], int],
+    ) -> None:
+        # Arc costs and travel times are read arc by arc from the instance (RoutingInstance.arc_costs,
+        # transit_between): a copy of each cost class's n x n matrix would cost more than the model.
+        self.instance = instance
+        self.nodes = tuple(nodes)
+        self.home = home
+        self.legs = legs
+        self.lodging = lodging
+
+    def part(
+        self, instance: RoutingInstance, vehicles: Sequence[int], nodes: Sequence[int]
+    ) -> ExcursionBuilder:
+        """The same constructor for a part of the day (:mod:`.decompose`): ``instance`` holds the
+        ``nodes`` (of this builder's instance, in that order) and the ``vehicles`` given."""
+        node_index = {old: new for new, old in enumerate(nodes)}
+        vehicle_index = {old: new for new, old in enumerate(vehicles)}
+        view = object.__new__(ExcursionBuilder)
+        view._set(
+            instance,
+            [self.nodes[n] for n in nodes],
+            [self.home[v] for v in vehicles],
+            {
+                vehicle_index[v]: [
+                    dataclasses.replace(leg, node=node_index[leg.node])
+                    for leg in self.legs[v]
+                    if leg.node in node_index
+                ]
+                for v in vehicles
+            },
+            {
+                (vehicle_index[v], island): node_index[n]
+                for (v, island), n in self.lodging.items()
+                if v in vehicle_index and n in node_index
+            },
+        )
+        return view
 
     def __call__(
         self, routes: list[list[int]], feasible: FeasibilityOracle, deadline: float
@@ -87,7 +123,7 @@ class ExcursionBuilder:
         visited = {n for r in routes for n in r}
         dropped = [
             n
-            for n, info in enumerate(self.model.nodes)
+            for n, info in enumerate(self.nodes)
             if info.kind == "ticket" and n not in visited and self._needs_crossing(n)
         ]
         dropped.sort(key=lambda n: -int(self.instance.drop_penalty[n]))
@@ -100,7 +136,7 @@ class ExcursionBuilder:
     # -- helpers -----------------------------------------------------------------
 
     def _needs_crossing(self, node: int) -> bool:
-        island = self.model.nodes[node].island
+        island = self.nodes[node].island
         allowed = self.instance.allowed_vehicles[node]
         vehicles = allowed if allowed is not None else range(len(self.home))
         return any(self.home[v] != island for v in vehicles)
@@ -108,9 +144,9 @@ class ExcursionBuilder:
     def _island_at(self, vehicle: int, route: Sequence[int], position: int) -> str:
         """The island the technician is on just before ``position`` of the route."""
         if position == 0:
-            return self.model.nodes[int(self.instance.vehicle_start[vehicle])].island
+            return self.nodes[int(self.instance.vehicle_start[vehicle])].island
         node = route[position - 1]
-        info = self.model.nodes[node]
+        info = self.nodes[node]
         if info.kind == "sailing":
             return next(leg.to_island for leg in self.legs[vehicle] if leg.node == node)
         return info.island
@@ -119,7 +155,7 @@ class ExcursionBuilder:
         """The island the route needs the technician on at ``position`` (where the next stop is)."""
         if position == len(route):
             return self.home[vehicle]
-        info = self.model.nodes[route[position]]
+        info = self.nodes[route[position]]
         return info.island
 
     def _chains(self, vehicle: int, origin: str, target: str, used: set[int]) -> Iterator[list[_Leg]]:
@@ -145,22 +181,25 @@ class ExcursionBuilder:
         """Earliest-start pass over the route: a quick necessary check before asking the model."""
         windows = self.instance.time_windows
         earliest, latest = (int(v) for v in self.instance.vehicle_windows[vehicle])
+        path = self._path(vehicle, route)
+        transit: list[int] = self.instance.transit_between(path[:-1], path[1:]).tolist()
         at = earliest
-        previous = int(self.instance.vehicle_start[vehicle])
-        for node in route:
-            at = max(at + int(self.transit[previous, node]), int(windows[node, 0]))
+        for node, step in zip(route, transit, strict=False):
+            at = max(at + step, int(windows[node, 0]))
             if at > windows[node, 1]:
                 return False
-            previous = node
-        return at + int(self.transit[previous, int(self.instance.vehicle_end[vehicle])]) <= latest
+        return at + transit[-1] <= latest
+
+    def _path(self, vehicle: int, route: Sequence[int]) -> IntArray:
+        start, end = int(self.instance.vehicle_start[vehicle]), int(self.instance.vehicle_end[vehicle])
+        return np.array([start, *route, end], dtype=np.int64)
 
     def _cost(self, vehicle: int, route: Sequence[int]) -> int:
-        path = [int(self.instance.vehicle_start[vehicle]), *route, int(self.instance.vehicle_end[vehicle])]
-        matrix = self.arc_cost[vehicle]
-        return int(np.sum(matrix[path[:-1], path[1:]]))
+        path = self._path(vehicle, route)
+        return int(np.sum(self.instance.arc_costs(vehicle, path[:-1], path[1:])))
 
     def _start_island(self, vehicle: int) -> str:
-        return self.model.nodes[int(self.instance.vehicle_start[vehicle])].island
+        return self.nodes[int(self.instance.vehicle_start[vehicle])].island
 
     def _ensure_way_home(self, vehicle: int, routes: list[list[int]], feasible: FeasibilityOracle) -> None:
         """Sailings home ahead of the route; else the route as it is (another night away)."""
@@ -202,7 +241,7 @@ class ExcursionBuilder:
         best: tuple[int, int, list[int]] | None,
     ) -> tuple[int, list[int]] | None:
         """The cheapest feasible excursion to ``node`` in ``route`` worth less than ``value``."""
-        island = self.model.nodes[node].island
+        island = self.nodes[node].island
         used = set(route)
         base_cost = self._cost(vehicle, route)
         found: tuple[int, list[int]] | None = None
@@ -261,7 +300,7 @@ class ExcursionBuilder:
         best: tuple[int, list[list[int]]] | None = None
         for vehicle in vehicles:
             route = routes[vehicle]
-            if any(self.model.nodes[n].kind != "ticket" for n in route):
+            if any(self.nodes[n].kind != "ticket" for n in route):
                 continue  # a route with crossings of its own: left to the local search
             handed = [n for n in route if self._others_may_serve(n, vehicle)]
             if not handed:
@@ -288,7 +327,7 @@ class ExcursionBuilder:
             routes[:] = best[1]
 
     def _others_may_serve(self, node: int, vehicle: int) -> bool:
-        if self.model.nodes[node].kind != "ticket":
+        if self.nodes[node].kind != "ticket":
             return False
         allowed = self.instance.allowed_vehicles[node]
         return allowed is None or any(v != vehicle for v in allowed)
@@ -298,13 +337,13 @@ class ExcursionBuilder:
     ) -> tuple[int, list[int], int] | None:
         """Where ``node`` adds least to another technician's route of home-island visits."""
         allowed = self.instance.allowed_vehicles[node]
-        island = self.model.nodes[node].island
+        island = self.nodes[node].island
         best: tuple[int, list[int], int] | None = None
         for vehicle in sorted(allowed) if allowed is not None else range(len(routes)):
             route = routes[vehicle]
             if vehicle == excluded or self._start_island(vehicle) != island:
                 continue
-            if any(self.model.nodes[n].kind != "ticket" for n in route):
+            if any(self.nodes[n].kind != "ticket" for n in route):
                 continue
             base_cost = self._cost(vehicle, route)
             for position in range(len(route) + 1):

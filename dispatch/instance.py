@@ -77,6 +77,9 @@ class RoutingInstance:
     #: after it), and (m,) the cost units per unit of time it returns later than that; None = no overtime.
     vehicle_soft_end: IntArray | None = None
     vehicle_overtime_cost: IntArray | None = None
+    #: (m,) per vehicle, the group it is planned with when a big day is solved in parts
+    #: (:mod:`dispatch.decompose`: the technician's partner body, Directorate and island); None = by end depot.
+    vehicle_group: IntArray | None = None
     name: str = field(default="", compare=False)
 
     def __post_init__(self) -> None:
@@ -125,6 +128,8 @@ class RoutingInstance:
             array = getattr(self, vehicle_array)
             if array is not None and array.shape != (m,):
                 raise ValueError(f"{vehicle_array} has shape {array.shape}, expected {(m,)}")
+        if self.vehicle_group is not None and self.vehicle_group.shape != (m,):
+            raise ValueError(f"vehicle_group has shape {self.vehicle_group.shape}, expected {(m,)}")
         if (self.demand is None) != (self.vehicle_capacity is None):
             raise ValueError("demand and vehicle_capacity go together")
         depots = set(self.vehicle_start.tolist()) | set(self.vehicle_end.tolist())
@@ -188,6 +193,37 @@ class RoutingInstance:
             elsewhere = self.location[:, None] != self.location[None, :]
             cost = cost + np.where(elsewhere, self.visit_cost[vehicle][None, :], 0)
         return cost
+
+    def arc_costs(self, vehicle: int, tails: IntArray, heads: IntArray) -> IntArray:
+        """``vehicle_arc_cost(vehicle)[tails, heads]``, computed for those arcs only (no n x n matrix)."""
+        tails = np.asarray(tails, dtype=np.int64)
+        heads = np.asarray(heads, dtype=np.int64)
+        rates = self.distance[tails, heads] * float(self.vehicle_distance_cost[vehicle])
+        cost = np.rint(rates + self.duration[tails, heads] * float(self.vehicle_time_cost[vehicle])).astype(
+            np.int64
+        )
+        if self.entry_cost is not None:
+            cost = cost + self.entry_cost[heads]
+        cost = np.where(tails == heads, 0, cost)
+        if self.zone is not None and self.zone_entry_cost is not None and self.zone_entry_cost[vehicle]:
+            inside = self.zone[vehicle]
+            cost = cost + np.where(~inside[tails] & inside[heads], int(self.zone_entry_cost[vehicle]), 0)
+        if self.visit_cost is not None and self.visit_cost[vehicle].any():
+            elsewhere = self.location[tails] != self.location[heads]
+            cost = cost + np.where(elsewhere, self.visit_cost[vehicle][heads], 0)
+        result: IntArray = cost.astype(np.int64)
+        return result
+
+    def transit_between(self, tails: IntArray, heads: IntArray) -> IntArray:
+        """``transit_time()[tails, heads]``, computed for those arcs only (no n x n matrix)."""
+        tails = np.asarray(tails, dtype=np.int64)
+        heads = np.asarray(heads, dtype=np.int64)
+        transit = self.service[tails] + self.duration[tails, heads]
+        if self.setup is not None:
+            transit = transit + np.where(self.location[tails] != self.location[heads], self.setup[heads], 0)
+        transit = np.minimum(transit, HORIZON_CAP - 1)
+        result: IntArray = np.where(tails == heads, 0, transit).astype(np.int64)
+        return result
 
     def arc_cost(self, distance_cost: float, time_cost: float) -> IntArray:
         """Integer arc costs for one cost class (distance and time rates, plus entry costs)."""

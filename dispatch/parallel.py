@@ -62,6 +62,44 @@ def workers_for(params: SearchParams, time_limit_s: float) -> int:
     return max(1, min(params.num_workers, usable_cores()))
 
 
+#: bytes per entry of an n x n matrix registered in OR-Tools (int64), and the instance's own copy of
+#: the travel matrices a worker receives.
+MATRIX_ENTRY_BYTES = 8
+
+
+def memory_available_bytes() -> int | None:
+    """Memory the machine can still give (psutil, else ``MemAvailable`` of /proc/meminfo); None unknown."""
+    try:
+        import psutil
+
+        return int(psutil.virtual_memory().available)
+    except ImportError:
+        pass
+    try:
+        with open("/proc/meminfo", encoding="ascii") as meminfo:
+            for line in meminfo:
+                if line.startswith("MemAvailable:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        return None
+    return None
+
+
+def model_bytes(instance: RoutingInstance) -> int:
+    """About what one search of ``instance`` holds: a matrix per arc-cost class, the time and
+    distance matrices in OR-Tools, and the instance's own travel matrices."""
+    classes = len({instance.cost_class(v) for v in range(instance.num_vehicles)})
+    matrices = classes + 2 + 2
+    return matrices * instance.num_nodes**2 * MATRIX_ENTRY_BYTES
+
+
+def fits_twice(instance: RoutingInstance, available: int | None = None) -> bool:
+    """Whether a second search process fits: twice the model within the memory left (True when
+    the machine does not say)."""
+    available = memory_available_bytes() if available is None else available
+    return available is None or 2 * model_bytes(instance) <= available
+
+
 #: how often the caller's should_stop is polled while waiting for the workers.
 POLL_S = 0.05
 

@@ -129,6 +129,10 @@ class SearchParams:
     #: Below 1 the descent stalls on time-windowed problems (see docs/benchmarks.md).
     ls_operator_neighbors_ratio: float = 1.0
     ls_operator_min_neighbors: int = 1
+    #: on models of at least ``large_model_nodes`` nodes (0 = never) each operator considers only
+    #: the ``large_model_neighbors`` nearest nodes: scanning every node costs n^2 per move there.
+    large_model_nodes: int = 2000
+    large_model_neighbors: int = 100
 
     #: searches run at once: this process and ``num_workers - 1`` worker processes, each with its
     #: own seed; the best plan wins (see ``dispatch.parallel``).  1 = this process only.  Capped
@@ -142,6 +146,12 @@ class SearchParams:
     #: share of each day's time kept for feeding the independent audit's findings back to the
     #: model (see dispatch.repair); 0 turns it off.
     audit_repair_share: float = 0.15
+    #: big days in parts (:mod:`dispatch.decompose`): a day with more visits than this (tickets;
+    #: sailings and nights away not counted) is split by partner body, Directorate and island, the
+    #: parts solved side by side and the borders repaired; 0 = always one model.
+    decompose_above_visits: int = 1000
+    #: a part with fewer visits than this joins the neighbouring part that shares most of them.
+    decompose_min_part_visits: int = 150
     #: stop after this many solutions (0 = no limit; the time limit still applies).
     solution_limit: int = 0
     log_search: bool = False
@@ -163,7 +173,12 @@ class SearchParams:
                 raise ValueError(f"unknown local search operator(s) {unknown}; known: {', '.join(OPERATORS)}")
             if len(set(names)) != len(names):
                 raise ValueError(f"{name} names a local search operator twice")
-        for name in ("large_problem_nodes", "solution_limit"):
+        for name in (
+            "large_problem_nodes",
+            "solution_limit",
+            "decompose_above_visits",
+            "decompose_min_part_visits",
+        ):
             if getattr(self, name) < 0:
                 raise ValueError(f"{name} must not be negative")
         for name in (
@@ -171,6 +186,7 @@ class SearchParams:
             "ruin_max_sequence",
             "ruin_routes",
             "ls_operator_min_neighbors",
+            "large_model_neighbors",
             "num_workers",
         ):
             if getattr(self, name) < 1:
@@ -200,6 +216,16 @@ class SearchParams:
         if self.first_solution_large and self.large_problem_nodes and num_nodes >= self.large_problem_nodes:
             return self.first_solution_large
         return self.first_solution
+
+    def neighbours_for(self, num_nodes: int) -> SearchParams:
+        """These settings for a model of ``num_nodes`` nodes: the neighbour limit of large models."""
+        if not self.large_model_nodes or num_nodes < self.large_model_nodes:
+            return self
+        ratio = min(self.ls_operator_neighbors_ratio, self.large_model_neighbors / num_nodes)
+        return self.replace(
+            ls_operator_neighbors_ratio=ratio,
+            ls_operator_min_neighbors=min(self.ls_operator_min_neighbors, self.large_model_neighbors),
+        )
 
     def operator_switches(self, iterated: bool | None = None) -> dict[str, bool]:
         """Operator switches of a search: ``ils_operators`` then ``operators`` for the iterated

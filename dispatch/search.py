@@ -258,7 +258,9 @@ def search_instance(
     if should_stop is not None and params.use_iterated_local_search:
         # The iterated local search runs to its time limit whatever should_stop says.
         params = params.replace(use_iterated_local_search=False)
-    params = params.replace(first_solution=params.first_solution_for(instance.num_nodes))
+    params = params.replace(first_solution=params.first_solution_for(instance.num_nodes)).neighbours_for(
+        instance.num_nodes
+    )
     started = time.monotonic()
     if instance.num_vehicles == 0:
         # OR-Tools aborts the process on a model without vehicles.

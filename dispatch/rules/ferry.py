@@ -10,7 +10,9 @@ its entry cost the fare.  So a route crosses water only as timetabled.
   visit, this rule says why: ``water`` (no timetable at all), ``no_sailing`` (no sailing
   reaches the island today), ``no_round_trip`` (reached, but no way to work and get back
   within the shift, nor to stay the night — or, when a night away would serve it and the
-  plan ends today, that it needs a plan of two days: :func:`needs_two_days`);
+  plan ends today, that it needs a plan of two days: :func:`needs_two_days`); both name the
+  last sailing home that would still do (:func:`last_sailing_home`: port, departure, when to
+  leave the school), or say that no sailing brings anyone home within the shift today;
 - nodes: one per sailing and technician who may use it (sailings inside the shift, between
   islands that the technician's start or home reach today);
 - encoding: the sailing nodes' ``time_windows`` (the departure), ``service`` (the crossing),
@@ -23,12 +25,13 @@ its entry cost the fare.  So a route crosses water only as timetabled.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date
 from typing import Final
 
 from dromologio.geo import TravelMatrices
 from dromologio.geo.ferries import FerryNetwork
-from dromologio.models import School, Ticket, checker
+from dromologio.models import School, Technician, Ticket, checker
 
 from . import lodging, shift
 from .base import (
@@ -73,30 +76,105 @@ def no_sailing(ticket: Ticket, school: School, day: date) -> Reason:
     )
 
 
-def no_round_trip(ticket: Ticket, school: School, day: date, first_arrival_s: int, may_lodge: bool) -> Reason:
+@dataclass(frozen=True)
+class LastSailing:
+    """The last sailing of the day that still brings a technician home within the shift (and the
+    overtime allowed): where and when it leaves, and by when the work must end to catch it."""
+
+    port_name: str
+    depart_s: int
+    #: the latest the technician may leave the school and still board it (check-in included).
+    leave_by_s: int
+
+
+def last_sailing_words(last: LastSailing | None, island: str) -> tuple[str, str]:
+    """The last sailing home in Greek and in English, or that there is none today."""
+    if last is None:
+        return (
+            f"κανένα πλοίο από το νησί {island} δεν φέρνει τον τεχνικό πίσω μέσα στη βάρδια σήμερα",
+            f"no sailing from {island} brings the technician home within the shift today",
+        )
+    depart, leave = hhmm(last.depart_s // 60), hhmm(last.leave_by_s // 60)
+    return (
+        f"το τελευταίο πλοίο της επιστροφής φεύγει από {last.port_name} στις {depart} "
+        f"(αναχώρηση από το σχολείο ως τις {leave})",
+        f"the last sailing home leaves {last.port_name} at {depart} (leave the school by {leave})",
+    )
+
+
+def no_round_trip(
+    ticket: Ticket,
+    school: School,
+    day: date,
+    first_arrival_s: int,
+    may_lodge: bool,
+    last: LastSailing | None = None,
+    finish_s: int | None = None,
+) -> Reason:
+    """Reached, but nobody can do the work and catch a sailing home within the shift (``last``: the
+    last sailing that would still do, ``finish_s``: the earliest the work ends)."""
     arrival = hhmm(first_arrival_s // 60)
     stay_el = "" if may_lodge else " (διανυκτέρευση δεν επιτρέπεται σήμερα)"
     stay_en = "" if may_lodge else " (no overnight stay allowed today)"
+    sailing_el, sailing_en = last_sailing_words(last, school.island)
+    finish_el = finish_en = ""
+    if finish_s is not None:
+        finish_el = f"· η εργασία τελειώνει το νωρίτερο στις {hhmm(finish_s // 60)}"
+        finish_en = f"; the work ends at {hhmm(finish_s // 60)} at the earliest"
     return Reason(
         NO_ROUND_TRIP,
         f"το νησί {school.island} προσεγγίζεται το νωρίτερο στις {arrival}· δεν προλαβαίνει κανείς "
-        f"{ticket.service_minutes}' εργασίας στο {school.name} και επιστροφή μέσα στη βάρδια{stay_el} / "
+        f"{ticket.service_minutes}' εργασίας στο {school.name} και επιστροφή μέσα στη βάρδια{stay_el}: "
+        f"{sailing_el}{finish_el} / "
         f"{school.island} is reached at {arrival} at the earliest: nobody can do {ticket.service_minutes} min "
-        f"at {school.name} and get back within the shift{stay_en}",
+        f"at {school.name} and get back within the shift{stay_en}: {sailing_en}{finish_en}",
     )
 
 
-def needs_two_days(ticket: Ticket, school: School, finish_s: int) -> Reason:
-    """Only a night away would serve the ticket, and the plan ends today."""
+def needs_two_days(ticket: Ticket, school: School, finish_s: int, last: LastSailing | None = None) -> Reason:
+    """Only a night away would serve the ticket, and the plan ends today (``last``: the last sailing
+    home today, left before the work is done)."""
     finish = hhmm(finish_s // 60)
+    sailing_el, sailing_en = last_sailing_words(last, school.island)
     return Reason(
         NO_ROUND_TRIP,
         f"χρειάζεται πλάνο δύο ημερών: η εργασία στο {school.name} ({school.island}) τελειώνει στις {finish} "
-        f"και κανένα πλοίο δεν φέρνει τον τεχνικό πίσω μέσα στη βάρδια· μόνο με διανυκτέρευση εξυπηρετείται, "
-        f"και το πλάνο τελειώνει σήμερα / needs a 2-day plan: the work at {school.name} ({school.island}) ends at "
-        f"{finish} at the earliest and no sailing brings the technician back within the shift; only a night "
-        "away would serve it, and the plan ends today",
+        f"και κανένα πλοίο δεν φέρνει τον τεχνικό πίσω μέσα στη βάρδια ({sailing_el})· μόνο με διανυκτέρευση "
+        f"εξυπηρετείται, και το πλάνο τελειώνει σήμερα / needs a 2-day plan: the work at {school.name} "
+        f"({school.island}) ends at {finish} at the earliest and no sailing brings the technician back within "
+        f"the shift ({sailing_en}); only a night away would serve it, and the plan ends today",
     )
+
+
+def last_sailing_home(day: Day, technician: Technician, here: int) -> LastSailing | None:
+    """The last of today's sailings from the island of ``here`` (a location) that, boarded after
+    check-in, still brings ``technician`` home by the end of the shift and its overtime; None when none does."""
+    home = day.home_of[technician.technician_id]
+    island = day.locations[here].island
+    latest = shift.latest_return_s(day, technician)
+    leaving = [
+        s
+        for s in day.network.sailings
+        if day.problem.port_by_id[s.sailing.from_port].island == island
+        and s.depart_s >= technician.shift_start_min * 60
+    ]
+    for sailing in sorted(leaving, key=lambda s: -s.depart_s):
+        port = day.port_location[sailing.sailing.from_port]
+        leave_by = sailing.depart_s - day.check_in_s - day.reach.road_s(here, port)
+        if leave_by < 0:
+            continue
+        back = day.reach.arrival(here, home, leave_by)
+        if back is not None and back <= latest:
+            return LastSailing(
+                day.problem.port_by_id[sailing.sailing.from_port].name, sailing.depart_s, leave_by
+            )
+    return None
+
+
+def latest_sailing_home(day: Day, technicians: Pool, here: int) -> LastSailing | None:
+    """Of :func:`last_sailing_home` for each of ``technicians``, the latest."""
+    found = [last for tech in technicians if (last := last_sailing_home(day, tech, here)) is not None]
+    return max(found, key=lambda last: last.leave_by_s, default=None)
 
 
 class Reach:
@@ -115,6 +193,8 @@ class Reach:
         self.network = network
         self.port_location = port_location
         self.check_in_s = check_in_s
+        #: journeys across water already timed: technicians of one base ask the same ones.
+        self._crossings: dict[tuple[int, int, int], int | None] = {}
 
     def road_s(self, a: int, b: int) -> int:
         return int(self.matrices.duration_s[a, b])
@@ -129,15 +209,18 @@ class Reach:
         """Earliest arrival leaving at ``leave_s``, by road or by the day's sailings."""
         if self.same_island(origin, destination):
             return leave_s + self.road_s(origin, destination)
-        return self.network.earliest_arrival(
-            origin,
-            destination,
-            leave_s,
-            road_s=self.road_s,
-            island_of=self.islands.__getitem__,
-            port_location=self.port_location,
-            check_in_s=self.check_in_s,
-        )
+        key = (origin, destination, leave_s)
+        if key not in self._crossings:
+            self._crossings[key] = self.network.earliest_arrival(
+                origin,
+                destination,
+                leave_s,
+                road_s=self.road_s,
+                island_of=self.islands.__getitem__,
+                port_location=self.port_location,
+                check_in_s=self.check_in_s,
+            )
+        return self._crossings[key]
 
 
 def explain_crossing(day: Day, ticket: Ticket, pool: Pool) -> Reason:
@@ -155,7 +238,9 @@ def explain_crossing(day: Day, ticket: Ticket, pool: Pool) -> Reason:
     if not arrivals:
         return no_sailing(ticket, school, day.plan_date)
     may_lodge = any(lodging.may_stay_overnight(day, tech) for tech in pool)
-    return no_round_trip(ticket, school, day.plan_date, min(arrivals), may_lodge)
+    return no_round_trip(
+        ticket, school, day.plan_date, min(arrivals), may_lodge, latest_sailing_home(day, pool, here)
+    )
 
 
 def add_nodes(day: Day, nodes: NodeList) -> None:

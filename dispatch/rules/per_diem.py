@@ -18,11 +18,22 @@ from typing import Final
 
 import numpy as np
 
-from dromologio.geo import haversine_km_matrix
+from dromologio.geo.distance import EARTH_RADIUS_KM
 
+from ..instance import FloatArray
 from .base import COST_UNITS_PER_EUR, Day, InstanceDraft, Rule
 
 RULE_ID: Final = "per_diem"
+
+
+def haversine_km_from(lat0: float, lon0: float, lat: FloatArray, lon: FloatArray) -> FloatArray:
+    """Great-circle km from one point to each of ``lat``/``lon`` (degrees); the same formula, term
+    for term, as :func:`dromologio.geo.haversine_km_matrix`'s row of that point."""
+    phi0, lam0 = np.radians(lat0), np.radians(lon0)
+    phi, lam = np.radians(lat), np.radians(lon)
+    a = np.sin((phi0 - phi) / 2.0) ** 2 + np.cos(phi0) * np.cos(phi) * np.sin((lam0 - lam) / 2.0) ** 2
+    km: FloatArray = 2.0 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.clip(a, 0.0, 1.0)))
+    return km
 
 
 def encode(day: Day, draft: InstanceDraft) -> None:
@@ -35,14 +46,17 @@ def encode(day: Day, draft: InstanceDraft) -> None:
         return
     lat = np.array([draft.nodes[i].lat for i in tickets])
     lon = np.array([draft.nodes[i].lon for i in tickets])
+    # One row of km per base (technicians share bases), never a tickets x tickets matrix.
+    km_from: dict[str, FloatArray] = {}
     for vehicle, tech in enumerate(day.technicians):
         rules = day.rules_for(tech)
         share = rules.per_diem_eur * rules.per_diem_same_day_share
         if share <= 0:
             continue
         base = day.problem.base_of(tech)
-        km = haversine_km_matrix(np.append(lat, base.lat), np.append(lon, base.lon))[-1, :-1]
-        zone[vehicle, tickets] = km > rules.per_diem_min_km
+        if base.base_id not in km_from:
+            km_from[base.base_id] = haversine_km_from(base.lat, base.lon, lat, lon)
+        zone[vehicle, tickets] = km_from[base.base_id] > rules.per_diem_min_km
         cost[vehicle] = round(share * COST_UNITS_PER_EUR)
 
 

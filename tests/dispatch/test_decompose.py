@@ -1,0 +1,119 @@
+"""Big days in parts: split, solved part by part, repaired across borders, one plan the checker accepts."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from dromologio.dispatch import solve
+from dromologio.dispatch.build import build_day
+from dromologio.dispatch.decompose import (
+    num_visits,
+    part_instance,
+    repair_borders,
+    route_cost,
+    route_fits,
+    solve_in_parts,
+    split,
+)
+from dromologio.dispatch.engine import decomposes
+from dromologio.dispatch.instance import RoutingInstance
+from dromologio.dispatch.params import SearchParams
+from dromologio.dispatch.triage import triage
+from dromologio.geo import RoadEstimateModel
+from dromologio.models import Problem
+from dromologio.models.checker import check_plan
+from dromologio.models.readers import read_problem
+from dromologio.sample import SAMPLE_DATE
+from dromologio.sample.generate import generate_problem_files
+
+#: small parts, so that a problem of a few dozen tickets splits.
+IN_PARTS = SearchParams(decompose_above_visits=10, decompose_min_part_visits=4, num_workers=1)
+
+
+@pytest.fixture(scope="module")
+def problem(tmp_path_factory: pytest.TempPathFactory) -> Problem:
+    folder = generate_problem_files(
+        tmp_path_factory.mktemp("decompose") / "p", num_tickets=70, num_technicians=10, seed=3
+    )
+    return read_problem(folder)
+
+
+@pytest.fixture(scope="module")
+def instance(problem: Problem) -> RoutingInstance:
+    travel = RoadEstimateModel(problem.policy.road_speed_kmh, problem.policy.road_circuity)
+    model = build_day(problem, triage(problem.tickets).to_visit, SAMPLE_DATE, travel)
+    return model.instance
+
+
+def test_every_visit_and_vehicle_lies_in_exactly_one_part(instance: RoutingInstance) -> None:
+    layout = split(instance, min_part_visits=4)
+    assert len(layout) > 1
+    vehicles = [v for part_vehicles, _ in layout for v in part_vehicles]
+    assert sorted(vehicles) == list(range(instance.num_vehicles))
+    visits = [n for _, part_visits in layout for n in part_visits]
+    assert len(visits) == len(set(visits))
+    servable = {n for n in instance.visit_nodes if instance.allowed_vehicles[n] != frozenset()}
+    assert set(visits) == servable
+    for part_vehicles, part_visits in layout:
+        for node in part_visits:
+            allowed = instance.allowed_vehicles[node]
+            if allowed is not None and len(allowed) == 1:  # a sailing: with its technician
+                assert next(iter(allowed)) in part_vehicles
+
+
+def test_a_part_instance_prices_and_times_arcs_as_the_whole(instance: RoutingInstance) -> None:
+    part_vehicles, part_visits = split(instance, min_part_visits=4)[0]
+    part = part_instance(instance, part_vehicles, part_visits)
+    nodes = np.array(part.nodes)
+    tails, heads = np.meshgrid(np.arange(len(nodes)), np.arange(len(nodes)), indexing="ij")
+    for k, vehicle in enumerate(part.vehicles):
+        whole = instance.vehicle_arc_cost(vehicle)[np.ix_(nodes, nodes)]
+        assert (part.instance.vehicle_arc_cost(k) == whole).all()
+        assert (instance.arc_costs(vehicle, nodes[tails], nodes[heads]) == whole).all()
+    assert (part.instance.transit_time() == instance.transit_time()[np.ix_(nodes, nodes)]).all()
+
+
+def test_small_days_stay_one_model(instance: RoutingInstance) -> None:
+    assert not decomposes(instance, SearchParams())
+    assert decomposes(instance, IN_PARTS) and num_visits(instance) > 10
+
+
+def test_the_parts_make_one_solution_priced_as_the_whole_model(instance: RoutingInstance) -> None:
+    solution = solve_in_parts(instance, time_limit_s=3.0, seed=1, params=IN_PARTS)
+    assert solution.status.startswith("decomposed:") and int(solution.status.split(":")[1]) > 1
+    visited = [n for route in solution.routes for n in route]
+    assert len(visited) == len(set(visited))
+    assert set(visited) | set(solution.dropped) == set(instance.visit_nodes)
+    for vehicle, route in enumerate(solution.routes):
+        assert route_fits(instance, vehicle, route)
+    arcs = sum(route_cost(instance, v, r) for v, r in enumerate(solution.routes) if r)
+    penalties = sum(int(instance.drop_penalty[n]) for n in solution.dropped if instance.drop_penalty[n] > 0)
+    work = max(
+        int(instance.service[int(instance.vehicle_start[v])]) + int(instance.service[list(r)].sum())
+        for v, r in enumerate(solution.routes)
+    )
+    assert solution.objective == arcs + penalties + instance.balance_cost * work
+    assert [t for t, _ in solution.history] == sorted(t for t, _ in solution.history)
+
+
+def test_repair_inserts_a_dropped_visit_where_it_is_worth_it(instance: RoutingInstance) -> None:
+    routes: list[list[int]] = [[] for _ in range(instance.num_vehicles)]
+    worth = [
+        n
+        for n in instance.visit_nodes
+        if instance.drop_penalty[n] > 0 and instance.allowed_vehicles[n] not in (None, frozenset())
+    ]
+    node = max(worth, key=lambda n: int(instance.drop_penalty[n]))
+    assert repair_borders(instance, routes, deadline=float("inf")) > 0
+    holder = [v for v, route in enumerate(routes) if node in route]
+    assert len(holder) == 1 and route_fits(instance, holder[0], routes[holder[0]])
+
+
+def test_a_day_in_parts_is_one_plan_the_checker_accepts(problem: Problem) -> None:
+    result = solve(problem, SAMPLE_DATE, time_limit_s=3.0, seed=1, params=IN_PARTS)
+    assert result.solution.status.startswith("decomposed:")
+    plan = result.plan.to_dict()
+    report = check_plan(problem, plan)
+    assert report.ok, str(report)
+    assert result.plan.kpis["visited"] > 0
