@@ -122,6 +122,18 @@ class TicketRow(Table):
         ID, ForeignKey("technicians.technician_id"), nullable=True
     )
     updated_at: Mapped[datetime] = mapped_column(DateTime)
+    #: the level of support it is at: school, remote, on_site, third_level or vendor
+    #: (dromologio.planning.service.levels); it follows the remote and warranty flags.
+    level: Mapped[str] = mapped_column(String(16), default="on_site", server_default="on_site", index=True)
+
+    @validates("remote", "warranty")
+    def _level_follows_flags(self, key: str, value: bool) -> bool:
+        from dromologio.planning.service.levels import level_for_flags
+
+        remote = bool(value) if key == "remote" else bool(self.remote)
+        warranty = bool(value) if key == "warranty" else bool(self.warranty)
+        self.level = level_for_flags(remote, warranty, self.level)
+        return value
 
 
 class TicketEventRow(Table):

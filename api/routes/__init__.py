@@ -8,6 +8,7 @@ from .budgets import router as budgets
 from .closures import router as closures
 from .costs import router as costs
 from .days import router as days
+from .escalation import router as escalation
 from .feeds import router as feeds
 from .forms import router as forms
 from .health import router as health
@@ -31,5 +32,7 @@ for router in (costs, budgets, forms):
     api_router.include_router(router)
 api_router.include_router(days)
 api_router.include_router(feeds)
+
+api_router.include_router(escalation)
 
 __all__ = ["api_router"]

@@ -858,6 +858,22 @@ MATRIX: dict[tuple[str, str], list[Case]] = {
     ("POST", "/plans/{plan_id}/urgent"): [
         Case("an urgent ticket in a plan out of scope", _urgent, _urgent_control)
     ],
+    ("GET", "/tickets/{ticket_id}/level"): [
+        objects("ticket", "GET", simple("/tickets/{}/level")),
+        reads_in_scope("/tickets/K3/level", roles=("dispatcher", "partner_a", "planner")),
+    ],
+    ("POST", "/tickets/{ticket_id}/level"): [
+        objects(
+            "ticket",
+            "POST",
+            simple("/tickets/{}/level"),
+            lambda role, ref: {"level": "remote", "reason": "x"},
+        )
+    ],
+    ("POST", "/tickets/{ticket_id}/resolve"): [
+        objects("ticket", "POST", simple("/tickets/{}/resolve"), lambda role, ref: {"reason": "x"})
+    ],
+    ("GET", "/handoffs"): [reads_in_scope("/handoffs")],
 }
 
 #: (route, case name, role) -> why it fails today; the fix lies outside this test's files.
