@@ -109,21 +109,31 @@ def explain(day: Day, ticket: Ticket, pool: Pool) -> Reason:
     school = day.school_of(ticket)
     tries = [(tech, attempt(day, tech, ticket)) for tech in pool]
     limits = [(tech, a, a.limit(day, tech, school)) for tech, a in tries]
+    here = day.here(ticket)
     overnight = [a.finish for _, a, limit in limits if limit == "overnight" and a.finish is not None]
     if overnight:
-        return ferry.needs_two_days(ticket, school, min(overnight))
+        return ferry.needs_two_days(
+            ticket, school, min(overnight), ferry.latest_sailing_home(day, pool, here)
+        )
     after = [(a.back, tech) for tech, a, limit in limits if limit == "shift" and a.back is not None]
     if after:
         back, tech = min(after, key=lambda pair: pair[0] - shift.latest_return_s(day, pair[1]))
         return shift.after_shift(
             ticket, school, back, tech.shift_end_min, shift.overtime_today_min(day, tech)
         )
-    no_return = [a.arrive for _, a, limit in limits if limit == "no_return" and a.arrive is not None]
-    if no_return:
+    stranded = [(tech, a) for tech, a, limit in limits if limit == "no_return" and a.arrive is not None]
+    if stranded:
         may_lodge = any(lodging.may_stay_overnight(day, tech) for tech in pool)
-        return ferry.no_round_trip(ticket, school, day.plan_date, min(no_return), may_lodge)
+        return ferry.no_round_trip(
+            ticket,
+            school,
+            day.plan_date,
+            min(a.arrive for _, a in stranded if a.arrive is not None),
+            may_lodge,
+            ferry.latest_sailing_home(day, tuple(tech for tech, _ in stranded), here),
+            min((a.finish for _, a in stranded if a.finish is not None), default=None),
+        )
     reached = [a.arrive for _, a, _ in limits if a.arrive is not None]
-    here = day.here(ticket)
     by_sea = all(not day.reach.same_island(day.start_of[t.technician_id], here) for t in pool)
     if not reached and by_sea:
         return ferry.explain_crossing(day, ticket, pool)

@@ -89,3 +89,51 @@ def test_sailing_nodes_are_exactly_the_timetable() -> None:
     # On a day the timetable does not run, there is nothing to board.
     sunday_only = island_problem([sailing("JSY", "TIN", "07:15", "Sun")])
     assert model_of(sunday_only, DAY + timedelta(days=1)).num_sailing_nodes == 0
+
+
+def test_the_reason_names_the_last_sailing_home() -> None:
+    # Tinos is reached at 08:05; 300 min of work end at 13:25, after the 13:30 boat's check-in;
+    # the 16:15 arrives at 17:05, after the 16:00 shift end.
+    timetable = [
+        sailing("JSY", "TIN", "07:15"),
+        sailing("TIN", "JSY", "13:30"),
+        sailing("TIN", "JSY", "16:15"),
+    ]
+    p = island_problem(timetable, service_minutes=300)
+    (t1,) = p.technicians
+    no_nights = p.replace(policy=replace(p.policy, employers={t1.employer: {"allow_overnight": False}}))
+    (k1,) = p.tickets
+    _, reason = precheck_ticket(day_of(no_nights), k1)
+    assert reason is not None and reason.code == ferry.NO_ROUND_TRIP
+    assert "the last sailing home leaves Τήνος at 13:30 (leave the school by 12:5" in reason.text
+    assert "the work ends at 13:25 at the earliest" in reason.text
+    assert "το τελευταίο πλοίο της επιστροφής φεύγει από Τήνος στις 13:30" in reason.text
+    # With an hour of overtime the 16:15 still lands too late (17:05); with 70 minutes it serves.
+    overtime = replace(no_nights.policy, overtime_max_min_per_day=60)
+    _, still = precheck_ticket(day_of(no_nights.replace(policy=overtime)), k1)
+    assert still is not None and "leaves Τήνος at 13:30" in still.text
+    enough = replace(no_nights.policy, overtime_max_min_per_day=70)
+    (pool, none) = precheck_ticket(day_of(no_nights.replace(policy=enough)), k1)
+    assert none is None and pool == (t1,)
+    # Without a way home at all today, the reason says so.
+    one_way = island_problem(timetable[:1], service_minutes=300)
+    one_way = one_way.replace(policy=replace(one_way.policy, allow_overnight=False))
+    _, stuck = precheck_ticket(day_of(one_way), k1)
+    assert (
+        stuck is not None
+        and "no sailing from Τήνος brings the technician home within the shift today" in stuck.text
+    )
+    assert "κανένα πλοίο από το νησί Τήνος" in stuck.text
+
+
+def test_needs_two_days_names_the_last_sailing_it_misses() -> None:
+    timetable = [
+        sailing("JSY", "TIN", "07:15"),
+        sailing("TIN", "JSY", "09:00"),
+        sailing("TIN", "JSY", "08:00"),
+    ]
+    p = island_problem(timetable)
+    (k1,) = p.tickets
+    _, reason = precheck_ticket(day_of(p), k1)
+    assert reason is not None and "needs a 2-day plan" in reason.text
+    assert "the last sailing home leaves Τήνος at 09:00" in reason.text
