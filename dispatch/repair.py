@@ -21,6 +21,7 @@ from dromologio.geo import Place
 from dromologio.geo.closures import Closure, closed_on
 from dromologio.models import Plan, Problem, Route, Technician
 from dromologio.models.audit import Finding, audit_plan
+from dromologio.models.retime import RoadTimes
 
 from .build import DayModel
 from .extract import extract_routes, extract_unassigned
@@ -134,13 +135,15 @@ def repair_by_audit(
     locks: Mapping[str, str] | None = None,
     closures: Sequence[Closure] = (),
     grace_s: float = GRACE_S,
+    road: RoadTimes | None = None,
 ) -> InstanceSolution:
     """``solution`` improved by the audit findings the exact model accepts.
 
     Each round applies every finding that touches other technicians and tickets than
     the better ones at once; when the model refuses the whole, the findings are tried one
     by one.  Rounds go on while they improve: past ``deadline`` only for ``grace_s`` more,
-    since a plan with an obvious gain left in it is worse than a late one.
+    since a plan with an obvious gain left in it is worse than a late one.  ``road``: the road
+    times of the travel model the day was planned with (:mod:`.road_times`), for the audit.
     """
     closed = closed_schools(problem, closures)
     one_process = params.replace(num_workers=1, use_iterated_local_search=False)
@@ -150,7 +153,9 @@ def repair_by_audit(
     for round_number in range(MAX_ROUNDS):
         if round_number and time.monotonic() >= hard_deadline:
             break
-        report = audit_plan(problem, day_plan(problem, model, solution), closed=closed, locks=locks)
+        report = audit_plan(
+            problem, day_plan(problem, model, solution), closed=closed, locks=locks, road=road
+        )
         findings = sorted(report.findings, key=lambda f: f.delta_eur)
         if not findings:
             break

@@ -27,6 +27,7 @@ from .instance import InstanceSolution
 from .live import LiveState, splice
 from .params import SearchParams
 from .repair import repair_by_audit
+from .road_times import road_times
 from .triage import triage
 
 
@@ -134,6 +135,8 @@ def solve(
         raise ValueError("days must be at least 1")
     limit = problem.policy.solver_time_limit_s if time_limit_s is None else time_limit_s
     travel = travel or default_travel_model(problem)
+    # The audit times road moves as the solver does (the same travel model).
+    audit_road = road_times(problem, travel)
     sorted_out = triage(problem.tickets)
     calendar, directorates = problem_calendar(problem)
     dates = working_days(plan_date, days, calendar, directorates=directorates, force=True)
@@ -206,6 +209,7 @@ def solve(
                 params=search,
                 locks=locks,
                 closures=day_closures,
+                road=audit_road,
             )
         day_routes, starts = extract_routes(day_problem, model, solution)
         if today_live is not None:

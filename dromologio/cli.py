@@ -133,6 +133,8 @@ def check(
 ) -> None:
     """Ανεξάρτητος έλεγχος πλάνου / run the independent plan checker and audit (exit 1 on a violation)."""
     from dromologio.dispatch.repair import closed_schools
+    from dromologio.dispatch.road_times import road_times
+    from dromologio.dispatch.solve import default_travel_model
     from dromologio.models.audit import audit_plan
     from dromologio.models.checker import check_plan
     from dromologio.models.plan_io import read_plan_document
@@ -151,7 +153,9 @@ def check(
         errors.print(str(report), markup=False, highlight=False, soft_wrap=True)
     if audit:
         closed = closed_schools(problem, _load_closures(path))
-        print_audit(audit_plan(problem, document, closed=closed))
+        # Road moves timed by the travel model plans are made with, as the solver timed them.
+        road = road_times(problem, default_travel_model(problem))
+        print_audit(audit_plan(problem, document, closed=closed, road=road))
     if not report.ok:
         raise typer.Exit(1)
 

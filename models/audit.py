@@ -63,6 +63,7 @@ from .retime import (
     Day,
     DayValues,
     Price,
+    RoadTimes,
     Schedule,
     Travel,
     Visit,
@@ -190,12 +191,15 @@ def audit_plan(
     locks: Mapping[str, str] | None = None,
     short_share: float = SHORT_SHARE,
     swaps: bool = True,
+    road: RoadTimes | None = None,
 ) -> AuditReport:
     """Audit ``plan`` (a :class:`Plan` or its JSON document) for tickets left undone without need.
 
     ``closed`` says which schools a technician cannot reach on a day (road closures);
     ``locks`` maps ticket ids to the only technician who may serve them;
-    ``short_share`` sets what a short day is; ``swaps=False`` skips the ``swap`` search.
+    ``short_share`` sets what a short day is; ``swaps=False`` skips the ``swap`` search;
+    ``road`` gives the road times of the travel model the plan was made with (the solver's:
+    ``dromologio.dispatch.road_times``), else the contract's straight-line estimate is used.
     """
     started = clock.perf_counter()
     if not isinstance(plan, Plan):
@@ -203,7 +207,7 @@ def audit_plan(
             plan = Plan.from_dict(plan)
         except Exception as error:  # a foreign document that does not parse is the checker's finding
             return AuditReport((), (f"το πλάνο δεν διαβάζεται / the plan cannot be read: {error}",))
-    audit = _Audit(problem, plan, closed, dict(locks or {}), short_share)
+    audit = _Audit(problem, plan, closed, dict(locks or {}), short_share, road)
     audit.run(swaps)
     return AuditReport(tuple(audit.ordered()), tuple(audit.not_audited), clock.perf_counter() - started)
 
@@ -226,15 +230,15 @@ def apply_finding(plan: Plan, finding: Finding) -> Plan:
     return Plan(plan.dates, tuple(routes), tuple(unassigned), plan.remote, plan.vendor, plan.kpis)
 
 
-def day_objective_eur(problem: Problem, plan: Plan, day: date) -> float:
+def day_objective_eur(problem: Problem, plan: Plan, day: date, road: RoadTimes | None = None) -> float:
     """The contract's objective of one plan date, priced as the audit prices it.
 
     Routes of ``day`` (money and driving time), the value on ``day`` of every ticket
     left undone by its end (unassigned, or served on a later date) and the busiest
     technician's work that day.  The ``delta_eur`` of a finding is the change of this
-    figure on the finding's date.
+    figure on the finding's date (with the same ``road`` times as the audit).
     """
-    travel = Travel(problem, day)
+    travel = Travel(problem, day, road)
     values = day_values(problem, day)
     routes = [r for r in plan.routes if r.date == day]
     total = sum(price_route(problem, travel, r).objective_eur for r in routes)
@@ -299,8 +303,10 @@ class _Audit:
         closed: Closed | None,
         locks: dict[str, str],
         short_share: float,
+        road: RoadTimes | None = None,
     ) -> None:
         self.problem = problem
+        self.road = road
         self.plan = plan
         self.closed = closed
         self.locks = locks
@@ -329,7 +335,7 @@ class _Audit:
         for planned in self.plan.routes:
             routes.setdefault((planned.technician_id, planned.date), planned)
         for day in sorted(set(self.plan.dates)):
-            state = _DayState(day, Travel(self.problem, day), day_values(self.problem, day))
+            state = _DayState(day, Travel(self.problem, day, self.road), day_values(self.problem, day))
             for technician in self.problem.technicians:
                 tid = technician.technician_id
                 route = routes.get((tid, day))

@@ -6,11 +6,13 @@ and ``docs/costs.md`` write down, and the result is an ordinary
 :class:`~dromologio.models.plan.Route` that the checker can verify.
 
 Travel (:class:`Travel`)
-    A move by road between two points on one island (or both on the mainland) covers
+    A move by road between two points on one island (or both on the mainland) takes the
+    road km and minutes of the travel model the caller gives (:data:`RoadTimes`: the
+    solver's own, so that the audit and the plan agree), else of the contract's estimate:
     the great-circle distance (the checker's :func:`~dromologio.models.checker.haversine_km`)
-    times the policy's ``road_circuity`` and takes that road distance at the policy's
-    ``road_speed_kmh``, both of the rougher terrain of the two ends (bases and ports
-    are ``plain``), rounded up to whole minutes.  A move across water is the earliest
+    times the policy's ``road_circuity``, at the policy's ``road_speed_kmh``, both of the
+    rougher terrain of the two ends (bases and ports are ``plain``), rounded up to whole
+    minutes.  A move across water is the earliest
     chain of timetabled sailings that run on the day, each boarded at least
     ``ferry_check_in_min`` before it departs and arriving within the day, with road
     moves to, between and from the ports.  Waiting is always allowed, so the earliest
@@ -44,7 +46,7 @@ import bisect
 import heapq
 import math
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
@@ -100,12 +102,21 @@ def _rougher(a: str, b: str) -> str:
     return a if TERRAINS.index(a) >= TERRAINS.index(b) else b
 
 
-class Travel:
-    """Moves by road and by the day's timetabled sailings (see the module docstring)."""
+#: Road km and whole minutes from one point to another on the same island (or both on the
+#: mainland), by the caller's travel model; the audit's own estimate when none is given.
+RoadTimes = Callable[[Point, Point], tuple[float, int]]
 
-    def __init__(self, problem: Problem, day: date) -> None:
+
+class Travel:
+    """Moves by road and by the day's timetabled sailings (see the module docstring).
+
+    ``road``: the road times of the caller's travel model (the solver's); None: the estimate.
+    """
+
+    def __init__(self, problem: Problem, day: date, road: RoadTimes | None = None) -> None:
         self.problem = problem
         self.day = day
+        self.road_times = road
         policy = problem.policy
         self.speed = policy.road_speed_kmh
         self.circuity = policy.road_circuity
@@ -144,6 +155,8 @@ class Travel:
         if found is None:
             if (a.lat, a.lon) == (b.lat, b.lon):
                 found = (0.0, 0)
+            elif self.road_times is not None:
+                found = self.road_times(a, b)
             else:
                 terrain = _rougher(a.terrain, b.terrain)
                 km = haversine_km(a.lat, a.lon, b.lat, b.lon) * self.circuity[terrain]
