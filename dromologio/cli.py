@@ -20,9 +20,17 @@ from dromologio import ATTRIBUTION, __version__
 from dromologio.cli_costs import register as register_cost_commands
 from dromologio.cli_scenarios import scenarios_app
 from dromologio.geo.closures import Closure
-from dromologio.models import Plan, Problem
+from dromologio.models import Plan, Problem, Stop
 from dromologio.models.audit import AuditReport
-from dromologio.reports.terminal import parse_date_or_exit, read_problem_or_exit
+from dromologio.reports.terminal import (
+    DecimalOption,
+    ExcelOption,
+    SepOption,
+    csv_dialect_or_exit,
+    parse_date_or_exit,
+    read_problem_or_exit,
+)
+from dromologio.reports.width import WideOption, fold_columns, is_narrow, print_table
 
 app = typer.Typer(
     add_completion=False,
@@ -86,12 +94,24 @@ def plan(
     force: Annotated[
         bool, typer.Option("--force", help="plan a day that is past or not a working day anyway")
     ] = False,
+    excel: ExcelOption = False,
+    sep: SepOption = None,
+    decimal: DecimalOption = None,
+    xlsx: Annotated[
+        Path | None,
+        typer.Option(
+            "--xlsx", help="also write the plan as an Excel workbook (routes, stops, unassigned, costs)"
+        ),
+    ] = None,
+    wide: WideOption = False,
 ) -> None:
-    """Σχεδιάζει μια μέρα / plan a day: print it and write plan JSON + CSV."""
+    """Σχεδιάζει μια μέρα / plan a day: print it and write plan JSON + CSV (and .xlsx)."""
     from dromologio.dispatch import solve
     from dromologio.models.checker import check_plan
-    from dromologio.models.plan_io import write_plan_csv, write_plan_json
+    from dromologio.models.plan_io import write_plan_json
+    from dromologio.reports.exports import write_plan_csv, write_plan_xlsx
 
+    dialect = csv_dialect_or_exit(excel, sep, decimal)
     problem = read_problem_or_exit(path)
     closures = _load_closures(path)
     day = _plan_day(problem, plan_date, force)
@@ -111,10 +131,13 @@ def plan(
         )
     report = check_plan(problem, result.plan)
     write_plan_json(result.plan, out)
-    csv_path = write_plan_csv(result.plan, out.with_suffix(".csv"))
+    csv_path = write_plan_csv(result.plan, problem, out.with_suffix(".csv"), dialect)
+    written = [out, csv_path]
+    if xlsx is not None:
+        written.append(write_plan_xlsx(result.plan, problem, xlsx))
     if not quiet:
-        print_plan(problem, result.plan)
-    console.print(f"Πλάνο / plan: [bold]{out}[/], [bold]{csv_path}[/]")
+        print_plan(problem, result.plan, wide=wide)
+    console.print("Πλάνο / plan: " + ", ".join(f"[bold]{p}[/]" for p in written))
     if not report.ok:
         errors.print(f"[bold red]Ο έλεγχος απέτυχε / plan check failed[/]\n{report}")
         raise typer.Exit(1)
@@ -221,8 +244,13 @@ def _hhmm(value: object) -> str:
     return value.strftime("%H:%M") if hasattr(value, "strftime") else ""
 
 
-def print_plan(problem: Problem, plan: Plan) -> None:
-    """Per technician: stops with times; then unassigned with reasons; then totals."""
+def print_plan(problem: Problem, plan: Plan, *, wide: bool = False) -> None:
+    """Per technician: stops with times; then unassigned with reasons; then totals.
+
+    Below 120 columns (unless ``wide``) the time on site shares the time's cell, so the table
+    keeps three columns; no cell is ever cut to "…".
+    """
+    narrow = is_narrow(console, wide)
     for route in plan.routes:
         technician = problem.technician_by_id[route.technician_id]
         title = (
@@ -233,25 +261,17 @@ def print_plan(problem: Problem, plan: Plan) -> None:
             console.print(f"[dim]{title} · χωρίς επισκέψεις / no visits[/]")
             continue
         table = Table(title=title, title_justify="left", show_lines=False)
-        for column in ("ώρα/time", "στάση/stop", "αιτήματα/tickets", "παραμονή/on site"):
+        columns = ["ώρα/time", "στάση/stop", "αιτήματα/tickets"] + ([] if narrow else ["παραμονή/on site"])
+        for column in columns:
             table.add_column(column)
         for stop in route.stops:
-            if stop.type == "start":
-                table.add_row(_hhmm(stop.depart), "αναχώρηση από βάση / leave base", "", "")
-            elif stop.type == "visit" and stop.school_id is not None:
-                school = problem.school_by_id[stop.school_id]
-                place = f"{school.name}" + (f" ({school.island})" if school.island else "")
-                table.add_row(
-                    _hhmm(stop.arrive),
-                    place,
-                    ", ".join(stop.ticket_ids),
-                    f"{_hhmm(stop.start)}–{_hhmm(stop.end)}",
-                )
-            elif stop.type == "ferry":
-                table.add_row(_hhmm(stop.depart), f"πλοίο / ferry {stop.from_port} → {stop.to_port}", "", "")
+            cells = _stop_cells(problem, stop)
+            if narrow:
+                time_cell = cells[0] + (f"\n{cells[3]}" if cells[3] else "")
+                table.add_row(time_cell, cells[1], cells[2])
             else:
-                table.add_row(_hhmm(stop.arrive), "επιστροφή / back at base", "", "")
-        console.print(table)
+                table.add_row(*cells)
+        print_table(console, fold_columns(table), wide=wide)
     if plan.unassigned:
         table = Table(title="Χωρίς επίσκεψη / unassigned", title_justify="left")
         table.add_column("αίτημα/ticket")
@@ -260,7 +280,7 @@ def print_plan(problem: Problem, plan: Plan) -> None:
         for item in plan.unassigned:
             ticket = problem.ticket_by_id[item.ticket_id]
             table.add_row(item.ticket_id, problem.school_by_id[ticket.school_id].name, item.reason)
-        console.print(table)
+        print_table(console, fold_columns(table), wide=wide)
     kpis = plan.kpis
     console.print(
         f"[bold]Σύνολα / totals[/]: {kpis.get('visited', 0)}/{kpis.get('to_visit', 0)} αιτήματα με επίσκεψη / "
@@ -268,6 +288,19 @@ def print_plan(problem: Problem, plan: Plan) -> None:
         f"{len(plan.vendor)} προμηθευτής / vendor · {kpis.get('distance_km', 0)} km · "
         f"{kpis.get('cost_eur', 0)} € · στόχος / objective {kpis.get('objective_eur', 0)} €"
     )
+
+
+def _stop_cells(problem: Problem, stop: Stop) -> tuple[str, str, str, str]:
+    """A stop as (time, place, tickets, time on site)."""
+    if stop.type == "start":
+        return _hhmm(stop.depart), "αναχώρηση από βάση / leave base", "", ""
+    if stop.type == "visit" and stop.school_id is not None:
+        school = problem.school_by_id[stop.school_id]
+        place = f"{school.name}" + (f" ({school.island})" if school.island else "")
+        return _hhmm(stop.arrive), place, ", ".join(stop.ticket_ids), f"{_hhmm(stop.start)}–{_hhmm(stop.end)}"
+    if stop.type == "ferry":
+        return _hhmm(stop.depart), f"πλοίο / ferry {stop.from_port} → {stop.to_port}", "", ""
+    return _hhmm(stop.arrive), "επιστροφή / back at base", "", ""
 
 
 @app.command()

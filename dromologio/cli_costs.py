@@ -23,7 +23,14 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 from rich.console import Console
 
-from dromologio.reports.terminal import read_problem_or_exit
+from dromologio.reports.terminal import (
+    DecimalOption,
+    ExcelOption,
+    SepOption,
+    csv_dialect_or_exit,
+    read_problem_or_exit,
+)
+from dromologio.reports.width import WideOption, is_narrow, print_table
 
 if TYPE_CHECKING:
     from dromologio.models import InputError
@@ -79,12 +86,17 @@ def costs(
     xlsx_path: Annotated[
         Path | None, typer.Option("--xlsx", help="write the report and every route's costs as .xlsx")
     ] = None,
+    excel: ExcelOption = False,
+    sep: SepOption = None,
+    decimal: DecimalOption = None,
+    wide: WideOption = False,
 ) -> None:
     """Κόστος πλάνου / price a plan by the travel rules of each employer: km and € side by side."""
     from dromologio.models.plan_io import read_plan_json
     from dromologio.planning.costs import cost_policy_issues, cost_report, plan_cost_table
     from dromologio.reports.costs import cost_table, write_cost_csv, write_cost_xlsx
 
+    dialect = csv_dialect_or_exit(excel, sep, decimal)
     problem = read_problem_or_exit(path)
     try:
         plan = read_plan_json(plan_path)
@@ -99,7 +111,8 @@ def costs(
         errors.print(f"[bold red]Το πλάνο δεν ταιριάζει / the plan does not fit the problem:[/] {error}")
         raise typer.Exit(2) from error
     report = cost_report(table, keys, with_total=True)
-    console.print(cost_table(report, f"Κόστος / costs by {', '.join(keys)} · {plan_path.name}"))
+    title = f"Κόστος / costs by {', '.join(keys)} · {plan_path.name}"
+    print_table(console, cost_table(report, title, narrow=is_narrow(console, wide)), wide=wide)
     stated = round(float(table["plan_cost_eur"].sum()), 2) if not table.empty else 0.0
     priced = round(float(table["total_eur"].sum()), 2) if not table.empty else 0.0
     if abs(stated - priced) > 0.005:
@@ -109,7 +122,7 @@ def costs(
             f"{priced:,.2f} € (ημερήσια / per diem {per_diem:,.2f} €).[/]"
         )
     if csv_path is not None:
-        console.print(f"CSV: [bold]{write_cost_csv(report, csv_path)}[/]")
+        console.print(f"CSV: [bold]{write_cost_csv(report, csv_path, dialect)}[/]")
     if xlsx_path is not None:
         sheets = {f"by_{'_'.join(keys)}": report, "routes": table}
         console.print(f"Excel: [bold]{write_cost_xlsx(sheets, xlsx_path)}[/]")
@@ -142,6 +155,10 @@ def estimate(
         typer.Option(min=1, help="processes (at most one per core); regions that share no school run apart"),
     ] = 1,
     seed: Annotated[int, typer.Option(help="random seed of the search")] = 0,
+    excel: ExcelOption = False,
+    sep: SepOption = None,
+    decimal: DecimalOption = None,
+    wide: WideOption = False,
 ) -> None:
     """Εκτίμηση κόστους περιόδου / plan every working day of a period and compare with the budget."""
     from dromologio.models import InputError
@@ -149,6 +166,7 @@ def estimate(
     from dromologio.reports.costs import budget_table
     from dromologio.reports.estimate import write_estimate
 
+    dialect = csv_dialect_or_exit(excel, sep, decimal)
     start, end = _day(first, "--from"), _day(last, "--to")
     try:
         problem = read_history(path, history)
@@ -175,8 +193,9 @@ def estimate(
             errors.print(f"[bold red]{error}[/]")
             raise typer.Exit(2) from error
     _warn(result.warnings)
-    written = write_estimate(result, out)
-    console.print(budget_table(result))
+    written = write_estimate(result, out, dialect=dialect)
+    print_table(console, budget_table(result, narrow=is_narrow(console, wide)), wide=wide)
+    console.print(f"[dim]{result.method}[/]", highlight=False)
     queue = result.queue
     console.print(
         f"Αιτήματα / tickets: {int(queue['served'].sum())} εξυπηρετήθηκαν / served, "

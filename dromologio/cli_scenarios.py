@@ -21,6 +21,8 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from dromologio.reports.width import WideOption, fold_columns, is_narrow, print_table
+
 if TYPE_CHECKING:
     from dromologio.models import Problem
     from dromologio.planning.scenarios import ScenarioSet
@@ -115,7 +117,7 @@ def validate(
     table.add_column("αλλαγές / changes")
     for item in prepared:
         table.add_row(item.name, str(len(item.problem.technicians)), item.description)
-    console.print(table)
+    print_table(console, fold_columns(table))
     console.print(
         f"[green]Εντάξει / valid[/]: {len(horizon)} εργάσιμες / working days "
         f"{horizon[0].isoformat()} – {horizon[-1].isoformat()}; αναφορά / reference: {scenario_set.reference}"
@@ -161,6 +163,7 @@ def run(
         typer.Option(help="also put the report into this markdown file (between scenario markers)"),
     ] = None,
     quiet: Annotated[bool, typer.Option(help="no progress bars")] = False,
+    wide: WideOption = False,
 ) -> None:
     """Προσομοιώνει τα σενάρια / simulate the scenarios; write KPIs (CSV), charts (PNG) and report.md."""
     from dromologio.models.errors import InputError
@@ -173,7 +176,7 @@ def run(
         run_scenarios,
     )
     from dromologio.planning.simulate.kpis import summary
-    from dromologio.reports.scenarios import update_doc, write_report
+    from dromologio.reports.scenarios import scenario_table, update_doc, with_backlog_value, write_report
 
     scenario_set, baseline = _load(file, problem)
     settings = SimulationSettings(
@@ -212,25 +215,14 @@ def run(
     command = _command(
         file, out, settings.days, settings.time_limit_s, settings.seed, scheduler, problem, start, check, doc
     )
-    files = write_report(results, out, command=command)
+    files = write_report(results, out, command=command, policy=baseline.policy)
     if doc is not None:
-        update_doc(doc, results, files, command=command)
+        update_doc(doc, results, files, command=command, policy=baseline.policy)
     if results.runs:
-        table = summary(results.kpis())
-        shown = Table(title=f"{results.wall_seconds:.0f} s, {results.scheduler}", title_justify="left")
-        shown.add_column("σενάριο / scenario")
-        for column in ("served", "backlog_end", "time_to_visit_mean_days", "sla_breaches", "cost_eur"):
-            shown.add_column(column, justify="right")
-        for name, row in table.iterrows():
-            shown.add_row(
-                str(name),
-                f"{row['served']:.0f}",
-                f"{row['backlog_end']:.0f}",
-                f"{row['time_to_visit_mean_days']:.2f}",
-                f"{row['sla_breaches']:.0f}",
-                f"{row['cost_eur']:.0f}",
-            )
-        console.print(shown)
+        title = f"{results.wall_seconds:.0f} s, {results.scheduler}"
+        table = with_backlog_value(summary(results.kpis()), results, baseline.policy)
+        shown = scenario_table(table, title, narrow=is_narrow(console, wide))
+        print_table(console, shown, wide=wide)
     console.print(f"Αναφορά / report: [bold]{files.report_md}[/], KPIs: [bold]{files.kpis_csv}[/]")
     if results.failures:
         raise _fail("Αποτυχίες / failures", [str(f) for f in results.failures], 1)

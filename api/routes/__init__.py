@@ -15,6 +15,7 @@ from .health import router as health
 from .imports import router as imports
 from .keys import router as keys
 from .operations import router as operations
+from .plan_exports import router as plan_exports
 from .plans import router as plans
 from .regions import router as regions
 from .schools import router as schools
@@ -28,6 +29,7 @@ for router in (health, keys, regions, schools, bases, technicians, tickets, impo
 api_router.include_router(absences)
 api_router.include_router(closures)
 api_router.include_router(travel)
+api_router.include_router(plan_exports)
 for router in (costs, budgets, forms):
     api_router.include_router(router)
 api_router.include_router(days)

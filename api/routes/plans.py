@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Response, status
+from fastapi import APIRouter, Query, Response, status
 from fastapi.responses import HTMLResponse, JSONResponse
 from sqlalchemy import Text, cast, exists, or_, select
 from sqlalchemy.orm import object_session
@@ -324,10 +324,19 @@ def list_versions(plan_id: str, session: SessionDep, principal: CurrentPrincipal
     response_class=Response,
     responses={200: {"content": {"text/csv": {}}}},
 )
-def export_csv(plan_id: str, session: SessionDep, principal: CurrentPrincipal) -> Response:
-    plan, _ = visible_plan(session, principal, get_plan_row(session, principal, plan_id))
+def export_csv(
+    plan_id: str,
+    session: SessionDep,
+    principal: CurrentPrincipal,
+    excel: Annotated[
+        Literal["el"] | None,
+        Query(description="el: for Greek Excel (UTF-8 with a BOM, ';' between columns, decimal comma)"),
+    ] = None,
+) -> Response:
+    row = get_plan_row(session, principal, plan_id)
+    plan, _ = visible_plan(session, principal, row)
     return Response(
-        exports.plan_csv(plan),
+        exports.plan_csv(plan, solved_problem(row), excel),
         media_type="text/csv; charset=utf-8",
         headers={"Content-Disposition": f'attachment; filename="plan-{plan_id}.csv"'},
     )

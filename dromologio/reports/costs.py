@@ -14,6 +14,9 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 from rich.table import Table
 
+from .exports.dialect import PLAIN, CsvDialect, write_frame_csv
+from .width import fold_columns, pick_columns
+
 if TYPE_CHECKING:
     from dromologio.planning.estimate import Estimate
 
@@ -41,6 +44,18 @@ HEADINGS: Mapping[str, str] = {
     "eur_per_ticket": "€/αίτημα / ticket",
     "eur_per_school_visit": "€/επίσκεψη / visit",
 }
+#: the figures a narrow terminal shows of a cost report, beside its keys.
+NARROW_COST_COLUMNS: tuple[str, ...] = ("distance_km", "total_eur", "tickets_served", "eur_per_ticket")
+#: shorter headings on a narrow terminal (Greek only; ``--wide`` shows both languages).
+NARROW_HEADINGS: Mapping[str, str] = {
+    "technician_id": "τεχνικός",
+    "technician": "όνομα",
+    "directorate": "διεύθυνση",
+    "total_eur": "€ σύνολο",
+    "tickets_served": "αιτήματα",
+    "eur_per_ticket": "€/αίτημα",
+}
+_BUDGET_WIDE_ONLY: tuple[str, ...] = ("days_estimated", "budget_pro_rata_eur")
 _KEYS = frozenset({"employer", "technician_id", "technician", "directorate", "island", "date"})
 _BUDGET_HEADINGS: Mapping[str, str] = {
     "employer": "φορέας / employer",
@@ -50,6 +65,7 @@ _BUDGET_HEADINGS: Mapping[str, str] = {
     "cost_eur": "€ εκτίμηση / estimate",
     "budget_pro_rata_eur": "€ προϋπ. ημερών / budget for days",
     "projected_period_eur": "€ προβολή / projected",
+    "projected_band": "€ ζώνη / band",
     "projected_share": "% προϋπ. / of budget",
     "status": "",
 }
@@ -68,28 +84,46 @@ def cell_text(value: Any, column: str) -> str:
     return str(value)
 
 
-def cost_table(report: pd.DataFrame, title: str) -> Table:
-    """A cost report as a terminal table: keys, then km and EUR side by side, then counts and ratios."""
+def cost_table(report: pd.DataFrame, title: str, *, narrow: bool = False) -> Table:
+    """A cost report as a terminal table: keys, then km and EUR side by side, then counts and ratios.
+
+    ``narrow`` (a terminal under 120 columns): the keys, km, total EUR, tickets and EUR per
+    ticket only (:data:`NARROW_COST_COLUMNS`); text folds rather than being cut to "…".
+    """
     table = Table(title=title, title_justify="left")
     numeric = set(HEADINGS) - _KEYS
-    for column in report.columns:
-        table.add_column(
-            HEADINGS.get(str(column), str(column)), justify="right" if column in numeric else "left"
-        )
+    keys = [str(c) for c in report.columns if c in _KEYS]
+    essential = [k for k in keys if k != "employer" or len(keys) == 1] + list(NARROW_COST_COLUMNS)
+    columns = pick_columns([str(c) for c in report.columns], essential, narrow)
+    headings = {**HEADINGS, **NARROW_HEADINGS} if narrow else HEADINGS
+    for column in columns:
+        table.add_column(headings.get(column, column), justify="right" if column in numeric else "left")
     rows = report.to_dict("records")
     totalled = bool(rows) and str(rows[-1][report.columns[0]]) == "Σ"
     for number, row in enumerate(rows):
-        cells = [cell_text(row[c], str(c)) for c in report.columns]
+        cells = [cell_text(row[c], c) for c in columns]
         is_total = totalled and number == len(rows) - 1
         table.add_row(
             *cells, style="bold" if is_total else None, end_section=totalled and number == len(rows) - 2
         )
-    return table
+    return fold_columns(table)
 
 
-def budget_table(estimate: Estimate) -> Table:
-    """An estimate against the budget, per employer and period; periods over budget in red."""
+def budget_table(estimate: Estimate, *, narrow: bool = False) -> Table:
+    """An estimate against the budget, per employer and period; periods over budget in red.
+
+    ``narrow``: without the days estimated and the budget of those days; text folds.
+    """
     summary = estimate.budget.drop(columns=["working_days"])
+    if "projected_low_eur" in summary.columns:
+        band = [
+            "—" if low != low else f"{low:,.2f}–{high:,.2f}"
+            for low, high in zip(summary["projected_low_eur"], summary["projected_high_eur"], strict=True)
+        ]
+        summary = summary.drop(columns=["projected_low_eur", "projected_high_eur"])
+        summary.insert(list(summary.columns).index("projected_period_eur") + 1, "projected_band", band)
+    if narrow:
+        summary = summary.drop(columns=[c for c in _BUDGET_WIDE_ONLY if c in summary.columns])
     table = Table(
         title=f"Εκτίμηση / estimate {estimate.start.isoformat()} – {estimate.end.isoformat()} "
         f"({len(estimate.days)} εργάσιμες / working days, {len(estimate.regions)} περιοχές / regions)",
@@ -110,15 +144,13 @@ def budget_table(estimate: Estimate) -> Table:
                 cells.append(cell_text(value, str(column)))
         style = "red" if str(row["status"]).startswith("υπέρβαση") else None
         table.add_row(*cells, style=style)
-    return table
+    return fold_columns(table)
 
 
-def write_cost_csv(frame: pd.DataFrame, path: str | PathLike[str]) -> Path:
-    """Write a cost table or report as UTF-8 CSV (empty cells where a ratio is undefined)."""
-    target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    frame.to_csv(target, index=False, encoding="utf-8", lineterminator="\n")
-    return target
+def write_cost_csv(frame: pd.DataFrame, path: str | PathLike[str], dialect: CsvDialect = PLAIN) -> Path:
+    """Write a cost table or report as CSV in ``dialect`` (default: the plain UTF-8 CSV; empty
+    cells where a ratio is undefined)."""
+    return write_frame_csv(frame, path, dialect)
 
 
 def write_cost_xlsx(sheets: Mapping[str, pd.DataFrame], path: str | PathLike[str]) -> Path:

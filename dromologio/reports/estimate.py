@@ -15,6 +15,7 @@ from dromologio.models.plan_io import write_plan_json
 from dromologio.planning.estimate import Estimate
 
 from .costs import write_cost_csv
+from .exports.dialect import PLAIN, CsvDialect
 
 __all__ = ["plot_cumulative", "write_estimate"]
 
@@ -59,22 +60,28 @@ def plot_cumulative(daily: pd.DataFrame, path: str | PathLike[str], *, title: st
     return target
 
 
-def write_estimate(estimate: Estimate, folder: str | PathLike[str], *, plans: bool = True) -> dict[str, Path]:
-    """Write the estimate's tables, chart and (``plans``) daily plan JSON files into ``folder``.
+def write_estimate(
+    estimate: Estimate, folder: str | PathLike[str], *, plans: bool = True, dialect: CsvDialect = PLAIN
+) -> dict[str, Path]:
+    """Write the estimate's tables (CSV in ``dialect``), chart and (``plans``) daily plan JSON files
+    into ``folder``.
 
     ``daily_costs.csv`` (per day and employer, with cumulative cost and budget to date),
     ``budget.csv`` (per employer and period), ``routes.csv`` (every route priced),
-    ``queue.csv`` (tickets per day), ``cumulative_cost.png`` and ``plans/DATE.json``.
+    ``queue.csv`` (tickets per day), ``cumulative_cost.png``, ``method.txt`` (how the projection
+    was made) and ``plans/DATE.json``.
     """
     target = Path(folder)
     target.mkdir(parents=True, exist_ok=True)
     written = {
-        "daily": write_cost_csv(estimate.daily, target / "daily_costs.csv"),
-        "budget": write_cost_csv(estimate.budget, target / "budget.csv"),
-        "routes": write_cost_csv(estimate.routes, target / "routes.csv"),
-        "queue": write_cost_csv(estimate.queue, target / "queue.csv"),
+        "daily": write_cost_csv(estimate.daily, target / "daily_costs.csv", dialect),
+        "budget": write_cost_csv(estimate.budget, target / "budget.csv", dialect),
+        "routes": write_cost_csv(estimate.routes, target / "routes.csv", dialect),
+        "queue": write_cost_csv(estimate.queue, target / "queue.csv", dialect),
         "chart": plot_cumulative(estimate.daily, target / "cumulative_cost.png"),
     }
+    written["method"] = target / "method.txt"
+    written["method"].write_text(estimate.method + "\n", encoding="utf-8")
     if plans:
         (target / "plans").mkdir(exist_ok=True)
         for entry in estimate.days:

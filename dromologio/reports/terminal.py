@@ -4,13 +4,39 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 from pathlib import Path
+from typing import Annotated
 
 import typer
 from rich.console import Console
 
 from dromologio.models import Problem, ProblemError
 
-__all__ = ["parse_date_or_exit", "read_problem_or_exit"]
+from .exports.dialect import CsvDialect, csv_dialect
+
+__all__ = [
+    "DecimalOption",
+    "ExcelOption",
+    "SepOption",
+    "csv_dialect_or_exit",
+    "parse_date_or_exit",
+    "read_problem_or_exit",
+]
+
+#: ``--excel``: the CSV files for Excel on Greek Windows.
+ExcelOption = Annotated[
+    bool,
+    typer.Option(
+        "--excel", help="CSV για ελληνικό Excel / CSV for Greek Excel: UTF-8 with a BOM, ';', decimal comma"
+    ),
+]
+#: ``--sep``: the CSV column separator.
+SepOption = Annotated[
+    str | None, typer.Option("--sep", help="CSV column separator, e.g. ';' (default ',', with --excel ';')")
+]
+#: ``--decimal``: the CSV decimal mark.
+DecimalOption = Annotated[
+    str | None, typer.Option("--decimal", help="CSV decimal mark, '.' or ',' (default '.', with --excel ',')")
+]
 
 errors = Console(stderr=True)
 
@@ -45,4 +71,13 @@ def parse_date_or_exit(text: str) -> date:
         return date.fromisoformat(text)
     except ValueError as error:
         errors.print(f"[bold red]--date '{text}' is not a date; write it as YYYY-MM-DD, e.g. 2026-11-23[/]")
+        raise typer.Exit(2) from error
+
+
+def csv_dialect_or_exit(excel: bool, sep: str | None, decimal: str | None) -> CsvDialect:
+    """The CSV dialect of ``--excel``, ``--sep`` and ``--decimal``; a clear message and exit 2 if they clash."""
+    try:
+        return csv_dialect(excel=excel, sep=sep, decimal=decimal)
+    except ValueError as error:
+        errors.print(f"[bold red]--sep/--decimal: {error}[/]", highlight=False)
         raise typer.Exit(2) from error

@@ -805,6 +805,10 @@ MATRIX: dict[tuple[str, str], list[Case]] = {
         objects("plan", "GET", plan_part("/plan.csv")),
         reads_in_scope("/plans/{ioannina}/plan.csv"),
     ],
+    ("GET", "/plans/{plan_id}/plan.xlsx"): [
+        objects("plan", "GET", plan_part("/plan.xlsx")),
+        reads_in_scope("/plans/{ioannina}/plan.xlsx"),
+    ],
     ("GET", "/plans/{plan_id}/plan.geojson"): [
         objects("plan", "GET", plan_part("/plan.geojson")),
         reads_in_scope("/plans/{ioannina}/plan.geojson"),

@@ -253,7 +253,15 @@ def test_the_budget_to_date_is_pro_rata_by_working_days() -> None:
     assert result.daily["period"].tolist() == ["2026-01", "2026-01"]
     row = result.budget.iloc[0]
     assert (row["working_days"], row["days_estimated"], row["budget_pro_rata_eur"]) == (22, 2, 20.0)
-    assert row["projected_period_eur"] == pytest.approx(row["cost_eur"] * 11, abs=0.01)
+    # The rest of January at the cost per expected ticket, weighted by the history's weekdays.
+    season = result.seasonality
+    assert season is not None and season.per_day > 0
+    planned = [date(2026, 1, 5), date(2026, 1, 6)]
+    rest = [d for d in window_days(date(2026, 1, 1), date(2026, 1, 31), WEEKDAYS) if d not in planned]
+    rate = row["cost_eur"] / sum(season.demand(d) for d in planned)
+    expected = row["cost_eur"] + rate * sum(season.demand(d) for d in rest)
+    assert row["projected_period_eur"] == pytest.approx(expected, abs=0.01)
+    assert row["projected_low_eur"] <= row["projected_period_eur"] <= row["projected_high_eur"]
     assert any("Άγνωστος" in w for w in result.warnings)
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import csv
 import math
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date, timedelta
 from functools import cache
 from os import PathLike
@@ -24,7 +24,17 @@ from dromologio.models import InputError, InputIssue
 from dromologio.models.calendar import WorkCalendar
 from dromologio.models.cells import CellError, parse_non_negative, suggestion
 
-__all__ = ["BUDGET_COLUMNS", "budget_lookup", "budget_table", "daily_table", "read_budget", "window_days"]
+from .seasonality import Seasonality
+
+__all__ = [
+    "BUDGET_COLUMNS",
+    "BUDGET_TABLE_COLUMNS",
+    "budget_lookup",
+    "budget_table",
+    "daily_table",
+    "read_budget",
+    "window_days",
+]
 
 #: columns of a budget file.
 BUDGET_COLUMNS: tuple[str, ...] = ("employer", "period", "budget_eur")
@@ -206,13 +216,54 @@ def daily_table(
     return daily
 
 
+def _band_groups(days: Sequence[date]) -> Callable[[date], str]:
+    """How the band splits the estimated days: by month, or by ISO week within one month."""
+    if len({(d.year, d.month) for d in days}) > 1:
+        return lambda d: f"{d:%Y-%m}"
+    return lambda d: "{}-W{:02d}".format(*d.isocalendar()[:2])
+
+
+def _projection(
+    mine: pd.DataFrame, part: pd.DataFrame, period_days: Sequence[date], season: Seasonality | None
+) -> tuple[float, float, float]:
+    """(projected, low, high) cost of a budget period for one employer.
+
+    The cost of the days estimated, plus the period's other working days at the cost per
+    expected ticket (``season``; every day alike without it).  The band takes the lowest and
+    the highest cost per expected ticket over the months (or weeks) of the employer's estimate.
+    """
+
+    def demand(day: date) -> float:
+        return season.demand(day) if season is not None and season.per_day > 0 else 1.0
+
+    days = [date.fromisoformat(str(d)) for d in part["date"]]
+    cost = float(part["total_eur"].sum())
+    estimated = set(days)
+    rest = sum(demand(d) for d in period_days if d not in estimated)
+    expected = sum(demand(d) for d in days)
+    if expected <= 0:
+        return cost, cost, cost
+    all_days = [date.fromisoformat(str(d)) for d in mine["date"]]
+    group_of = _band_groups(all_days)
+    groups: dict[str, list[float]] = {}
+    for day, amount in zip(all_days, mine["total_eur"], strict=True):
+        money_and_demand = groups.setdefault(group_of(day), [0.0, 0.0])
+        money_and_demand[0] += float(amount)
+        money_and_demand[1] += demand(day)
+    rates = [money / need for money, need in groups.values() if need > 0] or [cost / expected]
+    return cost + cost / expected * rest, cost + min(rates) * rest, cost + max(rates) * rest
+
+
 def budget_table(
     daily: pd.DataFrame,
     employers: Sequence[str],
     lookup: Mapping[tuple[str, str], float],
     calendar: WorkCalendar | None = None,
     directorates: frozenset[str] = frozenset(),
+    season: Seasonality | None = None,
 ) -> pd.DataFrame:
+    """One row per employer and budget period: the estimate, the budget, and the projection of the
+    whole period with its band (:func:`_projection`)."""
     rows: list[dict[str, Any]] = []
     for employer in employers:
         mine = daily[daily["employer"] == employer]
@@ -230,14 +281,19 @@ def budget_table(
                         "cost_eur": cost,
                         "budget_pro_rata_eur": math.nan,
                         "projected_period_eur": math.nan,
+                        "projected_low_eur": math.nan,
+                        "projected_high_eur": math.nan,
                         "projected_share": math.nan,
                         "status": "χωρίς προϋπολογισμό / no budget",
                     }
                 )
                 continue
             amount = lookup[(employer, str(period))]
-            working = len(_period_days(str(period), calendar, directorates))
-            projected = cost * working / estimated if estimated else 0.0
+            period_days = _period_days(str(period), calendar, directorates)
+            working = len(period_days)
+            projected, low, high = (
+                _projection(mine, part, period_days, season) if estimated else (0.0, 0.0, 0.0)
+            )
             share = projected / amount if amount else math.inf if projected else 0.0
             rows.append(
                 {
@@ -249,22 +305,27 @@ def budget_table(
                     "cost_eur": cost,
                     "budget_pro_rata_eur": round(amount * estimated / working, 2),
                     "projected_period_eur": round(projected, 2),
+                    "projected_low_eur": round(low, 2),
+                    "projected_high_eur": round(high, 2),
                     "projected_share": round(share, 3),
                     "status": "υπέρβαση / over" if projected > amount else "εντός / within",
                 }
             )
-    return pd.DataFrame(
-        rows,
-        columns=[
-            "employer",
-            "period",
-            "period_budget_eur",
-            "working_days",
-            "days_estimated",
-            "cost_eur",
-            "budget_pro_rata_eur",
-            "projected_period_eur",
-            "projected_share",
-            "status",
-        ],
-    )
+    return pd.DataFrame(rows, columns=list(BUDGET_TABLE_COLUMNS))
+
+
+#: the columns of :func:`budget_table`.
+BUDGET_TABLE_COLUMNS: tuple[str, ...] = (
+    "employer",
+    "period",
+    "period_budget_eur",
+    "working_days",
+    "days_estimated",
+    "cost_eur",
+    "budget_pro_rata_eur",
+    "projected_period_eur",
+    "projected_low_eur",
+    "projected_high_eur",
+    "projected_share",
+    "status",
+)

@@ -38,6 +38,7 @@ from dromologio.planning.costs import cost_policy_issues, km_rate, plan_cost_tab
 from .budget import budget_lookup, budget_table, daily_table, window_days
 from .regions import Region, independent_regions
 from .replay import merge_regions, plan_regions
+from .seasonality import Seasonality, history_seasonality
 
 __all__ = ["DEFAULT_PLAN_AT", "Estimate", "EstimateDay", "estimate_costs"]
 
@@ -79,6 +80,24 @@ class Estimate:
     #: tickets in the history before the end that need no visit (remote or vendor).
     no_visit: int
     warnings: tuple[str, ...] = ()
+    #: the history's tickets per working day by weekday and month (the projection's weights).
+    seasonality: Seasonality | None = None
+
+    @property
+    def method(self) -> str:
+        """How the projection of each budget period was made, in words (Greek / English)."""
+        season = self.seasonality.describe() if self.seasonality is not None else "—"
+        return (
+            f"Προβολή περιόδου: το κόστος των {len(self.days)} εργάσιμων που σχεδιάστηκαν, συν τις "
+            "υπόλοιπες εργάσιμες της περιόδου (σχολικό ημερολόγιο: χωρίς Σαββατοκύριακα, αργίες, "
+            "διακοπές) με το κόστος ανά αναμενόμενο αίτημα· αναμενόμενα αιτήματα ανά ημέρα από το "
+            "ιστορικό, ανά ημέρα εβδομάδας και μήνα; ζώνη: το μικρότερο και το μεγαλύτερο κόστος ανά "
+            "αίτημα των μηνών (ή εβδομάδων) της εκτίμησης. / Period projection: the cost of the "
+            f"{len(self.days)} working days planned, plus the period's other working days (school "
+            "calendar: no weekends, holidays or school breaks) at the cost per expected ticket; "
+            "expected tickets per day from the history, by weekday and month; band: the lowest and "
+            f"highest cost per ticket over the estimate's months (or weeks). Ιστορικό / history: {season}."
+        )
 
     @property
     def total_eur(self) -> float:
@@ -190,6 +209,7 @@ def estimate_costs(
         for name in sorted({e for e, _ in lookup} - set(employers))
     ]
     no_visit = sum(1 for t in problem.tickets if not t.needs_visit and t.opened_at < cutoffs[-1])
+    season = history_seasonality(problem, calendar, directorates)
     return Estimate(
         start=days[0],
         end=days[-1],
@@ -197,10 +217,11 @@ def estimate_costs(
         regions=regions,
         routes=routes,
         daily=daily,
-        budget=budget_table(daily, employers, lookup, calendar, directorates),
+        budget=budget_table(daily, employers, lookup, calendar, directorates, season),
         queue=pd.DataFrame(
             queue_rows, columns=["date", "opened", "to_plan", "served", "carried_over", "total_eur"]
         ),
         no_visit=no_visit,
         warnings=tuple(warnings),
+        seasonality=season,
     )
