@@ -53,6 +53,8 @@ from .rules.base import (
     StartPoint,
 )
 from .rules.ferry import Reach
+from .rules.lodging import may_stay_overnight
+from .rules.shift import latest_return_s
 
 __all__ = [
     "COST_UNITS_PER_EUR",
@@ -160,6 +162,7 @@ def build_day(
     for rule in rules:
         if rule.add_nodes is not None:
             rule.add_nodes(day, nodes)
+    _drop_unusable_sailings(day, nodes)
 
     # 4. Encodings: who may visit each ticket (every pre-check's verdict), then each rule's arrays.
     draft = InstanceDraft(day, nodes)
@@ -305,6 +308,39 @@ def vehicle_groups(problem: Problem, technicians: Sequence[Technician]) -> npt.N
         labels.append((tech.employer, directorate, base.island))
     number = {label: k for k, label in enumerate(sorted(set(labels)))}
     return np.array([number[label] for label in labels], dtype=np.int64)
+
+
+def _drop_unusable_sailings(day: Day, nodes: NodeList) -> None:
+    """Keep a technician's copy of a sailing only when it could board it and still end its day.
+
+    Boarding: from its start point, leaving when it is free, it reaches the port (by road or by
+    earlier sailings) by the check-in.  Ending: from the port of arrival it gets home within the
+    shift (and the overtime allowed), unless it may stay the night away or starts the day away.
+    A copy that fails either is in no feasible route: it only made the model bigger.
+    """
+    keep: list[int] = []
+    for index, info in enumerate(nodes.nodes):
+        if info.kind == "sailing" and info.vehicle is not None and info.sailing is not None:
+            tech = day.technicians[info.vehicle]
+            if not _may_use(day, tech, info.sailing.depart_s, info.sailing.arrive_s, nodes, index):
+                continue
+        keep.append(index)
+    if len(keep) == len(nodes.nodes):
+        return
+    nodes.nodes = [nodes.nodes[i] for i in keep]
+    nodes.node_in = [nodes.node_in[i] for i in keep]
+    nodes.node_out = [nodes.node_out[i] for i in keep]
+
+
+def _may_use(day: Day, tech: Technician, depart_s: int, arrive_s: int, nodes: NodeList, index: int) -> bool:
+    at_port = day.reach.arrival(day.start_of[tech.technician_id], nodes.node_in[index], day.departure_s(tech))
+    if at_port is None or at_port + day.check_in_s > depart_s:
+        return False
+    starts_away = day.start_points[tech.technician_id].island != day.problem.base_of(tech).island
+    if starts_away or may_stay_overnight(day, tech):
+        return True
+    back = day.reach.arrival(nodes.node_out[index], day.home_of[tech.technician_id], arrive_s)
+    return back is not None and back <= latest_return_s(day, tech)
 
 
 def _add_depots(day: Day, nodes: NodeList) -> None:

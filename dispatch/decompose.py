@@ -185,16 +185,16 @@ def part_instance(instance: RoutingInstance, vehicles: Sequence[int], visits: Se
 
 
 def _solve_part(
-    part: RoutingInstance,
+    data: tuple[RoutingInstance, Constructor | None],
     time_limit_s: float,
     seed: int,
     params: SearchParams,
-    constructor: Constructor | None,
     first_only: bool,
 ) -> InstanceSolution:
-    """One part, as the engine solves a day (in this process or a worker)."""
+    """One part (its instance and constructor), as the engine solves a day (here or in a worker)."""
     from .engine import solve_instance
 
+    part, constructor = data
     params = params.replace(decompose_above_visits=0)  # a part is one model
     if first_only:
         params = params.replace(use_pyvrp=False, num_workers=1)
@@ -244,10 +244,12 @@ def solve_in_parts(
     best: InstanceSolution | None = None
     waves = max(1, -(-len(parts) // max(1, executor.slots)))
 
+    # Each part's data goes to the workers once (scattered on a Dask cluster), for both rounds.
+    shared = [executor.share((p.instance, builder)) for p, builder in zip(parts, builders, strict=True)]
+
     def run_round(part_limit_s: float, first_only: bool) -> InstanceSolution:
         futures: list[Future[InstanceSolution]] = [
-            executor.submit(_solve_part, p.instance, part_limit_s, seed, task_params, builder, first_only)
-            for p, builder in zip(parts, builders, strict=True)
+            executor.submit(_solve_part, data, part_limit_s, seed, task_params, first_only) for data in shared
         ]
         solutions = [future.result() for future in futures]
         routes = _whole_routes(instance, parts, solutions)

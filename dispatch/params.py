@@ -148,8 +148,9 @@ class SearchParams:
     audit_repair_share: float = 0.15
     #: big days in parts (:mod:`dispatch.decompose`): a day with more visits than this (tickets;
     #: sailings and nights away not counted) is split by partner body, Directorate and island, the
-    #: parts solved side by side and the borders repaired; 0 = always one model.
-    decompose_above_visits: int = 1000
+    #: parts solved side by side and the borders repaired (instead of the audit's repair, which
+    #: needs the whole model); 0 = always one model.
+    decompose_above_visits: int = 500
     #: a part with fewer visits than this joins the neighbouring part that shares most of them.
     decompose_min_part_visits: int = 150
     #: stop after this many solutions (0 = no limit; the time limit still applies).

@@ -20,7 +20,7 @@ from dromologio.models import Plan, Problem, Route, Unassigned
 from dromologio.models.calendar import WorkCalendar, absent_on
 
 from .build import DayModel, StartPoint, build_day
-from .engine import ProgressCallback, StopCallback, solve_instance
+from .engine import ProgressCallback, StopCallback, decomposes, solve_instance
 from .excursions import ExcursionBuilder
 from .extract import extract_routes, extract_unassigned, objective_eur
 from .instance import InstanceSolution
@@ -199,7 +199,9 @@ def solve(
             if solution.objective >= 0 or not commit_locks:
                 break
         assert solution is not None
-        if search.audit_repair_share > 0 and not (should_stop is not None and should_stop()):
+        # A day solved in parts had its borders repaired; the audit's repair needs the whole model.
+        whole = not decomposes(model.instance, search)
+        if whole and search.audit_repair_share > 0 and not (should_stop is not None and should_stop()):
             solution = repair_by_audit(
                 day_problem,
                 model,

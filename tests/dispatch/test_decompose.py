@@ -17,6 +17,7 @@ from dromologio.dispatch.decompose import (
     split,
 )
 from dromologio.dispatch.engine import decomposes
+from dromologio.dispatch.executor import DaskExecutor, InlineExecutor
 from dromologio.dispatch.instance import RoutingInstance
 from dromologio.dispatch.params import SearchParams
 from dromologio.dispatch.triage import triage
@@ -117,3 +118,31 @@ def test_a_day_in_parts_is_one_plan_the_checker_accepts(problem: Problem) -> Non
     report = check_plan(problem, plan)
     assert report.ok, str(report)
     assert result.plan.kpis["visited"] > 0
+
+
+@pytest.mark.slow
+def test_the_parts_on_a_dask_cluster_give_the_same_plan_as_here(instance: RoutingInstance) -> None:
+    """Greedy descents end at their local optimum well within the limit: the plan does not depend on
+    where the parts run."""
+    import logging
+
+    from distributed import Client, LocalCluster
+
+    settled = IN_PARTS.replace(use_pyvrp=False, metaheuristic="GREEDY_DESCENT")
+    here = solve_in_parts(instance, time_limit_s=6.0, seed=2, params=settled, executor=InlineExecutor(1))
+    with (
+        LocalCluster(  # type: ignore[no-untyped-call]
+            n_workers=2,
+            threads_per_worker=1,
+            processes=False,
+            dashboard_address=None,
+            silence_logs=logging.ERROR,
+        ) as cluster,
+        Client(cluster, set_as_default=False) as client,  # type: ignore[no-untyped-call]
+    ):
+        there = solve_in_parts(
+            instance, time_limit_s=6.0, seed=2, params=settled, executor=DaskExecutor(client)
+        )
+    assert there.routes == here.routes
+    assert there.objective == here.objective
+    assert there.dropped == here.dropped
