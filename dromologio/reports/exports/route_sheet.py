@@ -9,12 +9,13 @@ apart from time on board, travel money apart from the per diem, in Greek number 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import timedelta
 from functools import cache
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from dromologio.models import Plan, Problem, Route, School, Stop
+from dromologio.models.calendar import today
 from dromologio.models.vocab import PRIORITY_LABELS_EL, SKILL_LABELS_EL
 from dromologio.planning.costs import employer_policy, route_costs
 
@@ -116,7 +117,7 @@ def _visit_row(problem: Problem, stop: Stop, number: int) -> SheetRow:
     details = [school.directorate + (f", {school.island}" if school.island else "")]
     address, phone = school_contact(school)
     if address:
-        details.append(f"Διεύθυνση: {address}")
+        details.append(f"Ταχ. διεύθυνση: {address}")
     if phone:
         details.append(f"Τηλ.: {phone}")
     return SheetRow(
@@ -202,6 +203,6 @@ def route_sheet_html(plan: Plan, problem: Problem, technician_id: str) -> str:
             employer=technician.employer if technician else "",
             base=base.name if base else "",
             routes=routes,
-            printed=greek_date(datetime.now().date()),
+            printed=greek_date(today()),
         )
     )
