@@ -74,6 +74,8 @@ class LiveState:
     kept: Mapping[str, tuple[Stop, ...]] = field(default_factory=dict)
     departed: Mapping[str, datetime] = field(default_factory=dict)
     move_eur: float | None = None
+    #: technician -> the sailings of its published route already taken (departed before now).
+    crossed: Mapping[str, tuple[Stop, ...]] = field(default_factory=dict)
 
     def now_s(self, plan_date: date) -> int:
         """``now`` in seconds of the plan's day: 0 before it, the day's end after it."""
@@ -186,6 +188,7 @@ def live_from_plan(
     kept: dict[str, tuple[Stop, ...]] = {}
     positions: dict[str, Position] = {}
     departed: dict[str, datetime] = {}
+    crossed: dict[str, tuple[Stop, ...]] = {}
     for route in routes:
         if route.date != plan_date:
             continue
@@ -229,6 +232,13 @@ def live_from_plan(
                 last_done = stop.school_id
         if route.stops and route.stops[0].type == "start" and route.stops[0].depart is not None:
             departed[technician_id] = route.stops[0].depart
+        sailed = tuple(
+            s
+            for s in route.stops
+            if s.type == "ferry" and s.depart is not None and s.depart < _at(plan_date, now_s)
+        )
+        if sailed and (frozen or last_done is not None):
+            crossed[technician_id] = sailed
         if frozen:
             kept[technician_id] = tuple(frozen)
             last = frozen[-1]
@@ -245,6 +255,7 @@ def live_from_plan(
         kept=kept,
         departed=departed,
         move_eur=move_eur,
+        crossed=crossed,
     )
 
 
@@ -283,10 +294,12 @@ def splice(
         technician = problem.technician_by_id[route.technician_id]
         base = problem.base_of(technician)
         kept = live.kept.get(route.technician_id, ())
+        # Sailings taken this morning lead to where it re-starts: its route keeps them.
+        crossed = live.crossed.get(route.technician_id, ())
         start, *middle, end = route.stops
         assert start.lat is not None and start.lon is not None and start.depart is not None
-        away = _km(start.lat, start.lon, base.lat, base.lon) > 0.05 and not start.lodging
-        if not kept and not away:
+        away = _km(start.lat, start.lon, base.lat, base.lon) > 0.05 and not start.lodging and not crossed
+        if not kept and not away and not crossed:
             out.append(route)
             continue
         distance_km = route.distance_km
@@ -308,13 +321,13 @@ def splice(
                 end = replace(end, arrive=leave + timedelta(seconds=int(matrices.duration_s[1, 0])))
                 distance_km = round(distance_km + int(matrices.distance_m[1, 0]) / 1000.0, 1)
                 travel_minutes += int(matrices.duration_s[1, 0]) // 60
-        first = kept[0].arrive if kept else start.depart
+        first = crossed[0].depart if crossed else kept[0].arrive if kept else start.depart
         assert first is not None
         departed = live.departed.get(route.technician_id)
         shift_start = _at(route.date, technician.shift_start_min)
         depart = departed if departed is not None and departed <= first else min(shift_start, first)
         home = Stop("start", lat=base.lat, lon=base.lon, depart=depart)
-        spliced = replace(route, stops=(home, *kept, *middle, end), distance_km=distance_km)
+        spliced = replace(route, stops=(home, *crossed, *kept, *middle, end), distance_km=distance_km)
         spliced = replace(spliced, travel_minutes=travel_minutes)
         costs = route_costs(problem, spliced)
         total = costs.pop("total")
