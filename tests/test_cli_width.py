@@ -59,6 +59,8 @@ def test_plan_costs_and_exports_at_80_columns(planned: dict[str, Path]) -> None:
     problem, plan = read_problem(sample), read_plan_json(out)
     _fits(result.output, own_ellipses=sum(u.reason.count("…") for u in plan.unassigned))
     assert check_plan(problem, json.loads(out.read_text(encoding="utf-8"))).ok
+    checked = runner.invoke(cli.app, ["check", str(sample), str(out)])  # the checker and the audit
+    assert checked.exit_code == 0 and "without need" in " ".join(checked.output.split()), checked.output
     for route in plan.routes:
         for ticket_id in route.ticket_ids:
             assert ticket_id in result.output
