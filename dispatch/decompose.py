@@ -321,20 +321,33 @@ def route_cost(instance: RoutingInstance, vehicle: int, route: Sequence[int]) ->
 def _cheapest_insertion(
     instance: RoutingInstance, node: int, routes: Sequence[Sequence[int]], vehicles: Sequence[int]
 ) -> tuple[int, int, list[int]] | None:
-    """(added cost, vehicle, route) of the cheapest feasible place of ``node`` among ``vehicles``."""
+    """(added cost, vehicle, route) of the cheapest feasible place of ``node`` among ``vehicles``.
+
+    Arc costs are arc by arc, so what a place adds is the two arcs in less the arc out, for
+    every place of a route at once; places are tried cheapest first until one fits.
+    """
     best: tuple[int, int, list[int]] | None = None
     for vehicle in vehicles:
         route = list(routes[vehicle])
         if any(instance.allowed_vehicles[n] == frozenset({vehicle}) for n in route):
             continue  # a route with crossings or a night away of its own: left as its part planned it
-        base = route_cost(instance, vehicle, route)
-        for position in range(len(route) + 1):
+        path = np.array(
+            [int(instance.vehicle_start[vehicle]), *route, int(instance.vehicle_end[vehicle])], dtype=np.int64
+        )
+        tails, heads = path[:-1], path[1:]
+        here = np.full(len(tails), node, dtype=np.int64)
+        added = (
+            instance.arc_costs(vehicle, tails, here)
+            + instance.arc_costs(vehicle, here, heads)
+            - instance.arc_costs(vehicle, tails, heads)
+        )
+        for position in np.argsort(added, kind="stable").tolist():
+            if best is not None and int(added[position]) >= best[0]:
+                break
             candidate = [*route[:position], node, *route[position:]]
-            added = route_cost(instance, vehicle, candidate) - base
-            if best is not None and added >= best[0]:
-                continue
             if route_fits(instance, vehicle, candidate):
-                best = (added, vehicle, candidate)
+                best = (int(added[position]), vehicle, candidate)
+                break
     return best
 
 
