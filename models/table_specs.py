@@ -1,0 +1,262 @@
+"""The tables of a problem: their columns, how each cell is parsed, and the references between them.
+
+One :class:`TableSpec` per table of the contract (``docs/problem-format.md``): the readers
+(:mod:`.readers`) and the writers (:mod:`.writers`) both follow these.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from . import cells
+from .cells import CellError
+from .problem import (
+    Base,
+    KnownTravelTime,
+    Port,
+    Sailing,
+    School,
+    Technician,
+    Ticket,
+)
+from .vocab import BASE_KINDS, PRIORITIES, SKILLS, TERRAINS
+
+#: every table of a problem, in the order of the contract.
+TABLES: tuple[str, ...] = ("schools", "bases", "technicians", "tickets", "ports", "ferries")
+#: tables without which there is no problem.
+REQUIRED_TABLES: tuple[str, ...] = ("schools", "bases", "technicians", "tickets")
+#: optional tables beyond the contract (Dromologio extensions), read when given.
+KNOWN_TIMES_TABLE = "travel_times"
+DOCUMENT_KEYS: tuple[str, ...] = (*TABLES, KNOWN_TIMES_TABLE, "policy", "name")
+#: columns whose JSON value may be a list of words (joined with ';').
+LIST_COLUMNS = frozenset({"skills", "days"})
+#: how many "did you mean" look-ups one column gets (they compare against every id).
+SUGGESTION_BUDGET = 200
+#: tables whose rows are places (lat, lon), checked to lie in Greece.
+PLACE_TABLES = frozenset({"schools", "bases", "ports"})
+#: references between tables: (table, column, target table).
+REFERENCES: tuple[tuple[str, str, str], ...] = (
+    ("tickets", "school_id", "schools"),
+    ("technicians", "base_id", "bases"),
+    ("ferries", "from_port", "ports"),
+    ("ferries", "to_port", "ports"),
+)
+
+
+# --- table schemas --------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of a table: how to read a cell, and what an empty or absent one means.
+
+    ``required``: the column must be present.  ``filled``: a cell must not be
+    empty; when False, an empty cell (or an absent optional column) means
+    ``default``.
+    """
+
+    name: str
+    field: str
+    parse: Callable[[str], Any]
+    required: bool = True
+    filled: bool = True
+    default: Any = None
+    example: str = ""
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    """The columns of one table and the domain type a row becomes."""
+
+    name: str
+    what: str
+    columns: tuple[Column, ...]
+    model: Callable[..., Any]
+    id_column: str | None = None
+
+    @property
+    def file(self) -> str:
+        return f"{self.name}.csv"
+
+    @property
+    def column_names(self) -> tuple[str, ...]:
+        return tuple(c.name for c in self.columns)
+
+    @property
+    def required_names(self) -> tuple[str, ...]:
+        return tuple(c.name for c in self.columns if c.required)
+
+    def column(self, name: str) -> Column:
+        return next(c for c in self.columns if c.name == name)
+
+
+def _default(model: type[Any], name: str) -> Any:
+    return next(f.default for f in dataclasses.fields(model) if f.name == name)
+
+
+def _filled(name: str, parse: Callable[[str], Any] = cells.parse_text, example: str = "") -> Column:
+    return Column(name, name, parse, example=example)
+
+
+def _may_be_empty(name: str, default: Any = "") -> Column:
+    return Column(name, name, cells.parse_text, filled=False, default=default)
+
+
+def _optional(
+    name: str, parse: Callable[[str], Any], model: type[Any], field_name: str | None = None
+) -> Column:
+    target = field_name or name
+    return Column(name, target, parse, required=False, filled=False, default=_default(model, target))
+
+
+def _choice(choices: Sequence[str]) -> Callable[[str], str]:
+    def parse(text: str) -> str:
+        return cells.parse_choice(text, choices)
+
+    return parse
+
+
+def _skill_list(text: str) -> frozenset[str]:
+    return cells.parse_choice_list(text, SKILLS)
+
+
+SCHOOLS = TableSpec(
+    "schools",
+    "school",
+    (
+        _filled("school_id", example="S0123"),
+        _filled("name", example="1ο Δημοτικό Σχολείο Ιωαννίνων"),
+        _filled("lat", cells.parse_latitude, "39.665"),
+        _filled("lon", cells.parse_longitude, "20.853"),
+        _filled("directorate", example="Δ.Π.Ε. Ιωαννίνων"),
+        _may_be_empty("island"),
+        _optional("opens", cells.parse_time, School, "opens_min"),
+        _optional("closes", cells.parse_time, School, "closes_min"),
+        _optional("needs_4x4", cells.parse_bool, School),
+        _optional("terrain", _choice(TERRAINS), School),
+    ),
+    School,
+    "school_id",
+)
+
+BASES = TableSpec(
+    "bases",
+    "base",
+    (
+        _filled("base_id", example="B01"),
+        _filled("name", example="ΚΕ.ΠΛΗ.ΝΕ.Τ. Ιωαννίνων"),
+        _filled("lat", cells.parse_latitude, "39.665"),
+        _filled("lon", cells.parse_longitude, "20.853"),
+        _may_be_empty("island"),
+        _filled("kind", _choice(BASE_KINDS), "keplinet"),
+    ),
+    Base,
+    "base_id",
+)
+
+TECHNICIANS = TableSpec(
+    "technicians",
+    "technician",
+    (
+        _filled("technician_id", example="T01"),
+        _filled("name", example="Γ. Παπαδόπουλος"),
+        _filled("base_id", example="B01"),
+        _filled("skills", _skill_list, "windows;network"),
+        _optional("shift_start", cells.parse_time, Technician, "shift_start_min"),
+        _optional("shift_end", cells.parse_time, Technician, "shift_end_min"),
+        _filled("employer", example="KE.PLI.NE.T."),
+        _optional("max_km_per_day", cells.parse_positive, Technician),
+        _optional("has_4x4", cells.parse_bool, Technician),
+        _optional("cost_per_km", cells.parse_non_negative, Technician),
+    ),
+    Technician,
+    "technician_id",
+)
+
+TICKETS = TableSpec(
+    "tickets",
+    "ticket",
+    (
+        _filled("ticket_id", example="K17"),
+        _filled("school_id", example="S0123"),
+        _filled("opened_at", cells.parse_instant, "2026-11-23T09:40"),
+        _filled("category", example="network"),
+        _filled("skill", _choice(SKILLS), "network"),
+        _filled("priority", _choice(PRIORITIES), "normal"),
+        _filled("service_minutes", cells.parse_service_minutes, "45"),
+        _optional("remote", cells.parse_bool, Ticket),
+        _optional("warranty", cells.parse_bool, Ticket),
+        _optional("due_by", cells.parse_instant, Ticket),
+    ),
+    Ticket,
+    "ticket_id",
+)
+
+PORTS = TableSpec(
+    "ports",
+    "port",
+    (
+        _filled("port_id", example="SYR"),
+        _filled("name", example="Σύρος (Ερμούπολη)"),
+        _filled("lat", cells.parse_latitude, "37.44"),
+        _filled("lon", cells.parse_longitude, "24.94"),
+        _may_be_empty("island"),
+    ),
+    Port,
+    "port_id",
+)
+
+FERRIES = TableSpec(
+    "ferries",
+    "sailing",
+    (
+        _filled("from_port", example="SYR"),
+        _filled("to_port", example="TIN"),
+        Column("depart", "depart_min", cells.parse_time, example="10:45"),
+        _filled("duration_min", cells.parse_crossing_minutes, "40"),
+        _filled("days", cells.parse_days, "daily"),
+        _optional("fare_eur", cells.parse_non_negative, Sailing),
+    ),
+    Sailing,
+)
+
+#: the schema of every table, by table name.
+SPECS: Mapping[str, TableSpec] = {s.name: s for s in (SCHOOLS, BASES, TECHNICIANS, TICKETS, PORTS, FERRIES)}
+
+#: ``travel_times.csv`` (optional): door-to-door road times the dispatcher knows.
+KNOWN_TIMES = TableSpec(
+    KNOWN_TIMES_TABLE,
+    "known travel time",
+    (
+        _filled("from_id", example="KPN-IOA"),
+        _filled("to_id", example="S0142"),
+        _filled("minutes", cells.parse_service_minutes, "120"),
+        _optional("km", cells.parse_positive, KnownTravelTime),
+        _optional("one_way", cells.parse_bool, KnownTravelTime),
+    ),
+    KnownTravelTime,
+)
+#: ``schools.csv`` extension column: minutes added to every trip to and from the school (kept in ``extra``).
+ACCESS_COLUMN = "access_min"
+ACCESS_RANGE = (-120.0, 600.0)
+
+
+def access_minutes(text: str) -> float:
+    """The ``access_min`` of a school: minutes, -120 to 600 (empty: 0)."""
+    if not text.strip():
+        return 0.0
+    value = cells.parse_number(text.strip())
+    low, high = ACCESS_RANGE
+    if not low <= value <= high:
+        raise CellError(
+            f"{text} minutes of access is not between {low:g} and {high:g}",
+            "write the minutes to add to every trip to and from the school (negative to take some off)",
+        )
+    return value
+
+
+#: a known travel time faster than the straight line at this speed is a typing error (as the checker says).
+KNOWN_MAX_KMH = 120.0
