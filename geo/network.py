@@ -77,31 +77,35 @@ import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
-from typing import Any, ClassVar, cast
+from typing import Any, ClassVar
 
 import networkx as nx
 import numpy as np
-import numpy.typing as npt
-from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components, dijkstra
-from scipy.spatial import Delaunay, QhullError, cKDTree
+from scipy.spatial import cKDTree
 
 from dromologio.models import Policy, Port, Problem, Sailing
 from dromologio.models.vocab import TERRAINS
 
 from .closures import Closure, active_closures, check_profile, closed_on
 from .distance import EARTH_RADIUS_KM
+from .road_links import (
+    BLOCK,
+    FAR,
+    TERRAIN_RANK,
+    BoolArray,
+    FloatArray,
+    IntArray,
+    Links,
+    all_pairs,
+    neighbour_pairs,
+    pair_haversine_km,
+    project,
+    symmetric,
+    thin,
+    unique_pairs,
+)
 from .travel import UNREACHABLE_M, UNREACHABLE_S, Place, TravelMatrices
-
-IntArray = npt.NDArray[np.int64]
-FloatArray = npt.NDArray[np.float64]
-BoolArray = npt.NDArray[np.bool_]
-
-_RANK = {terrain: rank for rank, terrain in enumerate(TERRAINS)}
-#: stands for "no route" inside the float computations (far above any real route).
-_FAR = 1e13
-#: elements per block of rows when the matrices are assembled (keeps temporaries in cache).
-_BLOCK = 1 << 18
 
 
 @dataclass(frozen=True)
@@ -114,127 +118,6 @@ class FerryLink:
     duration_s: int
     fare_eur: float | None
     sailing: Sailing
-
-
-@dataclass(frozen=True)
-class _Links:
-    """Links as arrays: ends, length (m), time (ds) and the terrain rank of the rougher end."""
-
-    a: IntArray
-    b: IntArray
-    length_m: IntArray
-    time_ds: IntArray
-    rank: IntArray
-
-    def __len__(self) -> int:
-        return len(self.a)
-
-
-def _pair_haversine_km(lat1: FloatArray, lon1: FloatArray, lat2: FloatArray, lon2: FloatArray) -> FloatArray:
-    phi1, phi2 = np.radians(lat1), np.radians(lat2)
-    dlam = np.radians(lon2 - lon1)
-    a = np.sin((phi2 - phi1) / 2.0) ** 2 + np.cos(phi1) * np.cos(phi2) * np.sin(dlam / 2.0) ** 2
-    km: FloatArray = 2.0 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.clip(a, 0.0, 1.0)))
-    return km
-
-
-def _project(lat: FloatArray, lon: FloatArray) -> FloatArray:
-    """Equirectangular km around the mean latitude (good enough to pick neighbours)."""
-    scale = math.cos(math.radians(float(lat.mean()))) if len(lat) else 1.0
-    xy: FloatArray = np.column_stack(
-        (np.radians(lon) * scale * EARTH_RADIUS_KM, np.radians(lat) * EARTH_RADIUS_KM)
-    )
-    return xy
-
-
-def _unique_pairs(pairs: IntArray) -> IntArray:
-    pairs = np.sort(pairs.reshape(-1, 2), axis=1)
-    pairs = pairs[pairs[:, 0] != pairs[:, 1]]
-    if len(pairs) == 0:
-        return pairs
-    unique: IntArray = np.unique(pairs, axis=0)
-    return unique
-
-
-def _neighbour_pairs(xy: FloatArray, k: int, sectors: int, reach: int) -> IntArray:
-    """Road links among points: the k nearest, the nearest per sector, Delaunay edges; connected."""
-    n = len(xy)
-    if n < 2:
-        return np.zeros((0, 2), dtype=np.int64)
-    if n <= k + 1:
-        i, j = np.triu_indices(n, 1)
-        return np.column_stack((i, j)).astype(np.int64)
-    tree = cKDTree(xy)
-    width = min(max(k, reach) + 1, n)
-    _, near = tree.query(xy, k=width)
-    near = near.astype(np.int64)
-    rows = np.arange(n, dtype=np.int64)
-    parts = [np.column_stack((np.repeat(rows, k + 1), near[:, : k + 1].ravel()))]
-    if sectors > 0:
-        delta = xy[near] - xy[:, None, :]
-        angle = np.arctan2(delta[..., 1], delta[..., 0])
-        sector = np.minimum(((angle + np.pi) / (2.0 * np.pi) * sectors).astype(np.int64), sectors - 1)
-        not_self = near != rows[:, None]
-        for s in range(sectors):
-            hit = (sector == s) & not_self
-            found = hit.any(axis=1)
-            first = hit.argmax(axis=1)
-            parts.append(np.column_stack((rows[found], near[found, first[found]])))
-    if n >= 4:
-        try:
-            simplices = Delaunay(xy, qhull_options="QJ").simplices.astype(np.int64)
-            parts.append(simplices[:, [0, 1, 0, 2, 1, 2]].reshape(-1, 2))
-        except (QhullError, ValueError):
-            pass
-    pairs = _unique_pairs(np.concatenate(parts))
-    return _connect(xy, pairs)
-
-
-def _connect(xy: FloatArray, pairs: IntArray) -> IntArray:
-    """Add the shortest links that join the pieces of a disconnected graph (rarely needed)."""
-    n = len(xy)
-    while True:
-        graph = coo_matrix((np.ones(len(pairs)), (pairs[:, 0], pairs[:, 1])), shape=(n, n))
-        count, label = connected_components(graph, directed=False)
-        if count <= 1:
-            return pairs
-        smallest = int(np.argmin(np.bincount(label)))
-        inside = np.flatnonzero(label == smallest)
-        outside = np.flatnonzero(label != smallest)
-        distance, nearest = cKDTree(xy[outside]).query(xy[inside])
-        best = int(np.argmin(distance))
-        bridge = np.array([[inside[best], outside[int(nearest[best])]]], dtype=np.int64)
-        pairs = _unique_pairs(np.concatenate((pairs, bridge)))
-
-
-def _thin(xy: FloatArray, target: int) -> IntArray:
-    """Indices of at most ``target`` points, one per occupied cell of the finest square grid that allows it."""
-    low = xy.min(axis=0)
-    span = float(max(np.ptp(xy[:, 0]), np.ptp(xy[:, 1]), 1e-6))
-
-    def cells(size: float) -> IntArray:
-        grid = np.floor((xy - low) / size).astype(np.int64)
-        keys = grid[:, 0] * (int(span / size) + 2) + grid[:, 1]
-        inverse: IntArray = np.unique(keys, return_inverse=True)[1].astype(np.int64)
-        return inverse
-
-    small, large = span / (4.0 * len(xy)), span * 2.0  # every point alone / one cell for all
-    for _ in range(40):
-        middle = math.sqrt(small * large)
-        if cells(middle).max() + 1 <= target:
-            large = middle
-        else:
-            small = middle
-        if large / small < 1.01:
-            break
-    cell = cells(large)
-    count = np.bincount(cell).astype(np.float64)
-    centre = np.column_stack((np.bincount(cell, xy[:, 0]) / count, np.bincount(cell, xy[:, 1]) / count))
-    offset = np.hypot(*(xy - centre[cell]).T)
-    order = np.lexsort((offset, cell))
-    first = np.flatnonzero(np.diff(cell[order], prepend=-1))
-    chosen: IntArray = order[first].astype(np.int64)
-    return chosen
 
 
 class TravelNetwork:
@@ -287,7 +170,7 @@ class TravelNetwork:
         self._phi = np.radians(self._lat)
         self._lam = np.radians(self._lon)
         self._cos = np.cos(self._phi)
-        self._rank = np.fromiter((_RANK[p.terrain] for p in self.places), dtype=np.int64, count=n)
+        self._rank = np.fromiter((TERRAIN_RANK[p.terrain] for p in self.places), dtype=np.int64, count=n)
         self.islands: tuple[str, ...] = tuple(sorted({p.island for p in self.places}))
         code = {island: c for c, island in enumerate(self.islands)}
         self._island = np.fromiter((code[p.island] for p in self.places), dtype=np.int64, count=n)
@@ -307,7 +190,7 @@ class TravelNetwork:
     def _costs(self, a: IntArray, b: IntArray) -> tuple[IntArray, IntArray, IntArray]:
         """Length (m), time (ds) and rougher-terrain rank of links between places ``a`` and ``b``."""
         rank = np.maximum(self._rank[a], self._rank[b])
-        km = _pair_haversine_km(self._lat[a], self._lon[a], self._lat[b], self._lon[b])
+        km = pair_haversine_km(self._lat[a], self._lon[a], self._lat[b], self._lon[b])
         length = np.rint(km * self._metres_per_km[rank]).astype(np.int64)
         time = np.rint(km * self._ds_per_km[rank]).astype(np.int64)
         return length, time, rank
@@ -343,7 +226,7 @@ class TravelNetwork:
         bounds = np.flatnonzero(np.diff(self._island[order], prepend=-1, append=len(self.islands) + 1))
         for start, stop in itertools.pairwise(bounds.tolist()):
             members = order[start:stop]
-            xy = _project(self._lat[members], self._lon[members])
+            xy = project(self._lat[members], self._lon[members])
             _, first, point = np.unique(xy, axis=0, return_index=True, return_inverse=True)
             if len(first) <= self.max_junctions:  # every distinct point is a junction
                 chosen = first.astype(np.int64)
@@ -354,16 +237,16 @@ class TravelNetwork:
                 spans.append((count, count + len(chosen)))
             junction[members] = attach + count
             reps.append(members[chosen])
-            road.append(_neighbour_pairs(xy[chosen], self.k, self.sectors, self.reach) + count)
+            road.append(neighbour_pairs(xy[chosen], self.k, self.sectors, self.reach) + count)
             count += len(chosen)
         self._junction = junction
         self._group = group
         self._spans = spans
         self._rep: IntArray = np.concatenate(reps) if reps else np.zeros(0, dtype=np.int64)
-        pairs = _unique_pairs(np.concatenate(road)) if road else np.zeros((0, 2), np.int64)
+        pairs = unique_pairs(np.concatenate(road)) if road else np.zeros((0, 2), np.int64)
         length, time, rank = self._costs(self._rep[pairs[:, 0]], self._rep[pairs[:, 1]])
         # a zero weight would read as "no link"
-        self._road = _Links(pairs[:, 0], pairs[:, 1], length, np.maximum(time, 1), rank)
+        self._road = Links(pairs[:, 0], pairs[:, 1], length, np.maximum(time, 1), rank)
         # pairs are sorted, so their keys are too: links are looked up by bisection
         self._link_keys = pairs[:, 0] * max(len(self._rep), 1) + pairs[:, 1]
 
@@ -381,7 +264,7 @@ class TravelNetwork:
             inside = np.flatnonzero(rank == r)
             budget = max(1, self.max_junctions * len(inside) // len(members))
             distinct = np.unique(xy[inside], axis=0, return_index=True)[1]
-            picked = inside[distinct if len(distinct) <= budget else _thin(xy[inside], budget)]
+            picked = inside[distinct if len(distinct) <= budget else thin(xy[inside], budget)]
             nearest = cKDTree(xy[picked]).query(xy[inside])[1].astype(np.int64)
             attach[inside] = nearest + found
             attach[picked] = np.arange(len(picked)) + found
@@ -542,7 +425,7 @@ class TravelNetwork:
     def _area_mask(self, closure: Closure) -> BoolArray:
         mask = np.ones(self.size, dtype=bool)
         if closure.terrain is not None:
-            mask &= self._rank >= _RANK[closure.terrain]
+            mask &= self._rank >= TERRAIN_RANK[closure.terrain]
         if closure.island is not None:
             if closure.island not in self.islands:
                 return np.zeros(self.size, dtype=bool)
@@ -581,7 +464,7 @@ class TravelNetwork:
     def _junction_tables(
         self, profile: str, day: date | None, road_closed: BoolArray
     ) -> tuple[FloatArray, FloatArray]:
-        """Time (ds) and length (m) between junctions, ``_FAR`` where there is no route.
+        """Time (ds) and length (m) between junctions, ``FAR`` where there is no route.
 
         Fastest routes; within a thinned component, their excess over the direct
         estimate between the two junctions instead.
@@ -595,7 +478,7 @@ class TravelNetwork:
                 length[start:stop, start:stop] -= direct_length
                 time[start:stop, start:stop] -= direct_time
             for table in (time, length):
-                table[np.isinf(table)] = _FAR
+                table[np.isinf(table)] = FAR
             self._tables[key] = (time, length)
         return self._tables[key]
 
@@ -613,7 +496,7 @@ class TravelNetwork:
         # Any fastest route is at most twice as long as the farthest junction from the
         # root of its component, and no link is faster than ``pace`` metres per ds:
         # that bounds both parts of the packed weight, so the packing is exact.
-        by_time = _symmetric(a, b, time, m)
+        by_time = symmetric(a, b, time, m)
         _, label = connected_components(by_time, directed=True, connection="weak")
         roots = np.unique(label, return_index=True)[1]
         from_root = dijkstra(by_time, directed=True, indices=roots, min_only=True)
@@ -621,8 +504,8 @@ class TravelNetwork:
         pace = float((length / time).max())
         shift = 2.0 ** math.ceil(math.log2(longest * pace + 2.0))
         if longest * shift >= 2.0**52:  # too far to pack exactly: fastest times, shortest lengths
-            return _all_pairs(a, b, time, m), _all_pairs(a, b, length, m)
-        packed = _all_pairs(a, b, time * shift + length, m)
+            return all_pairs(a, b, time, m), all_pairs(a, b, length, m)
+        packed = all_pairs(a, b, time * shift + length, m)
         none = np.isinf(packed)
         packed[none] = 0.0
         total_time = np.floor(packed / shift)
@@ -671,7 +554,7 @@ class TravelNetwork:
             (int(np.searchsorted(group, g)), int(np.searchsorted(group, g, side="right")))
             for g in range(len(self._spans))
         ]
-        penalty = np.where(access_closed[places], _FAR, 0.0)
+        penalty = np.where(access_closed[places], FAR, 0.0)
         any_closed = bool(penalty.any())
         whole = n == self.junction_count and np.array_equal(junction, np.arange(n))
         back = np.empty(n, dtype=np.int64)
@@ -679,7 +562,7 @@ class TravelNetwork:
         least_metres, least_ds = float(self._metres_per_km.min()), float(self._ds_per_km.min())
         duration = np.empty((n, n), dtype=np.int64)
         distance = np.empty((n, n), dtype=np.int64)
-        rows = max(1, _BLOCK // n)
+        rows = max(1, BLOCK // n)
         for top in range(0, n, rows):
             bottom = min(n, top + rows)
             if whole:
@@ -722,15 +605,6 @@ class TravelNetwork:
         np.fill_diagonal(duration, 0)
         np.fill_diagonal(distance, 0)
         return TravelMatrices(distance, duration)
-
-
-def _symmetric(a: IntArray, b: IntArray, weight: FloatArray, m: int) -> Any:
-    """Both directions of each link as one CSR matrix (faster for csgraph than ``directed=False``)."""
-    return coo_matrix((np.concatenate((weight, weight)), (np.r_[a, b], np.r_[b, a])), shape=(m, m)).tocsr()
-
-
-def _all_pairs(a: IntArray, b: IntArray, weight: FloatArray, m: int) -> FloatArray:
-    return cast(FloatArray, dijkstra(_symmetric(a, b, weight, m), directed=True))
 
 
 @dataclass(frozen=True)

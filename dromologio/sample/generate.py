@@ -7,81 +7,65 @@ from one :class:`random.Random` seeded by the caller, so the same arguments alwa
 give byte-identical files.
 
 The helpers here are also used by ``tools/build_sample.py`` to build the sample
-itself (schools, ticket draws, CSV writing).
+itself (schools, ticket draws, CSV writing).  The tables' records and files are in
+:mod:`.records`, Greek genitives of place names in :mod:`.genitive`; both are
+re-exported here.
 """
 
 from __future__ import annotations
 
-import csv
 import json
 import math
 import random
 import shutil
-import unicodedata
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
 from dromologio.models.vocab import SKILLS, TERRAINS
 
 from . import SAMPLE_DATE, sample_data_dir
+from .genitive import (
+    genitive,
+)
+from .records import (
+    BASE_COLUMNS,
+    FERRY_COLUMNS,
+    PORT_COLUMNS,
+    SCHOOL_COLUMNS,
+    SETTLEMENT_COLUMNS,
+    TECHNICIAN_COLUMNS,
+    TICKET_COLUMNS,
+    BaseRow,
+    SchoolRow,
+    Settlement,
+    TechnicianRow,
+    TicketRow,
+    hhmm,
+    load_settlements,
+    read_csv,
+    write_csv,
+)
 
-# --------------------------------------------------------------------------- contract columns
-
-SCHOOL_COLUMNS = (
-    "school_id",
-    "name",
-    "lat",
-    "lon",
-    "directorate",
-    "island",
-    "opens",
-    "closes",
-    "needs_4x4",
-    "terrain",
-)
-BASE_COLUMNS = ("base_id", "name", "lat", "lon", "island", "kind", "directorate")
-TECHNICIAN_COLUMNS = (
-    "technician_id",
-    "name",
-    "base_id",
-    "skills",
-    "shift_start",
-    "shift_end",
-    "employer",
-    "max_km_per_day",
-    "has_4x4",
-    "cost_per_km",
-)
-TICKET_COLUMNS = (
-    "ticket_id",
-    "school_id",
-    "opened_at",
-    "category",
-    "skill",
-    "priority",
-    "service_minutes",
-    "remote",
-    "warranty",
-    "due_by",
-)
-PORT_COLUMNS = ("port_id", "name", "lat", "lon", "island")
-FERRY_COLUMNS = ("from_port", "to_port", "depart", "duration_min", "days", "fare_eur")
-SETTLEMENT_COLUMNS = (
-    "elstat_code",
-    "name",
-    "article",
-    "name_latin",
-    "municipality",
-    "directorate_area",
-    "island",
-    "lat",
-    "lon",
-    "altitude_m",
-    "terrain",
-    "pop_2011",
-)
+__all__ = [
+    "BASE_COLUMNS",
+    "FERRY_COLUMNS",
+    "PORT_COLUMNS",
+    "SCHOOL_COLUMNS",
+    "SETTLEMENT_COLUMNS",
+    "TECHNICIAN_COLUMNS",
+    "TICKET_COLUMNS",
+    "BaseRow",
+    "SchoolRow",
+    "Settlement",
+    "TechnicianRow",
+    "TicketRow",
+    "genitive",
+    "hhmm",
+    "load_settlements",
+    "read_csv",
+    "write_csv",
+]
 
 # --------------------------------------------------------------------------- vocabulary
 
@@ -182,349 +166,6 @@ _SURNAMES = tuple(
         "Κατσίκης/Κατσίκη"
     )
 )
-
-
-# --------------------------------------------------------------------------- records
-
-
-@dataclass(frozen=True)
-class Settlement:
-    """One ELSTAT 2011 settlement point (a row of ``data/settlements.csv``)."""
-
-    code: str
-    name: str
-    article: str
-    name_latin: str
-    municipality: str
-    directorate_area: str
-    island: str
-    lat: float
-    lon: float
-    altitude_m: float
-    terrain: str
-    pop_2011: int
-
-    def as_row(self) -> list[str]:
-        return [
-            self.code,
-            self.name,
-            self.article,
-            self.name_latin,
-            self.municipality,
-            self.directorate_area,
-            self.island,
-            f"{self.lat:.6f}",
-            f"{self.lon:.6f}",
-            f"{self.altitude_m:g}",
-            self.terrain,
-            str(self.pop_2011),
-        ]
-
-
-@dataclass
-class SchoolRow:
-    """A school being built; ``settlement`` is the ELSTAT code it was placed at."""
-
-    school_id: str
-    name: str
-    lat: float
-    lon: float
-    directorate: str
-    island: str
-    opens: str
-    closes: str
-    needs_4x4: bool
-    terrain: str
-    settlement: str
-    school_type: str
-
-    def as_row(self) -> list[str]:
-        return [
-            self.school_id,
-            self.name,
-            f"{self.lat:.6f}",
-            f"{self.lon:.6f}",
-            self.directorate,
-            self.island,
-            self.opens,
-            self.closes,
-            _bool(self.needs_4x4),
-            self.terrain,
-        ]
-
-
-@dataclass
-class TechnicianRow:
-    technician_id: str
-    name: str
-    base_id: str
-    skills: tuple[str, ...]
-    shift_start: str
-    shift_end: str
-    employer: str
-    max_km_per_day: float | None = None
-    has_4x4: bool = False
-    cost_per_km: float | None = None
-
-    def as_row(self) -> list[str]:
-        return [
-            self.technician_id,
-            self.name,
-            self.base_id,
-            ";".join(s for s in SKILLS if s in self.skills),
-            self.shift_start,
-            self.shift_end,
-            self.employer,
-            "" if self.max_km_per_day is None else f"{self.max_km_per_day:g}",
-            _bool(self.has_4x4),
-            "" if self.cost_per_km is None else f"{self.cost_per_km:g}",
-        ]
-
-
-@dataclass
-class TicketRow:
-    ticket_id: str
-    school_id: str
-    opened_at: datetime
-    category: str
-    skill: str
-    priority: str
-    service_minutes: int
-    remote: bool = False
-    warranty: bool = False
-    due_by: datetime | None = None
-
-    def as_row(self) -> list[str]:
-        return [
-            self.ticket_id,
-            self.school_id,
-            _instant(self.opened_at),
-            self.category,
-            self.skill,
-            self.priority,
-            str(self.service_minutes),
-            _bool(self.remote),
-            _bool(self.warranty),
-            "" if self.due_by is None else _instant(self.due_by),
-        ]
-
-
-@dataclass(frozen=True)
-class BaseRow:
-    base_id: str
-    name: str
-    lat: float
-    lon: float
-    island: str
-    kind: str
-    #: the Directorate the base serves (the service scopes its technicians by it).
-    directorate: str = ""
-
-    def as_row(self) -> list[str]:
-        return [
-            self.base_id,
-            self.name,
-            f"{self.lat:.6f}",
-            f"{self.lon:.6f}",
-            self.island,
-            self.kind,
-            self.directorate,
-        ]
-
-
-def _bool(value: bool) -> str:
-    return "true" if value else "false"
-
-
-def _instant(value: datetime) -> str:
-    return value.isoformat(timespec="minutes")
-
-
-def hhmm(minutes: int) -> str:
-    """``HH:MM`` for minutes after midnight."""
-    return f"{minutes // 60:02d}:{minutes % 60:02d}"
-
-
-# --------------------------------------------------------------------------- files
-
-
-def write_csv(path: Path, header: Sequence[str], rows: Iterable[Sequence[str]]) -> None:
-    """Write UTF-8 CSV with ``\\n`` line ends (stable in version control)."""
-    with path.open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.writer(handle, lineterminator="\n")
-        writer.writerow(header)
-        writer.writerows(rows)
-
-
-def read_csv(path: Path) -> list[dict[str, str]]:
-    with path.open(encoding="utf-8", newline="") as handle:
-        return list(csv.DictReader(handle))
-
-
-def load_settlements(path: Path | None = None) -> list[Settlement]:
-    """The embedded settlements of the pilot regions (or those of another file of that shape)."""
-    rows = read_csv(path or sample_data_dir() / "settlements.csv")
-    return [
-        Settlement(
-            code=r["elstat_code"],
-            name=r["name"],
-            article=r["article"],
-            name_latin=r["name_latin"],
-            municipality=r["municipality"],
-            directorate_area=r["directorate_area"],
-            island=r["island"],
-            lat=float(r["lat"]),
-            lon=float(r["lon"]),
-            altitude_m=float(r["altitude_m"]),
-            terrain=r["terrain"],
-            pop_2011=int(r["pop_2011"]),
-        )
-        for r in rows
-    ]
-
-
-# --------------------------------------------------------------------------- Greek genitive
-
-_ACUTE = "\u0301"
-_DIAERESIS = "\u0308"
-_VOWELS = frozenset("αεηιουω")
-_DIPHTHONGS = frozenset({"αι", "ει", "οι", "υι", "ου", "αυ", "ευ", "ηυ"})
-_INDECLINABLE = frozenset({"Άνω", "Κάτω", "Μέσα", "Έξω", "Πίσω", "Πάνω", "Επάνω"})
-_GENITIVE_OVERRIDES: Mapping[str, str] = {
-    "Φιλιππιάς": "Φιλιππιάδας",
-    "Αγία Τριάς": "Αγίας Τριάδας",
-    "Πύργος Καλλίστης": "Πύργου Καλλίστης",
-    "Όρμος Αιγιάλης": "Όρμου Αιγιάλης",
-    "Άνω Δρυμών": "Άνω Δρυμώνος",
-}
-_WORD_OVERRIDES: Mapping[str, str] = {"Μέγας": "Μεγάλου", "Μέγα": "Μεγάλου", "Σπυρίδων": "Σπυρίδωνος"}
-
-
-def _clusters(word: str) -> list[tuple[str, str]]:
-    """(base letter, combining marks) per letter of ``word``."""
-    out: list[tuple[str, str]] = []
-    for ch in unicodedata.normalize("NFD", word):
-        if unicodedata.combining(ch) and out:
-            base, marks = out[-1]
-            out[-1] = (base, marks + ch)
-        else:
-            out.append((ch, ""))
-    return out
-
-
-def _nuclei(letters: list[tuple[str, str]]) -> list[list[int]]:
-    """Indices of the letters of each syllable nucleus (a vowel or a diphthong)."""
-    nuclei: list[list[int]] = []
-    prev_open = False
-    for i, (base, marks) in enumerate(letters):
-        if base.lower() not in _VOWELS:
-            prev_open = False
-            continue
-        if prev_open and _DIAERESIS not in marks:
-            j = nuclei[-1][-1]
-            pair = letters[j][0].lower() + base.lower()
-            if len(nuclei[-1]) == 1 and pair in _DIPHTHONGS and _ACUTE not in letters[j][1]:
-                nuclei[-1].append(i)
-                continue
-        nuclei.append([i])
-        prev_open = True
-    return nuclei
-
-
-def _accent_position(word: str) -> int:
-    """Syllable carrying the accent, counted from the end (1 = final); 0 when unaccented."""
-    letters = _clusters(word)
-    nuclei = _nuclei(letters)
-    for k, nucleus in enumerate(nuclei):
-        if any(_ACUTE in letters[i][1] for i in nucleus):
-            return len(nuclei) - k
-    return 0
-
-
-def _with_accent(word: str, from_end: int) -> str:
-    """``word`` with its acute accent moved to the ``from_end``-th syllable from the end."""
-    letters = [(b, m.replace(_ACUTE, "")) for b, m in _clusters(word)]
-    nuclei = _nuclei(letters)
-    if 1 <= from_end <= len(nuclei):
-        target = nuclei[len(nuclei) - from_end][-1]
-        base, marks = letters[target]
-        letters[target] = (base, marks + _ACUTE)
-    return unicodedata.normalize("NFC", "".join(b + m for b, m in letters))
-
-
-def _genitive_word(word: str, article: str) -> str | None:
-    word = unicodedata.normalize("NFC", word)
-    accent = _accent_position(word)
-    plain = unicodedata.normalize("NFC", "".join(b + m.replace(_ACUTE, "") for b, m in _clusters(word)))
-
-    def second_declension(stem_len: int, ending: str) -> str:
-        stem = word[:-stem_len]
-        if accent == 1:
-            return _with_accent(plain[:-stem_len] + ending, 1)
-        # The long ending pulls an accent on the antepenult onto the penult.
-        return _with_accent(stem + ending, min(accent, 2)) if accent else stem + ending
-
-    if article in ("ο", "η") and plain.endswith("ος"):
-        return second_declension(2, "ου")
-    if article == "το" and (plain.endswith("ον") or plain.endswith("ο")):
-        return second_declension(2 if plain.endswith("ον") else 1, "ου")
-    if article == "τα" and plain.endswith("α"):
-        return second_declension(1, "ων")
-    if article == "οι" and plain.endswith("οι"):
-        return second_declension(2, "ων")
-    if article == "αι" and plain.endswith("αι"):
-        return _with_accent(plain[:-2] + "ων", 1)
-    if article == "οι" and plain.endswith("ες"):
-        # Family-name villages keep the accent (Μηλιωτάδες → Μηλιωτάδων); other plurals
-        # in -ες are feminine and stress the ending (Καμάρες → Καμαρών).
-        if plain.endswith(("αδες", "ηδες", "ουδες")) and accent == 2:
-            return _with_accent(word[:-2] + "ων", 2)
-        return _with_accent(plain[:-2] + "ων", 1) if accent in (1, 2) else None
-    if article == "το" and plain.endswith("μα"):
-        return _with_accent(plain + "τος", 3)
-    if article == "το" and plain.endswith("ι"):
-        return _with_accent(plain[:-1] + "ιου", 2)
-    if article == "η" and (plain.endswith("α") or plain.endswith("η")):
-        return word + "ς"
-    if article == "η" and plain.endswith("ις"):
-        return word[:-2] + word[-2:].replace("ις", "ης").replace("ίς", "ής")
-    if article == "ο" and (plain.endswith("ας") or plain.endswith("ης")):
-        return word[:-1]
-    return None
-
-
-def genitive(name: str, article: str) -> str | None:
-    """Genitive of a settlement name (``Ιωάννινα`` → ``Ιωαννίνων``), or None when unsure.
-
-    Covers the regular endings of ELSTAT names (katharevousa neuters in ``-ον``, plurals
-    in ``-α``/``-οι``/``-αι``, feminines in ``-α``/``-η``/``-ις``/``-ος``, masculines in
-    ``-ος``/``-ας``/``-ης``); a later word already in the genitive (``Όρμος Κορθίου``) is kept.
-    """
-    if name in _GENITIVE_OVERRIDES:
-        return _GENITIVE_OVERRIDES[name]
-    words = name.split()
-    if not words:
-        return None
-    out: list[str] = []
-    for k, word in enumerate(words):
-        if word in _INDECLINABLE:
-            out.append(word)
-            continue
-        if word in _WORD_OVERRIDES:
-            out.append(_WORD_OVERRIDES[word])
-            continue
-        lowered = word.lower()
-        if k > 0 and lowered.endswith(("ου", "ού", "ων", "ών")):
-            out.append(word)  # already a genitive complement (Όρμος Κορθίου)
-            continue
-        if k > 0 and article != "ο" and lowered.endswith(("ης", "ής", "ας", "άς")):
-            out.append(word)  # a feminine genitive complement (Επισκοπή Γωνιάς)
-            continue
-        declined = _genitive_word(word, article)
-        if declined is None:
-            return None
-        out.append(declined)
-    return " ".join(out)
 
 
 def place_name(settlement: Settlement) -> str:
