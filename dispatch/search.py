@@ -356,7 +356,10 @@ def search_instance(
     progress = _Progress(started, on_solution, should_stop)
 
     def record_solution() -> None:
-        objective = int(routing.CostVar().Value())
+        cost = routing.CostVar()
+        # With soft bounds on cumuls (overtime) the cost may not be bound yet when a worker's
+        # search reports a solution; its lower bound is then the best figure there is.
+        objective = int(cost.Value() if cost.Bound() else cost.Min())
         if not progress.history or objective < progress.history[-1][1]:
             elapsed = time.monotonic() - progress.started
             progress.history.append((elapsed, objective))

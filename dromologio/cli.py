@@ -22,6 +22,7 @@ from dromologio.cli_scenarios import scenarios_app
 from dromologio.geo.closures import Closure
 from dromologio.models import Plan, Problem, Stop
 from dromologio.models.audit import AuditReport
+from dromologio.reports.exports.route_times import driving_minutes, ferry_minutes
 from dromologio.reports.terminal import (
     DecimalOption,
     ExcelOption,
@@ -253,9 +254,12 @@ def print_plan(problem: Problem, plan: Plan, *, wide: bool = False) -> None:
     narrow = is_narrow(console, wide)
     for route in plan.routes:
         technician = problem.technician_by_id[route.technician_id]
+        on_board = ferry_minutes(route)
+        sailing = f" · {on_board} min πλοίο/ferry" if on_board else ""
         title = (
             f"{route.date.isoformat()} · {technician.name} ({technician.technician_id}, {technician.employer}) · "
-            f"{route.distance_km:.1f} km · {route.travel_minutes} min οδήγηση/driving · {route.cost_eur:.2f} €"
+            f"{route.distance_km:.1f} km · {driving_minutes(route)} min οδήγηση/driving{sailing} · "
+            f"{route.cost_eur:.2f} €"
         )
         if not route.visits:
             console.print(f"[dim]{title} · χωρίς επισκέψεις / no visits[/]")
@@ -299,7 +303,9 @@ def _stop_cells(problem: Problem, stop: Stop) -> tuple[str, str, str, str]:
         place = f"{school.name}" + (f" ({school.island})" if school.island else "")
         return _hhmm(stop.arrive), place, ", ".join(stop.ticket_ids), f"{_hhmm(stop.start)}–{_hhmm(stop.end)}"
     if stop.type == "ferry":
-        return _hhmm(stop.depart), f"πλοίο / ferry {stop.from_port} → {stop.to_port}", "", ""
+        source, target = (problem.port_by_id.get(p or "") for p in (stop.from_port, stop.to_port))
+        crossing = f"{source.name if source else stop.from_port} → {target.name if target else stop.to_port}"
+        return f"{_hhmm(stop.depart)}–{_hhmm(stop.arrive)}", f"πλοίο / ferry {crossing}", "", ""
     return _hhmm(stop.arrive), "επιστροφή / back at base", "", ""
 
 

@@ -146,9 +146,10 @@ def needs_two_days(ticket: Ticket, school: School, finish_s: int, last: LastSail
     )
 
 
-def last_sailing_home(day: Day, technician: Technician, here: int) -> LastSailing | None:
+def last_sailing_home(day: Day, technician: Technician, here: int, after_s: int = 0) -> LastSailing | None:
     """The last of today's sailings from the island of ``here`` (a location) that, boarded after
-    check-in, still brings ``technician`` home by the end of the shift and its overtime; None when none does."""
+    check-in and left for no earlier than ``after_s`` (the technician's arrival there), still brings
+    ``technician`` home by the end of the shift and its overtime; None when none does."""
     home = day.home_of[technician.technician_id]
     island = day.locations[here].island
     latest = shift.latest_return_s(day, technician)
@@ -161,7 +162,7 @@ def last_sailing_home(day: Day, technician: Technician, here: int) -> LastSailin
     for sailing in sorted(leaving, key=lambda s: -s.depart_s):
         port = day.port_location[sailing.sailing.from_port]
         leave_by = sailing.depart_s - day.check_in_s - day.reach.road_s(here, port)
-        if leave_by < 0:
+        if leave_by < after_s:
             continue
         back = day.reach.arrival(here, home, leave_by)
         if back is not None and back <= latest:
@@ -171,9 +172,11 @@ def last_sailing_home(day: Day, technician: Technician, here: int) -> LastSailin
     return None
 
 
-def latest_sailing_home(day: Day, technicians: Pool, here: int) -> LastSailing | None:
+def latest_sailing_home(day: Day, technicians: Pool, here: int, after_s: int = 0) -> LastSailing | None:
     """Of :func:`last_sailing_home` for each of ``technicians``, the latest."""
-    found = [last for tech in technicians if (last := last_sailing_home(day, tech, here)) is not None]
+    found = [
+        last for tech in technicians if (last := last_sailing_home(day, tech, here, after_s)) is not None
+    ]
     return max(found, key=lambda last: last.leave_by_s, default=None)
 
 
@@ -239,7 +242,12 @@ def explain_crossing(day: Day, ticket: Ticket, pool: Pool) -> Reason:
         return no_sailing(ticket, school, day.plan_date)
     may_lodge = any(lodging.may_stay_overnight(day, tech) for tech in pool)
     return no_round_trip(
-        ticket, school, day.plan_date, min(arrivals), may_lodge, latest_sailing_home(day, pool, here)
+        ticket,
+        school,
+        day.plan_date,
+        min(arrivals),
+        may_lodge,
+        latest_sailing_home(day, pool, here, min(arrivals)),
     )
 
 

@@ -110,10 +110,14 @@ def explain(day: Day, ticket: Ticket, pool: Pool) -> Reason:
     tries = [(tech, attempt(day, tech, ticket)) for tech in pool]
     limits = [(tech, a, a.limit(day, tech, school)) for tech, a in tries]
     here = day.here(ticket)
-    overnight = [a.finish for _, a, limit in limits if limit == "overnight" and a.finish is not None]
+    overnight = [a for _, a, limit in limits if limit == "overnight" and a.finish is not None]
     if overnight:
+        arrive = min(a.arrive for a in overnight if a.arrive is not None)
         return ferry.needs_two_days(
-            ticket, school, min(overnight), ferry.latest_sailing_home(day, pool, here)
+            ticket,
+            school,
+            min(a.finish for a in overnight if a.finish is not None),
+            ferry.latest_sailing_home(day, pool, here, arrive),
         )
     after = [(a.back, tech) for tech, a, limit in limits if limit == "shift" and a.back is not None]
     if after:
@@ -124,13 +128,14 @@ def explain(day: Day, ticket: Ticket, pool: Pool) -> Reason:
     stranded = [(tech, a) for tech, a, limit in limits if limit == "no_return" and a.arrive is not None]
     if stranded:
         may_lodge = any(lodging.may_stay_overnight(day, tech) for tech in pool)
+        arrive = min(a.arrive for _, a in stranded if a.arrive is not None)
         return ferry.no_round_trip(
             ticket,
             school,
             day.plan_date,
-            min(a.arrive for _, a in stranded if a.arrive is not None),
+            arrive,
             may_lodge,
-            ferry.latest_sailing_home(day, tuple(tech for tech, _ in stranded), here),
+            ferry.latest_sailing_home(day, tuple(tech for tech, _ in stranded), here, arrive),
             min((a.finish for _, a in stranded if a.finish is not None), default=None),
         )
     reached = [a.arrive for _, a, _ in limits if a.arrive is not None]

@@ -136,4 +136,15 @@ def test_needs_two_days_names_the_last_sailing_it_misses() -> None:
     (k1,) = p.tickets
     _, reason = precheck_ticket(day_of(p), k1)
     assert reason is not None and "needs a 2-day plan" in reason.text
-    assert "the last sailing home leaves Τήνος at 09:00" in reason.text
+    # The 09:00 leaves before the work is done (10:55), yet after the arrival at the school.
+    assert "the last sailing home leaves Τήνος at 09:00 (leave the school by 08:29)" in reason.text
+    # A boat home that leaves before the technician can even get there is not named.
+    early = island_problem(
+        [sailing("JSY", "TIN", "07:15"), sailing("TIN", "JSY", "07:30"), sailing("TIN", "JSY", "08:00")]
+    )
+    (k1,) = early.tickets
+    _, none = precheck_ticket(day_of(early), k1)
+    assert (
+        none is not None
+        and "no sailing from Τήνος brings the technician home within the shift today" in none.text
+    )
