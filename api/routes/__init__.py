@@ -18,6 +18,7 @@ from .operations import router as operations
 from .plan_exports import router as plan_exports
 from .plans import router as plans
 from .regions import router as regions
+from .reports import router as reports
 from .schools import router as schools
 from .technicians import router as technicians
 from .tickets import router as tickets
@@ -36,5 +37,6 @@ api_router.include_router(days)
 api_router.include_router(feeds)
 
 api_router.include_router(escalation)
+api_router.include_router(reports)
 
 __all__ = ["api_router"]
