@@ -114,5 +114,5 @@ def test_the_feed_has_the_departure_the_sailings_and_the_visits() -> None:
     sailing = events["2026-11-23-T1-sailing-1@dromologio"]
     assert "Ηγουμενίτσα → Κέρκυρα" in str(sailing["SUMMARY"])
     assert sailing.decoded("DTSTART").hour == 8 and sailing.decoded("DTEND").minute == 30
-    assert {int(e["SEQUENCE"]) for e in events.values()} == {3}
+    assert {int(str(e["SEQUENCE"])) for e in events.values()} == {3}
     assert "1ο Δημοτικό Ιωαννίνων" in str(events["2026-11-23-T1-visit-K1@dromologio"]["SUMMARY"])

@@ -54,7 +54,7 @@ def _lockable(document: dict[str, Any]) -> str:
     """A short network ticket of an Ioannina school (T01's Directorate) that needs a visit."""
     schools = {s["school_id"] for s in document["schools"] if s["directorate"] == "Δ.Π.Ε. Ιωαννίνων"}
     return next(
-        t["ticket_id"]
+        str(t["ticket_id"])
         for t in sorted(document["tickets"], key=lambda t: t["ticket_id"])
         if t["school_id"] in schools
         and t.get("skill") == "network"
