@@ -354,3 +354,23 @@ class ClosureRow(Table):
     island: Mapped[str | None] = mapped_column(NAME, nullable=True)
     created_at: Mapped[datetime] = mapped_column(DateTime)
     created_by: Mapped[str] = mapped_column(NAME, default="")
+
+
+class BudgetLineRow(Table):
+    """Money an employer (partner body) has for travel: a year's (``month`` empty) or one month's."""
+
+    __tablename__ = "budget_lines"
+    __table_args__ = (Index("ix_budget_lines_employer_year", "employer", "year"),)
+
+    line_id: Mapped[str] = mapped_column(ID, primary_key=True)
+    #: the ``employer`` of technicians.csv.
+    employer: Mapped[str] = mapped_column(NAME)
+    year: Mapped[int] = mapped_column(Integer)
+    #: 1-12, or None for the whole year.
+    month: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    amount_eur: Mapped[float] = mapped_column(Float)
+    note: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    created_by: Mapped[str] = mapped_column(NAME)
+    updated_at: Mapped[datetime] = mapped_column(DateTime)
+    updated_by: Mapped[str] = mapped_column(NAME)

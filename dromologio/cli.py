@@ -18,6 +18,7 @@ from rich.table import Table
 
 from dromologio import ATTRIBUTION, __version__
 from dromologio.cli_costs import register as register_cost_commands
+from dromologio.cli_forms import forms_app
 from dromologio.cli_scenarios import scenarios_app
 from dromologio.geo.closures import Closure
 from dromologio.models import Plan, Problem, Stop
@@ -39,6 +40,7 @@ app = typer.Typer(
     help="Δρομολόγιο: ημερήσια πλάνα επισκέψεων τεχνικών σε σχολεία / daily visit plans for school IT support.",
 )
 app.add_typer(scenarios_app, name="scenarios")
+app.add_typer(forms_app, name="forms")
 console = Console()
 errors = Console(stderr=True)
 

@@ -689,6 +689,124 @@ def imports(name: str, document: dict[str, Any], *, upload: bool) -> Case:
     return Case(name, build)
 
 
+# --- costs, budget lines and forms ---------------------------------------------------------------
+
+KEPLINET_IOANNINA = "ΚΕ.ΠΛΗ.ΝΕ.Τ. Ιωαννίνων"
+KEPLINET_ARTA = "ΚΕ.ΠΛΗ.ΝΕ.Τ. Άρτας"
+#: the employer whose budget and costs each role reads ...
+OWN_EMPLOYER = {
+    "dispatcher": KEPLINET_IOANNINA,
+    "partner_a": PARTNER_A,
+    "partner_b": PARTNER_B,
+    "planner": PARTNER_B,
+    "admin": PARTNER_B,
+}
+#: ... and those it may not read (a dispatcher: employers with no technician on its bases).
+OTHER_EMPLOYERS = {
+    "dispatcher": [PARTNER_B, KEPLINET_ARTA],
+    "partner_a": [PARTNER_B, KEPLINET_IOANNINA],
+    "partner_b": [PARTNER_A, KEPLINET_ARTA],
+    "planner": [],
+}
+#: budget lines each role may not change (read or not)
+UNWRITABLE_LINES = {
+    "dispatcher": [PARTNER_A, PARTNER_B],
+    "partner_a": [PARTNER_B, KEPLINET_IOANNINA],
+    "partner_b": [PARTNER_A],
+    "planner": [PARTNER_A, PARTNER_B],
+}
+_BUDGET_LINES: dict[int, dict[str, str]] = {}
+
+
+def budget_lines(world: World) -> dict[str, str]:
+    """One budget line per employer of the world (made once, by the admin): employer -> line id."""
+    made = _BUDGET_LINES.get(id(world))
+    if made is None:
+        made = {}
+        for employer in (PARTNER_A, PARTNER_B, KEPLINET_IOANNINA, KEPLINET_ARTA):
+            body = {"employer": employer, "year": 2026, "month": 11, "amount_eur": 100.0}
+            response = world.client.post("/budgets", json=body, headers=ADMIN)
+            assert response.status_code == 201, response.text
+            made[employer] = response.json()["line_id"]
+        _BUDGET_LINES[id(world)] = made
+    return made
+
+
+def employers_out_of_scope(path: str) -> Case:
+    """``path`` (with ``{}`` for the employer) asked about employers the role may not read."""
+
+    def build(world: World, role: str) -> list[Attempt]:
+        return [Attempt("GET", path.format(e)) for e in OTHER_EMPLOYERS[role]]
+
+    def controls(world: World) -> list[Control]:
+        every = sorted({e for employers in OTHER_EMPLOYERS.values() for e in employers})
+        return [Control("GET", path.format(e)) for e in every]
+
+    return Case("employers out of scope", build, controls)
+
+
+def own_employer(path: str) -> Case:
+    """``path`` asked about the role's own employer: the answer carries nothing out of scope."""
+
+    def build(world: World, role: str) -> list[Attempt]:
+        budget_lines(world)
+        return [Attempt("GET", path.format(OWN_EMPLOYER[role]), expect=IN_SCOPE_READ)]
+
+    def controls(world: World) -> list[Control]:
+        return [Control("GET", path.format(OWN_EMPLOYER["admin"]))]
+
+    return Case("its own employer", build, controls)
+
+
+def budget_lines_in_scope(path: str) -> Case:
+    def build(world: World, role: str) -> list[Attempt]:
+        budget_lines(world)
+        return [Attempt("GET", path, expect=IN_SCOPE_READ)]
+
+    return Case("reads in scope: " + path, build, lambda world: [Control("GET", path)])
+
+
+def lines_out_of_scope(method: str, body: Any = None) -> Case:
+    """``method`` on the budget lines the role may not change (GET: may not read)."""
+    reading = method == "GET"
+
+    def targets_of(role: str) -> list[str]:
+        return OTHER_EMPLOYERS[role] if reading else UNWRITABLE_LINES[role]
+
+    def build(world: World, role: str) -> list[Attempt]:
+        lines = budget_lines(world)
+        return [
+            Attempt(method, f"/budgets/{lines[e]}", body, expect=OUT_WRITE, write=not reading)
+            for e in targets_of(role)
+        ]
+
+    def controls(world: World) -> list[Control]:
+        lines = budget_lines(world)
+        every = sorted({e for role in ROLES for e in targets_of(role)})
+        return [Control("GET", f"/budgets/{lines[e]}") for e in every]
+
+    return Case("budget lines out of scope", build, controls)
+
+
+def _budget_elsewhere(world: World, role: str) -> list[Attempt]:
+    return [
+        Attempt("POST", "/budgets", {"employer": e, "year": 2026, "amount_eur": 1.0}, OUT_WRITE, True)
+        for e in UNWRITABLE_LINES[role]
+    ]
+
+
+def costs_of_plan(world: World, ref: str) -> str:
+    return f"/costs/plans/{world.plans[ref]}?by=technician"
+
+
+def travel_order(suffix: str) -> Callable[[World, str], str]:
+    def path(world: World, ref: str) -> str:
+        plan_id, technician = _split(world, ref)
+        return f"/forms/plans/{plan_id}/travel-orders/{technician}{suffix}"
+
+    return path
+
+
 # --- the matrix ---------------------------------------------------------------------------------
 
 MATRIX: dict[tuple[str, str], list[Case]] = {
@@ -873,6 +991,43 @@ MATRIX: dict[tuple[str, str], list[Case]] = {
         objects("closure", "PATCH", closure_path, lambda role, ref: {"reason": "y"}, "reason"),
     ],
     ("DELETE", "/closures/{closure_id}"): [objects("closure", "DELETE", closure_path)],
+    ("GET", "/costs/plans/{plan_id}"): [
+        objects("plan", "GET", costs_of_plan),
+        reads_in_scope(
+            *(f"/costs/plans/{{ioannina}}?by={by}" for by in ("technician", "employer", "directorate"))
+        ),
+    ],
+    ("GET", "/costs/days/{day}"): [
+        reads_in_scope(f"/costs/days/{DAY}?by=technician", f"/costs/days/{DAY}?by=island&basis=visited")
+    ],
+    ("GET", "/costs/months/{month}"): [
+        reads_in_scope("/costs/months/2026-11?by=technician", "/costs/months/2026-11?by=directorate")
+    ],
+    ("GET", "/costs/budget"): [
+        employers_out_of_scope("/costs/budget?year=2026&employer={}"),
+        own_employer("/costs/budget?year=2026&month=11&employer={}"),
+    ],
+    ("GET", "/costs/fairness"): [
+        employers_out_of_scope("/costs/fairness?month=2026-11&employer={}"),
+        own_employer("/costs/fairness?month=2026-11&employer={}"),
+    ],
+    ("GET", "/budgets"): [budget_lines_in_scope("/budgets"), budget_lines_in_scope("/budgets?year=2026")],
+    ("GET", "/budgets/{line_id}"): [lines_out_of_scope("GET")],
+    ("POST", "/budgets"): [Case("budget lines of other employers", _budget_elsewhere)],
+    ("PATCH", "/budgets/{line_id}"): [lines_out_of_scope("PATCH", {"amount_eur": 1.0})],
+    ("DELETE", "/budgets/{line_id}"): [lines_out_of_scope("DELETE")],
+    ("GET", "/forms/plans/{plan_id}/travel-orders/{technician_id}.html"): [
+        objects("route", "GET", travel_order(".html"))
+    ],
+    ("GET", "/forms/plans/{plan_id}/travel-orders/{technician_id}.xlsx"): [
+        objects("route", "GET", travel_order(".xlsx"))
+    ],
+    ("GET", "/forms/statements/{month}/{technician_id}.html"): [
+        objects("technician", "GET", simple("/forms/statements/2026-11/{}.html"))
+    ],
+    ("GET", "/forms/statements/{month}/{technician_id}.xlsx"): [
+        objects("technician", "GET", simple("/forms/statements/2026-11/{}.xlsx"))
+    ],
     ("POST", "/plans/{plan_id}/urgent"): [
         Case("an urgent ticket in a plan out of scope", _urgent, _urgent_control)
     ],
@@ -971,6 +1126,7 @@ WATCHED = {
     "plans": ("plans", "visits", "tickets"),
     "absences": ("absences",),
     "closures": ("closures",),
+    "budgets": ("budgets",),
 }
 
 
@@ -993,6 +1149,7 @@ def snapshot(client: TestClient, world: World, path: str) -> dict[str, Any]:
         "visits": lambda: {name: get(f"/plans/{plan_id}/visits") for name, plan_id in world.plans.items()},
         "absences": lambda: {a["absence_id"]: a for a in get("/absences")},
         "closures": lambda: {c["closure_id"]: c for c in get("/closures")},
+        "budgets": lambda: {b["line_id"]: b for b in get("/budgets")},
     }
     return {kind: reads[kind]() for kind in WATCHED[path.split("/")[1]]}
 
