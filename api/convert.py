@@ -1,5 +1,7 @@
 """Schemas ⇄ domain objects ⇄ table rows.  Pure: no session, no I/O.
 
+The fields of schools, bases, technicians and tickets are their entity specs
+(:mod:`dromologio.api.specs`); what is here names the conversions the service uses.
 Domain objects check themselves on construction, so every ``*_from_*``
 function raises :class:`ValueError` (naming the field) on bad values, and
 :class:`~dromologio.models.ProblemError` when the parts of a problem do not fit.
@@ -11,41 +13,16 @@ import math
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping
-from datetime import datetime
-from typing import Any
+from dataclasses import replace
+from typing import Any, cast
 
 from dromologio.models import Base, Policy, Port, Problem, Sailing, School, Technician, Ticket
 
 from . import schemas
+from .specs import BASE, PORT, SAILING, SCHOOL, TECHNICIAN, TICKET
 from .tables import BaseRow, PortRow, SailingRow, SchoolRow, TechnicianRow, TicketRow
 
-# --- cells ---------------------------------------------------------------------------
-
-
-def minutes(hhmm: str) -> int:
-    """``08:15`` -> 495."""
-    hours, mins = hhmm.split(":")
-    return int(hours) * 60 + int(mins)
-
-
-def hhmm(value: int) -> str:
-    """495 -> ``08:15``."""
-    return f"{value // 60:02d}:{value % 60:02d}"
-
-
-def instant(value: datetime) -> str:
-    """Minute precision, as the contract writes instants."""
-    return value.isoformat(timespec="minutes")
-
-
-def naive(value: datetime) -> datetime:
-    """Instants are local and naive in the domain; an offset given by a client is dropped after conversion."""
-    if value.tzinfo is None:
-        return value.replace(second=0, microsecond=0)
-    from zoneinfo import ZoneInfo
-
-    return value.astimezone(ZoneInfo("Europe/Athens")).replace(tzinfo=None, second=0, microsecond=0)
-
+# --- ids -------------------------------------------------------------------------------
 
 _GREEK = dict(
     zip(
@@ -90,122 +67,42 @@ def slug(text: str) -> str:
     return "-".join(words)[:64] or "region"
 
 
-# --- schools -------------------------------------------------------------------------
+# --- schools, bases, technicians, tickets, ports, sailings: by their entity specs -------
 
 
 def school_from_create(body: schemas.SchoolCreate) -> School:
-    return School(
-        school_id=body.school_id,
-        name=body.name,
-        lat=body.lat,
-        lon=body.lon,
-        directorate=body.directorate,
-        island=body.island,
-        opens_min=minutes(body.opens),
-        closes_min=minutes(body.closes),
-        needs_4x4=body.needs_4x4,
-        terrain=body.terrain,
-        extra=body.extra,
-    )
+    """The domain school of a create body (raises ValueError naming the field)."""
+    return cast(School, SCHOOL.from_row(SCHOOL.values(body)))
 
 
 def school_from_row(row: SchoolRow) -> School:
-    return School(
-        school_id=row.school_id,
-        name=row.name,
-        lat=row.lat,
-        lon=row.lon,
-        directorate=row.directorate,
-        island=row.island,
-        opens_min=row.opens_min,
-        closes_min=row.closes_min,
-        needs_4x4=row.needs_4x4,
-        terrain=row.terrain,
-        extra=dict(row.extra or {}),
-    )
+    return cast(School, SCHOOL.from_row(row))
 
 
 def school_values(school: School) -> dict[str, Any]:
     """Row columns of a school (lab year and notes are the service's own and kept apart)."""
-    return {
-        "name": school.name,
-        "lat": school.lat,
-        "lon": school.lon,
-        "directorate": school.directorate,
-        "island": school.island,
-        "opens_min": school.opens_min,
-        "closes_min": school.closes_min,
-        "needs_4x4": school.needs_4x4,
-        "terrain": school.terrain,
-        "extra": dict(school.extra),
-    }
+    return SCHOOL.domain_values(school)
 
 
 def school_public(row: SchoolRow) -> schemas.SchoolPublic:
-    return schemas.SchoolPublic(
-        school_id=row.school_id,
-        name=row.name,
-        lat=row.lat,
-        lon=row.lon,
-        directorate=row.directorate,
-        island=row.island,
-        opens=hhmm(row.opens_min),
-        closes=hhmm(row.closes_min),
-        needs_4x4=row.needs_4x4,
-        terrain=row.terrain,
-        lab_installed=row.lab_installed,
-        notes=row.notes,
-        extra=dict(row.extra or {}),
-    )
+    return SCHOOL.answer(row, schemas.SchoolPublic)
 
 
-def school_create_of(row: SchoolRow) -> schemas.SchoolCreate:
-    """A row as a create body (to apply a partial update and validate the whole again)."""
-    public = school_public(row)
-    return schemas.SchoolCreate.model_validate(public.model_dump())
-
-
-# --- bases ---------------------------------------------------------------------------
-
-
-def base_from_create(body: schemas.BaseCreate) -> Base:
-    extra = {**body.extra, **({"directorate": body.directorate} if body.directorate else {})}
-    return Base(body.base_id, body.name, body.lat, body.lon, body.island, body.kind, extra=extra)
-
-
-def base_from_row(row: BaseRow) -> Base:
+def base_from_row(row: BaseRow | Mapping[str, Any]) -> Base:
     """The domain base, its Directorate in ``extra`` as ``bases.csv`` carries it (the solver's own-area rule)."""
-    extra = {**(row.extra or {}), "directorate": row.directorate}
-    return Base(row.base_id, row.name, row.lat, row.lon, row.island, row.kind, extra=extra)
+    base = cast(Base, BASE.from_row(row))
+    directorate = row["directorate"] if isinstance(row, Mapping) else row.directorate
+    return replace(base, extra={**base.extra, "directorate": directorate})
 
 
 def base_values(base: Base) -> dict[str, Any]:
-    return {
-        "name": base.name,
-        "lat": base.lat,
-        "lon": base.lon,
-        "island": base.island,
-        "kind": base.kind,
-        # The Directorate is a column of its own (BaseRow.directorate), not an extra.
-        "extra": {k: v for k, v in base.extra.items() if k != "directorate"},
-    }
+    # The Directorate is a column of its own (BaseRow.directorate), not an extra.
+    values = BASE.domain_values(base)
+    return {**values, "extra": {k: v for k, v in base.extra.items() if k != "directorate"}}
 
 
 def base_public(row: BaseRow) -> schemas.BasePublic:
-    return schemas.BasePublic(
-        base_id=row.base_id,
-        name=row.name,
-        lat=row.lat,
-        lon=row.lon,
-        island=row.island,
-        kind=row.kind,
-        directorate=row.directorate,
-        extra=dict(row.extra or {}),
-    )
-
-
-def base_create_of(row: BaseRow) -> schemas.BaseCreate:
-    return schemas.BaseCreate.model_validate(base_public(row).model_dump())
+    return BASE.answer(row, schemas.BasePublic)
 
 
 def nearest_directorate(
@@ -225,130 +122,29 @@ def nearest_directorate(
     return None if best is None else best[1]
 
 
-# --- technicians -----------------------------------------------------------------------
-
-
-def technician_from_create(body: schemas.TechnicianCreate) -> Technician:
-    return Technician(
-        technician_id=body.technician_id,
-        name=body.name,
-        base_id=body.base_id,
-        skills=frozenset(body.skills),
-        employer=body.employer,
-        shift_start_min=minutes(body.shift_start),
-        shift_end_min=minutes(body.shift_end),
-        max_km_per_day=body.max_km_per_day,
-        has_4x4=body.has_4x4,
-        cost_per_km=body.cost_per_km,
-        extra=body.extra,
-    )
-
-
 def technician_from_row(row: TechnicianRow) -> Technician:
-    return Technician(
-        technician_id=row.technician_id,
-        name=row.name,
-        base_id=row.base_id,
-        skills=frozenset(row.skills),
-        employer=row.employer,
-        shift_start_min=row.shift_start_min,
-        shift_end_min=row.shift_end_min,
-        max_km_per_day=row.max_km_per_day,
-        has_4x4=row.has_4x4,
-        cost_per_km=row.cost_per_km,
-        extra=dict(row.extra or {}),
-    )
-
-
-def _skill_order(skills: Iterable[str]) -> list[str]:
-    from dromologio.models import SKILLS
-
-    return [s for s in SKILLS if s in set(skills)]
+    return cast(Technician, TECHNICIAN.from_row(row))
 
 
 def technician_values(technician: Technician) -> dict[str, Any]:
-    return {
-        "name": technician.name,
-        "base_id": technician.base_id,
-        "skills": _skill_order(technician.skills),
-        "employer": technician.employer,
-        "shift_start_min": technician.shift_start_min,
-        "shift_end_min": technician.shift_end_min,
-        "max_km_per_day": technician.max_km_per_day,
-        "has_4x4": technician.has_4x4,
-        "cost_per_km": technician.cost_per_km,
-        "extra": dict(technician.extra),
-    }
+    return TECHNICIAN.domain_values(technician)
 
 
 def technician_public(row: TechnicianRow) -> schemas.TechnicianPublic:
-    return schemas.TechnicianPublic(
-        technician_id=row.technician_id,
-        name=row.name,
-        base_id=row.base_id,
-        skills=list(row.skills),
-        shift_start=hhmm(row.shift_start_min),
-        shift_end=hhmm(row.shift_end_min),
-        employer=row.employer,
-        max_km_per_day=row.max_km_per_day,
-        has_4x4=row.has_4x4,
-        cost_per_km=row.cost_per_km,
-        extra=dict(row.extra or {}),
-    )
-
-
-def technician_create_of(row: TechnicianRow) -> schemas.TechnicianCreate:
-    return schemas.TechnicianCreate.model_validate(technician_public(row).model_dump())
-
-
-# --- tickets ---------------------------------------------------------------------------
+    return TECHNICIAN.answer(row, schemas.TechnicianPublic)
 
 
 def ticket_from_create(body: schemas.TicketCreate) -> Ticket:
-    return Ticket(
-        ticket_id=body.ticket_id,
-        school_id=body.school_id,
-        opened_at=naive(body.opened_at),
-        category=body.category,
-        skill=body.skill,
-        priority=body.priority,
-        service_minutes=body.service_minutes,
-        remote=body.remote,
-        warranty=body.warranty,
-        due_by=None if body.due_by is None else naive(body.due_by),
-        extra=body.extra,
-    )
+    """The domain ticket of a create body (raises ValueError naming the field)."""
+    return cast(Ticket, TICKET.from_row(TICKET.values(body)))
 
 
 def ticket_from_row(row: TicketRow) -> Ticket:
-    return Ticket(
-        ticket_id=row.ticket_id,
-        school_id=row.school_id,
-        opened_at=row.opened_at,
-        category=row.category,
-        skill=row.skill,
-        priority=row.priority,
-        service_minutes=row.service_minutes,
-        remote=row.remote,
-        warranty=row.warranty,
-        due_by=row.due_by,
-        extra=dict(row.extra or {}),
-    )
+    return cast(Ticket, TICKET.from_row(row))
 
 
 def ticket_values(ticket: Ticket) -> dict[str, Any]:
-    return {
-        "school_id": ticket.school_id,
-        "opened_at": ticket.opened_at,
-        "category": ticket.category,
-        "skill": ticket.skill,
-        "priority": ticket.priority,
-        "service_minutes": ticket.service_minutes,
-        "remote": ticket.remote,
-        "warranty": ticket.warranty,
-        "due_by": ticket.due_by,
-        "extra": dict(ticket.extra),
-    }
+    return TICKET.domain_values(ticket)
 
 
 def ticket_public(row: TicketRow, *, visible_technicians: frozenset[str] | None) -> schemas.TicketPublic:
@@ -360,69 +156,26 @@ def ticket_public(row: TicketRow, *, visible_technicians: frozenset[str] | None)
     locked = row.locked_technician_id
     if visible_technicians is not None and locked not in visible_technicians:
         locked = None
-    return schemas.TicketPublic(
-        ticket_id=row.ticket_id,
-        school_id=row.school_id,
-        opened_at=instant(row.opened_at),
-        category=row.category,
-        skill=row.skill,
-        priority=row.priority,
-        service_minutes=row.service_minutes,
-        remote=row.remote,
-        warranty=row.warranty,
-        due_by=None if row.due_by is None else instant(row.due_by),
-        extra=dict(row.extra or {}),
-        status=row.status,  # type: ignore[arg-type]
-        locked_technician_id=locked,
-    )
-
-
-def ticket_create_of(row: TicketRow) -> schemas.TicketCreate:
-    data = ticket_public(row, visible_technicians=None).model_dump(exclude={"status", "locked_technician_id"})
-    return schemas.TicketCreate.model_validate(data)
-
-
-# --- ports, sailings, policy -------------------------------------------------------------
+    return TICKET.answer(row, schemas.TicketPublic, locked_technician_id=locked)
 
 
 def port_from_row(row: PortRow) -> Port:
-    return Port(row.port_id, row.name, row.lat, row.lon, row.island, extra=dict(row.extra or {}))
+    return cast(Port, PORT.from_row(row))
 
 
 def port_values(port: Port) -> dict[str, Any]:
-    return {
-        "name": port.name,
-        "lat": port.lat,
-        "lon": port.lon,
-        "island": port.island,
-        "extra": dict(port.extra),
-    }
+    return PORT.domain_values(port)
 
 
 def sailing_from_row(row: SailingRow) -> Sailing:
-    return Sailing(
-        from_port=row.from_port,
-        to_port=row.to_port,
-        depart_min=row.depart_min,
-        duration_min=row.duration_min,
-        days=frozenset(row.days),
-        fare_eur=row.fare_eur,
-        extra=dict(row.extra or {}),
-    )
+    return cast(Sailing, SAILING.from_row(row))
 
 
 def sailing_values(sailing: Sailing) -> dict[str, Any]:
-    from dromologio.models import WEEKDAYS
+    return SAILING.domain_values(sailing)
 
-    return {
-        "from_port": sailing.from_port,
-        "to_port": sailing.to_port,
-        "depart_min": sailing.depart_min,
-        "duration_min": sailing.duration_min,
-        "days": [d for d in WEEKDAYS if d in sailing.days],
-        "fare_eur": sailing.fare_eur,
-        "extra": dict(sailing.extra),
-    }
+
+# --- policy ------------------------------------------------------------------------------
 
 
 def policy_from_data(data: Mapping[str, Any] | None) -> Policy:

@@ -22,7 +22,7 @@ row concerned and imports nothing.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import datetime
 from typing import Any, TypeVar
 
@@ -239,16 +239,25 @@ def check_scope(
         SchoolRow.directorate,
         [s.school_id for s in tables.schools] + [t.school_id for t in tables.tickets],
     )
-    for index, school in enumerate(tables.schools):
-        before = stored_schools.get(school.school_id)
-        if before is not None and before not in mine:
-            refused.append(
-                (_where(tables, "schools", index, "school_id"), _not_available("school_id", school.school_id))
-            )
-        elif school.directorate not in mine:
-            refused.append(
-                (_where(tables, "schools", index, "directorate"), outside("directorate", school.directorate))
-            )
+
+    def refuse_outside(
+        table: str,
+        key: str,
+        items: Sequence[Any],
+        stored: Mapping[str, str],
+        directorate_of: Callable[[Any], str],
+    ) -> None:
+        """Rows whose stored twin or whose Directorate lies outside the key's Directorates."""
+        for index, item in enumerate(items):
+            ident = getattr(item, key)
+            before = stored.get(ident)
+            if before is not None and before not in mine:
+                refused.append((_where(tables, table, index, key), _not_available(key, ident)))
+            elif directorate_of(item) not in mine:
+                where = _where(tables, table, index, "directorate")
+                refused.append((where, outside("directorate", directorate_of(item))))
+
+    refuse_outside("schools", "school_id", tables.schools, stored_schools, lambda school: school.directorate)
 
     stored_bases = _pairs(
         session,
@@ -256,19 +265,9 @@ def check_scope(
         BaseRow.directorate,
         [b.base_id for b in tables.bases] + [t.base_id for t in tables.technicians],
     )
-    for index, base in enumerate(tables.bases):
-        before = stored_bases.get(base.base_id)
-        if before is not None and before not in mine:
-            refused.append(
-                (_where(tables, "bases", index, "base_id"), _not_available("base_id", base.base_id))
-            )
-        elif directorates_of_bases[base.base_id] not in mine:
-            refused.append(
-                (
-                    _where(tables, "bases", index, "directorate"),
-                    outside("directorate", directorates_of_bases[base.base_id]),
-                )
-            )
+    refuse_outside(
+        "bases", "base_id", tables.bases, stored_bases, lambda base: directorates_of_bases[base.base_id]
+    )
 
     technician_directorates = _pairs(
         session,

@@ -1,421 +1,115 @@
 """Request and response bodies.
 
 Families follow ``Base`` (shared fields) / ``Create`` (with the id) / ``Update``
-(every field optional) / ``Public`` (what is returned).  Field names are the
-contract's column names (``docs/problem-format.md``), with the same units and
-text forms (``HH:MM`` times, ISO 8601 instants).  Requests reject unknown fields.
+(every field optional) / ``Public`` (what is returned).  The resources' families are
+built from their entity specs (:mod:`dromologio.api.specs`), where each field is written
+once.  Field names are the contract's column names (``docs/problem-format.md``), with the
+same units and text forms (``HH:MM`` times, ISO 8601 instants).  Requests reject unknown
+fields.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-from datetime import datetime
-from typing import Annotated, Any, Literal
-from zoneinfo import ZoneInfo
+from typing import TYPE_CHECKING, Any
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PlainSerializer, WithJsonSchema
+from pydantic import Field
 
-from dromologio.models.cells import FIRST_YEAR, GREECE_LAT, GREECE_LON, LAST_YEAR
-
-Skill = Literal["windows", "linux", "ltsp", "network", "hardware", "printer", "egov"]
-Priority = Literal["urgent", "high", "normal", "low"]
-BaseKind = Literal["keplinet", "partner", "substation"]
-Terrain = Literal["plain", "semi_mountainous", "mountainous"]
-Role = Literal["dispatcher", "partner", "planner", "admin"]
-JobStatus = Literal["queued", "running", "done", "failed", "cancelled"]
-TicketStatus = Literal["open", "done", "closed"]
-VisitState = Literal["planned", "started", "done", "not_solved"]
-
-#: a time of day from 00:00 to 24:00 (the end of the day).
-HHMM = r"^(([01]?[0-9]|2[0-3]):[0-5][0-9]|24:00)$"
-ID_PATTERN = r"^\S(.*\S)?$"
-#: the largest random seed (the solver's seeds are 32-bit; databases store 64-bit integers).
-SEED_MAX = 2**31 - 1
-
-# --- dates and local times ------------------------------------------------------------
-#
-# Instants are local times in Europe/Athens without an offset, as in the contract's
-# files (``2026-11-20T09:30``).  The schema says so with a pattern instead of the
-# ``date-time`` format, which (RFC 3339) would require an offset.  A request may still
-# send an offset: the instant is then converted to Athens time.
-
-ATHENS = ZoneInfo("Europe/Athens")
-#: the years a date may fall in, as the readers of the contract's files accept them.
-MIN_YEAR = FIRST_YEAR
-MAX_YEAR = LAST_YEAR
-_YEAR = "(20[0-9]{2}|2100)"  # MIN_YEAR..MAX_YEAR
-_DAY = "(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])"
-_CLOCK = "([01][0-9]|2[0-3]):[0-5][0-9]"
-#: what a request may send: minutes, optional seconds (and fraction), optional offset.
-LOCAL_DATETIME_IN = rf"^{_YEAR}-{_DAY}T{_CLOCK}(:[0-5][0-9](\.[0-9]{{1,6}})?)?(Z|[+-]{_CLOCK})?$"
-#: what a response holds: seconds, never an offset.
-LOCAL_DATETIME_OUT = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}$"
-DATE_PATTERN = rf"^{_YEAR}-{_DAY}$"
-
-
-def _in_years(year: int) -> None:
-    if not MIN_YEAR <= year <= MAX_YEAR:
-        raise ValueError(f"the year must be from {MIN_YEAR} to {MAX_YEAR}, not {year}")
-
-
-def _local_instant(value: datetime) -> datetime:
-    """A request's instant as naive Athens time, within the years the service plans."""
-    _in_years(value.year)
-    if value.tzinfo is not None:
-        value = value.astimezone(ATHENS).replace(tzinfo=None)
-        _in_years(value.year)
-    return value
-
-
-def _bounded_date(value: dt.date) -> dt.date:
-    _in_years(value.year)
-    return value
-
-
-def _local_text(value: datetime) -> str:
-    """A response's instant: naive Athens time to the second."""
-    if value.tzinfo is not None:
-        value = value.astimezone(ATHENS).replace(tzinfo=None)
-    return value.isoformat(timespec="seconds")
-
-
-#: a request's local instant (``2026-11-20T09:30``), years 2000 to 2100.
-LocalDateTime = Annotated[
-    datetime,
-    AfterValidator(_local_instant),
-    WithJsonSchema(
-        {
-            "type": "string",
-            "pattern": LOCAL_DATETIME_IN,
-            "description": "local time, Europe/Athens, YYYY-MM-DDTHH:MM; an offset, if sent, is converted",
-        }
-    ),
-]
-#: a response's local instant (``2026-11-20T09:30:00``).
-LocalDateTimeOut = Annotated[
-    datetime,
-    PlainSerializer(_local_text, return_type=str, when_used="json"),
-    WithJsonSchema(
-        {
-            "type": "string",
-            "pattern": LOCAL_DATETIME_OUT,
-            "description": "local time, Europe/Athens, no offset",
-        }
-    ),
-]
-#: a calendar day (``2026-11-23``), years 2000 to 2100.
-Day = Annotated[
-    dt.date,
-    AfterValidator(_bounded_date),
-    WithJsonSchema({"type": "string", "format": "date", "pattern": DATE_PATTERN}),
-]
-
-
-class Request(BaseModel):
-    """A request body: unknown fields are an error (they are usually typos), and so are NaN and infinities."""
-
-    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
-
-
-class Response(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
-
-
-Extra: Any = Field(
-    default_factory=dict,
-    description="columns beyond the contract, kept as text and written back unchanged",
-    examples=[{"helpdesk_ref": "HD-2026-0412"}],
+from .entity import EntityAnswer, EntityBody, Request, Response
+from .fieldtypes import (
+    ATHENS,
+    DATE_PATTERN,
+    HHMM,
+    ID_PATTERN,
+    LOCAL_DATETIME_IN,
+    LOCAL_DATETIME_OUT,
+    MAX_YEAR,
+    MIN_YEAR,
+    SEED_MAX,
+    BaseKind,
+    Day,
+    JobStatus,
+    LocalDateTime,
+    LocalDateTimeOut,
+    Priority,
+    Role,
+    Skill,
+    Terrain,
+    TicketStatus,
+    VisitState,
 )
+from .specs import ABSENCE, BASE, CLOSURE, REGION, SCHOOL, TECHNICIAN, TICKET, AbsenceKind
 
+__all__ = [
+    "ATHENS",
+    "DATE_PATTERN",
+    "HHMM",
+    "ID_PATTERN",
+    "LOCAL_DATETIME_IN",
+    "LOCAL_DATETIME_OUT",
+    "MAX_YEAR",
+    "MIN_YEAR",
+    "SEED_MAX",
+    "AbsenceKind",
+    "BaseKind",
+    "Day",
+    "JobStatus",
+    "LocalDateTime",
+    "LocalDateTimeOut",
+    "Priority",
+    "Request",
+    "Response",
+    "Role",
+    "Skill",
+    "Terrain",
+    "TicketStatus",
+    "VisitState",
+]
 
-# --- regions -----------------------------------------------------------------------
+# --- the resources' families, from their entity specs ------------------------------------
 
+REGION_MODELS = REGION.models()
+SCHOOL_MODELS = SCHOOL.models()
+BASE_MODELS = BASE.models()
+TECHNICIAN_MODELS = TECHNICIAN.models()
+TICKET_MODELS = TICKET.models()
+ABSENCE_MODELS = ABSENCE.models()
+CLOSURE_MODELS = CLOSURE.models()
 
-class RegionBase(Request):
-    name: str = Field(
-        min_length=1,
-        max_length=300,
-        description="the Directorate of Education exactly as schools.directorate names it",
-        examples=["Δ.Π.Ε. Ιωαννίνων"],
-    )
-    area: str = Field(default="", max_length=300, description="wider area, for display", examples=["Ήπειρος"])
-
-
-class RegionCreate(RegionBase):
-    region_id: str | None = Field(
-        default=None,
-        max_length=64,
-        pattern=r"^[a-z0-9][a-z0-9-]*$",
-        description="short id; made from the name when absent",
-        examples=["dpe-ioanninon"],
-    )
-
-
-class RegionUpdate(Request):
-    area: str | None = Field(default=None, max_length=300, description="wider area", examples=["Ήπειρος"])
-
-
-class RegionPublic(Response):
-    region_id: str = Field(description="short id", examples=["dpe-ioanninon"])
-    name: str = Field(description="the Directorate of Education", examples=["Δ.Π.Ε. Ιωαννίνων"])
-    area: str = Field(description="wider area", examples=["Ήπειρος"])
-
-
-# --- schools -----------------------------------------------------------------------
-
-
-class SchoolBase(Request):
-    name: str = Field(
-        min_length=1, max_length=300, description="display name", examples=["1ο Δημοτικό Σχολείο Ιωαννίνων"]
-    )
-    lat: float = Field(
-        ge=GREECE_LAT[0], le=GREECE_LAT[1], description="WGS84 latitude in Greece, degrees", examples=[39.667]
-    )
-    lon: float = Field(
-        ge=GREECE_LON[0],
-        le=GREECE_LON[1],
-        description="WGS84 longitude in Greece, degrees",
-        examples=[20.853],
-    )
-    directorate: str = Field(
-        min_length=1, max_length=300, description="Directorate of Education", examples=["Δ.Π.Ε. Ιωαννίνων"]
-    )
-    island: str = Field(
-        default="", max_length=300, description="island name; empty = mainland", examples=[""]
-    )
-    opens: str = Field(
-        default="08:15", pattern=HHMM, description="when work can start, HH:MM", examples=["08:15"]
-    )
-    closes: str = Field(
-        default="14:00", pattern=HHMM, description="when work must end, HH:MM", examples=["14:00"]
-    )
-    needs_4x4: bool = Field(default=False, description="mountain access that needs a 4x4", examples=[False])
-    terrain: Terrain = Field(default="plain", description="terrain class (road speed)", examples=["plain"])
-    lab_installed: int | None = Field(
-        default=None, ge=1980, le=2100, description="year the computer lab was installed", examples=[2014]
-    )
-    notes: str = Field(
-        default="", max_length=4000, description="notes for technicians", examples=["Κλειδί στο γραφείο"]
-    )
-    extra: dict[str, str] = Extra
-
-
-class SchoolCreate(SchoolBase):
-    school_id: str = Field(
-        min_length=1, max_length=64, pattern=ID_PATTERN, description="unique id", examples=["S0001"]
-    )
-
-
-class SchoolUpdate(Request):
-    name: str | None = Field(default=None, min_length=1, max_length=300, description="display name")
-    lat: float | None = Field(
-        default=None, ge=GREECE_LAT[0], le=GREECE_LAT[1], description="WGS84 latitude in Greece"
-    )
-    lon: float | None = Field(
-        default=None, ge=GREECE_LON[0], le=GREECE_LON[1], description="WGS84 longitude in Greece"
-    )
-    directorate: str | None = Field(default=None, min_length=1, max_length=300, description="Directorate")
-    island: str | None = Field(default=None, max_length=300, description="island; empty = mainland")
-    opens: str | None = Field(default=None, pattern=HHMM, description="HH:MM")
-    closes: str | None = Field(default=None, pattern=HHMM, description="HH:MM")
-    needs_4x4: bool | None = Field(default=None, description="needs a 4x4")
-    terrain: Terrain | None = Field(default=None, description="terrain class")
-    lab_installed: int | None = Field(default=None, ge=1980, le=2100, description="lab installation year")
-    notes: str | None = Field(default=None, max_length=4000, description="notes for technicians")
-    extra: dict[str, str] | None = Field(default=None, description="extra columns (replaces them all)")
-
-
-class SchoolPublic(Response):
-    school_id: str = Field(description="unique id", examples=["S0001"])
-    name: str = Field(description="display name")
-    lat: float = Field(description="WGS84 latitude in Greece")
-    lon: float = Field(description="WGS84 longitude in Greece")
-    directorate: str = Field(description="Directorate of Education")
-    island: str = Field(description="island; empty = mainland")
-    opens: str = Field(description="HH:MM")
-    closes: str = Field(description="HH:MM")
-    needs_4x4: bool = Field(description="needs a 4x4")
-    terrain: str = Field(description="terrain class")
-    lab_installed: int | None = Field(description="lab installation year")
-    notes: str = Field(description="notes for technicians")
-    extra: dict[str, str] = Field(description="extra columns")
-
-
-# --- bases -------------------------------------------------------------------------
-
-
-class BaseBase(Request):
-    name: str = Field(
-        min_length=1, max_length=300, description="display name", examples=["ΚΕ.ΠΛΗ.ΝΕ.Τ. Ιωαννίνων"]
-    )
-    lat: float = Field(
-        ge=GREECE_LAT[0], le=GREECE_LAT[1], description="WGS84 latitude in Greece", examples=[39.664]
-    )
-    lon: float = Field(
-        ge=GREECE_LON[0], le=GREECE_LON[1], description="WGS84 longitude in Greece", examples=[20.851]
-    )
-    island: str = Field(default="", max_length=300, description="island; empty = mainland", examples=[""])
-    kind: BaseKind = Field(
-        default="keplinet", description="keplinet, partner or substation", examples=["keplinet"]
-    )
-    directorate: str | None = Field(
-        default=None,
-        max_length=300,
-        description="the Directorate the base serves (scoping); the nearest school's when absent",
-        examples=["Δ.Π.Ε. Ιωαννίνων"],
-    )
-    extra: dict[str, str] = Extra
-
-
-class BaseCreate(BaseBase):
-    base_id: str = Field(
-        min_length=1, max_length=64, pattern=ID_PATTERN, description="unique id", examples=["KPN-IOA"]
-    )
-
-
-class BaseUpdate(Request):
-    name: str | None = Field(default=None, min_length=1, max_length=300, description="display name")
-    lat: float | None = Field(
-        default=None, ge=GREECE_LAT[0], le=GREECE_LAT[1], description="WGS84 latitude in Greece"
-    )
-    lon: float | None = Field(
-        default=None, ge=GREECE_LON[0], le=GREECE_LON[1], description="WGS84 longitude in Greece"
-    )
-    island: str | None = Field(default=None, max_length=300, description="island")
-    kind: BaseKind | None = Field(default=None, description="kind")
-    directorate: str | None = Field(
-        default=None, min_length=1, max_length=300, description="Directorate served"
-    )
-    extra: dict[str, str] | None = Field(default=None, description="extra columns (replaces them all)")
-
-
-class BasePublic(Response):
-    base_id: str = Field(description="unique id", examples=["KPN-IOA"])
-    name: str = Field(description="display name")
-    lat: float = Field(description="WGS84 latitude in Greece")
-    lon: float = Field(description="WGS84 longitude in Greece")
-    island: str = Field(description="island; empty = mainland")
-    kind: str = Field(description="keplinet, partner or substation")
-    directorate: str = Field(description="the Directorate the base serves")
-    extra: dict[str, str] = Field(description="extra columns")
-
-
-# --- technicians -------------------------------------------------------------------
-
-
-class TechnicianBase(Request):
-    name: str = Field(min_length=1, max_length=300, description="display name", examples=["Ελένη Κίτσου"])
-    base_id: str = Field(min_length=1, max_length=64, description="home base", examples=["KPN-IOA"])
-    skills: list[Skill] = Field(min_length=1, description="skills", examples=[["windows", "network"]])
-    shift_start: str = Field(default="08:00", pattern=HHMM, description="HH:MM", examples=["08:00"])
-    shift_end: str = Field(default="16:00", pattern=HHMM, description="HH:MM", examples=["16:00"])
-    employer: str = Field(
-        min_length=1,
-        max_length=300,
-        description="KE.PLI.NE.T. or partner body",
-        examples=["ΚΕ.ΠΛΗ.ΝΕ.Τ. Ιωαννίνων"],
-    )
-    max_km_per_day: float | None = Field(
-        default=None, gt=0, description="travel cap, km a day", examples=[250]
-    )
-    has_4x4: bool = Field(default=False, description="drives a 4x4", examples=[True])
-    cost_per_km: float | None = Field(
-        default=None, ge=0, description="EUR per km; policy's when null", examples=[0.15]
-    )
-    extra: dict[str, str] = Extra
-
-
-class TechnicianCreate(TechnicianBase):
-    technician_id: str = Field(
-        min_length=1, max_length=64, pattern=ID_PATTERN, description="unique id", examples=["T01"]
-    )
-
-
-class TechnicianUpdate(Request):
-    name: str | None = Field(default=None, min_length=1, max_length=300, description="display name")
-    base_id: str | None = Field(default=None, min_length=1, max_length=64, description="home base")
-    skills: list[Skill] | None = Field(default=None, min_length=1, description="skills")
-    shift_start: str | None = Field(default=None, pattern=HHMM, description="HH:MM")
-    shift_end: str | None = Field(default=None, pattern=HHMM, description="HH:MM")
-    employer: str | None = Field(default=None, min_length=1, max_length=300, description="employer")
-    max_km_per_day: float | None = Field(default=None, gt=0, description="travel cap, km a day")
-    has_4x4: bool | None = Field(default=None, description="drives a 4x4")
-    cost_per_km: float | None = Field(default=None, ge=0, description="EUR per km")
-    extra: dict[str, str] | None = Field(default=None, description="extra columns (replaces them all)")
-
-
-class TechnicianPublic(Response):
-    technician_id: str = Field(description="unique id", examples=["T01"])
-    name: str = Field(description="display name")
-    base_id: str = Field(description="home base")
-    skills: list[str] = Field(description="skills")
-    shift_start: str = Field(description="HH:MM")
-    shift_end: str = Field(description="HH:MM")
-    employer: str = Field(description="employer")
-    max_km_per_day: float | None = Field(description="travel cap, km a day")
-    has_4x4: bool = Field(description="drives a 4x4")
-    cost_per_km: float | None = Field(description="EUR per km; the policy's when null")
-    extra: dict[str, str] = Field(description="extra columns")
-
-
-# --- tickets -----------------------------------------------------------------------
-
-
-class TicketBase(Request):
-    school_id: str = Field(
-        min_length=1, max_length=64, description="school that reported it", examples=["S0001"]
-    )
-    opened_at: LocalDateTime = Field(
-        description="when it was opened (local time)", examples=["2026-11-20T09:30"]
-    )
-    category: str = Field(
-        min_length=1, max_length=300, description="helpdesk category", examples=["Δίκτυο / network"]
-    )
-    skill: Skill = Field(description="the one skill required on site", examples=["network"])
-    priority: Priority = Field(default="normal", description="urgent, high, normal or low", examples=["high"])
-    service_minutes: int = Field(gt=0, le=1440, description="estimated minutes on site", examples=[60])
-    remote: bool = Field(default=False, description="solved remotely: never routed", examples=[False])
-    warranty: bool = Field(default=False, description="under warranty: goes to the vendor", examples=[False])
-    due_by: LocalDateTime | None = Field(
-        default=None, description="SLA instant", examples=["2026-11-24T14:00"]
-    )
-    extra: dict[str, str] = Extra
-
-
-class TicketCreate(TicketBase):
-    ticket_id: str = Field(
-        min_length=1, max_length=64, pattern=ID_PATTERN, description="unique id", examples=["K0100"]
-    )
-
-
-class TicketUpdate(Request):
-    school_id: str | None = Field(default=None, min_length=1, max_length=64, description="school")
-    opened_at: LocalDateTime | None = Field(default=None, description="when it was opened")
-    category: str | None = Field(default=None, min_length=1, max_length=300, description="category")
-    skill: Skill | None = Field(default=None, description="skill required")
-    priority: Priority | None = Field(default=None, description="priority")
-    service_minutes: int | None = Field(default=None, gt=0, le=1440, description="minutes on site")
-    remote: bool | None = Field(default=None, description="solved remotely")
-    warranty: bool | None = Field(default=None, description="under warranty")
-    due_by: LocalDateTime | None = Field(default=None, description="SLA instant")
-    status: TicketStatus | None = Field(default=None, description="open, done or closed")
-    extra: dict[str, str] | None = Field(default=None, description="extra columns (replaces them all)")
-
-
-class TicketPublic(Response):
-    ticket_id: str = Field(description="unique id", examples=["K0001"])
-    school_id: str = Field(description="school")
-    opened_at: str = Field(description="when it was opened, YYYY-MM-DDTHH:MM")
-    category: str = Field(description="helpdesk category")
-    skill: str = Field(description="skill required")
-    priority: str = Field(description="priority")
-    service_minutes: int = Field(description="minutes on site")
-    remote: bool = Field(description="solved remotely")
-    warranty: bool = Field(description="under warranty")
-    due_by: str | None = Field(description="SLA instant, YYYY-MM-DDTHH:MM")
-    extra: dict[str, str] = Field(description="extra columns")
-    status: TicketStatus = Field(description="open (in the queue), done or closed")
-    locked_technician_id: str | None = Field(description="the only technician who may serve it, if locked")
+if TYPE_CHECKING:
+    # Built at run time; statically each is a body (or an answer) whose fields read as Any.
+    RegionCreate = EntityBody
+    RegionUpdate = EntityBody
+    SchoolBase = EntityBody
+    SchoolCreate = EntityBody
+    SchoolUpdate = EntityBody
+    BaseBase = EntityBody
+    BaseCreate = EntityBody
+    BaseUpdate = EntityBody
+    TechnicianBase = EntityBody
+    TechnicianCreate = EntityBody
+    TechnicianUpdate = EntityBody
+    TicketBase = EntityBody
+    TicketCreate = EntityBody
+    TicketUpdate = EntityBody
+    AbsenceCreate = EntityBody
+    AbsenceUpdate = EntityBody
+    ClosureCreate = EntityBody
+    ClosureUpdate = EntityBody
+    RegionPublic = EntityAnswer
+    SchoolPublic = EntityAnswer
+    BasePublic = EntityAnswer
+    TechnicianPublic = EntityAnswer
+    TicketPublic = EntityAnswer
+    AbsencePublic = EntityAnswer
+    ClosurePublic = EntityAnswer
+else:
+    _, RegionCreate, RegionUpdate, RegionPublic = REGION_MODELS
+    SchoolBase, SchoolCreate, SchoolUpdate, SchoolPublic = SCHOOL_MODELS
+    BaseBase, BaseCreate, BaseUpdate, BasePublic = BASE_MODELS
+    TechnicianBase, TechnicianCreate, TechnicianUpdate, TechnicianPublic = TECHNICIAN_MODELS
+    TicketBase, TicketCreate, TicketUpdate, TicketPublic = TICKET_MODELS
+    _, AbsenceCreate, AbsenceUpdate, AbsencePublic = ABSENCE_MODELS
+    _, ClosureCreate, ClosureUpdate, ClosurePublic = CLOSURE_MODELS
 
 
 class TicketEventPublic(Response):
@@ -660,7 +354,7 @@ class UrgentTicket(TicketBase):
         description="unique id; U-YYYYMMDD-NNN (today's date, the next number) when absent",
         examples=[None],
     )
-    opened_at: LocalDateTime | None = Field(  # type: ignore[assignment]
+    opened_at: LocalDateTime | None = Field(
         default=None, description="when it was opened (local time); now when absent", examples=[None]
     )
     priority: Priority = Field(default="urgent", description="urgent unless given", examples=["urgent"])
@@ -693,80 +387,3 @@ class VisitReport(VisitNote):
         description="who reported it (e.g. the technician by phone); the key's name when absent",
         examples=["Ελένη Κίτσου (τηλ.)"],
     )
-
-
-AbsenceKind = Literal["leave", "sick", "training"]
-
-
-class AbsenceCreate(Request):
-    technician_id: str = Field(
-        min_length=1, max_length=64, description="the technician away", examples=["T1"]
-    )
-    from_: Day = Field(alias="from", description="first day away", examples=["2026-11-23"])
-    to: Day | None = Field(default=None, description="last day away (included); from when absent")
-    kind: AbsenceKind = Field(default="leave", description="leave, sick or training", examples=["leave"])
-    note: str = Field(default="", max_length=4000, description="note", examples=[""])
-
-
-class AbsenceUpdate(Request):
-    from_: Day | None = Field(default=None, alias="from", description="first day away")
-    to: Day | None = Field(default=None, description="last day away (included)")
-    kind: AbsenceKind | None = Field(default=None, description="leave, sick or training")
-    note: str | None = Field(default=None, max_length=4000, description="note")
-
-
-class AbsencePublic(Response):
-    model_config = ConfigDict(from_attributes=True, populate_by_name=True)
-
-    absence_id: str = Field(description="id")
-    technician_id: str = Field(description="the technician away")
-    from_: Day = Field(alias="from", description="first day away")
-    to: Day = Field(description="last day away (included)")
-    kind: AbsenceKind = Field(description="leave, sick or training")
-    note: str = Field(description="note")
-    created_by: str = Field(description="the key that recorded it")
-
-
-class ClosureCreate(Request):
-    school_id: str | None = Field(
-        default=None,
-        min_length=1,
-        max_length=64,
-        description="the school that cannot be reached; absent for an area (terrain, island: admin only)",
-        examples=["S1"],
-    )
-    from_date: Day = Field(description="first closed day", examples=["2026-12-03"])
-    to_date: Day | None = Field(default=None, description="last closed day (included); from_date when absent")
-    reason: str = Field(
-        default="closed",
-        min_length=1,
-        max_length=300,
-        description="printed in reasons as 'the road to <school> is <reason> on <day>'",
-        examples=["closed by snow"],
-    )
-    open_to_4x4: bool = Field(default=False, description="4x4 vehicles still get through", examples=[False])
-    terrain: Terrain | None = Field(
-        default=None, description="an area: every road touching places of this class or rougher"
-    )
-    island: str | None = Field(
-        default=None, max_length=300, description="an area: one island's roads ('' = the mainland)"
-    )
-
-
-class ClosureUpdate(Request):
-    from_date: Day | None = Field(default=None, description="first closed day")
-    to_date: Day | None = Field(default=None, description="last closed day (included)")
-    reason: str | None = Field(default=None, min_length=1, max_length=300, description="reason")
-    open_to_4x4: bool | None = Field(default=None, description="4x4 vehicles still get through")
-
-
-class ClosurePublic(Response):
-    closure_id: str = Field(description="id")
-    school_id: str | None = Field(description="the school; null for an area")
-    from_date: Day = Field(description="first closed day")
-    to_date: Day = Field(description="last closed day (included)")
-    reason: str = Field(description="reason")
-    open_to_4x4: bool = Field(description="4x4 vehicles still get through")
-    terrain: str | None = Field(description="an area's terrain class")
-    island: str | None = Field(description="an area's island")
-    created_by: str = Field(description="the key that recorded it")

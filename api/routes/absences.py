@@ -8,10 +8,11 @@ Directorates), a planner reads them all; out of scope reads answer 404 and write
 from __future__ import annotations
 
 import uuid
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from datetime import date
+from typing import Any
 
-from fastapi import APIRouter, status
+from fastapi import APIRouter
 from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import Session
 
@@ -20,26 +21,14 @@ from dromologio.models.calendar import Absence, absent_on
 
 from .. import schemas
 from ..auth import Principal
-from ..deps import CurrentPrincipal, SessionDep
-from ..errors import PROBLEM_RESPONSES, ApiError, not_found
+from ..errors import PROBLEM_RESPONSES, ApiError
+from ..schemas import ABSENCE_MODELS
+from ..specs import ABSENCE
 from ..tables import AbsenceRow, BaseRow, TechnicianRow
-from .common import Limit, Offset, now
+from .common import day_range, now
+from .resource import Filter, Resource, Route, Write, add_routes
 
 router = APIRouter(prefix="/absences", tags=["availability"], responses=PROBLEM_RESPONSES)
-
-
-def absence_public(row: AbsenceRow) -> schemas.AbsencePublic:
-    return schemas.AbsencePublic.model_validate(
-        {
-            "absence_id": row.absence_id,
-            "technician_id": row.technician_id,
-            "from": row.first_day,
-            "to": row.last_day,
-            "kind": row.kind,
-            "note": row.note,
-            "created_by": row.created_by,
-        }
-    )
 
 
 def _visible(principal: Principal) -> ColumnElement[bool]:
@@ -47,13 +36,6 @@ def _visible(principal: Principal) -> ColumnElement[bool]:
     return AbsenceRow.technician_id.in_(
         select(TechnicianRow.technician_id).where(principal.technician_filter())
     )
-
-
-def _get(session: Session, principal: Principal, absence_id: str) -> AbsenceRow:
-    row = session.scalar(select(AbsenceRow).where(AbsenceRow.absence_id == absence_id, _visible(principal)))
-    if row is None:
-        raise not_found("absence", absence_id)
-    return row
 
 
 def _writable_technician(session: Session, principal: Principal, technician_id: str) -> TechnicianRow:
@@ -80,88 +62,63 @@ def _writable_technician(session: Session, principal: Principal, technician_id: 
 
 
 def _days(first: date, last: date | None, field: str = "body.to") -> tuple[date, date]:
-    last = last or first
-    if last < first:
-        raise ApiError(
-            422,
-            f"the absence ends ({last.isoformat()}) before it starts ({first.isoformat()})",
-            errors=[(field, "before from")],
-        )
-    return first, last
+    return day_range(first, last, what="absence", field=field, first_name="from")
 
 
-@router.get("", summary="Absences of the technicians the caller sees")
-def list_absences(
-    session: SessionDep,
-    principal: CurrentPrincipal,
-    technician_id: str | None = None,
-    on: schemas.Day | None = None,
-    limit: Limit = 1000,
-    offset: Offset = 0,
-) -> list[schemas.AbsencePublic]:
-    """``on``: only those covering that day."""
-    query = select(AbsenceRow).where(_visible(principal))
-    if technician_id is not None:
-        query = query.where(AbsenceRow.technician_id == technician_id)
-    if on is not None:
-        query = query.where(AbsenceRow.first_day <= on, AbsenceRow.last_day >= on)
-    query = query.order_by(AbsenceRow.first_day, AbsenceRow.technician_id, AbsenceRow.absence_id)
-    return [absence_public(r) for r in session.scalars(query.limit(limit).offset(offset))]
+def _check_row(session: Session, principal: Principal, row: AbsenceRow) -> None:
+    _writable_technician(session, principal, row.technician_id)
 
 
-@router.get("/{absence_id}", summary="One absence")
-def get_absence(absence_id: str, session: SessionDep, principal: CurrentPrincipal) -> schemas.AbsencePublic:
-    return absence_public(_get(session, principal, absence_id))
-
-
-@router.post("", status_code=status.HTTP_201_CREATED, summary="Record an absence (leave, sick, training)")
-def create_absence(
-    body: schemas.AbsenceCreate, session: SessionDep, principal: CurrentPrincipal
-) -> schemas.AbsencePublic:
-    principal.require("admin", "dispatcher", "partner")
-    technician = _writable_technician(session, principal, body.technician_id)
+def _record(write: Write) -> Mapping[str, Any]:
+    """The days of an absence (a new one: its technician checked, its id, when and by whom)."""
+    body = write.body
+    if write.row is not None:
+        first, last = _days(body.from_, body.to, "body.to" if "to" in write.changed else "body.from")
+        return {"first_day": first, "last_day": last}
+    technician = _writable_technician(write.session, write.principal, body.technician_id)
     first, last = _days(body.from_, body.to)
-    row = AbsenceRow(
-        absence_id=uuid.uuid4().hex[:16],
-        technician_id=technician.technician_id,
-        first_day=first,
-        last_day=last,
-        kind=body.kind,
-        note=body.note,
-        created_at=now(),
-        created_by=principal.name,
-    )
-    session.add(row)
-    session.commit()
-    return absence_public(row)
+    return {
+        "absence_id": uuid.uuid4().hex[:16],
+        "technician_id": technician.technician_id,
+        "first_day": first,
+        "last_day": last,
+        "created_at": now(),
+        "created_by": write.principal.name,
+    }
 
 
-@router.patch("/{absence_id}", summary="Change an absence's days, kind or note")
-def update_absence(
-    absence_id: str, body: schemas.AbsenceUpdate, session: SessionDep, principal: CurrentPrincipal
-) -> schemas.AbsencePublic:
-    principal.require("admin", "dispatcher", "partner")
-    row = _get(session, principal, absence_id)
-    _writable_technician(session, principal, row.technician_id)
-    changes = body.model_dump(exclude_unset=True)
-    first = changes.get("from_") or row.first_day
-    last = changes.get("to") or row.last_day
-    row.first_day, row.last_day = _days(first, last, "body.to" if "to" in changes else "body.from")
-    if changes.get("kind") is not None:
-        row.kind = changes["kind"]
-    if changes.get("note") is not None:
-        row.note = changes["note"]
-    session.commit()
-    return absence_public(row)
+def _covering(day: date) -> ColumnElement[bool]:
+    return (AbsenceRow.first_day <= day) & (AbsenceRow.last_day >= day)
 
 
-@router.delete("/{absence_id}", status_code=status.HTTP_204_NO_CONTENT, summary="Remove an absence")
-def delete_absence(absence_id: str, session: SessionDep, principal: CurrentPrincipal) -> None:
-    principal.require("admin", "dispatcher", "partner")
-    row = _get(session, principal, absence_id)
-    _writable_technician(session, principal, row.technician_id)
-    session.delete(row)
-    session.commit()
+ABSENCES = Resource(
+    spec=ABSENCE,
+    models=ABSENCE_MODELS,
+    row=AbsenceRow,
+    what="absence",
+    writers=("admin", "dispatcher", "partner"),
+    visible=_visible,
+    order_by=(AbsenceRow.first_day, AbsenceRow.technician_id, AbsenceRow.absence_id),
+    filters=(
+        Filter("technician_id", str, lambda value: AbsenceRow.technician_id == value),
+        Filter("on", schemas.Day, _covering),
+    ),
+    routes={
+        "list": Route(
+            "list_absences",
+            "Absences of the technicians the caller sees",
+            "``on``: only those covering that day.",
+        ),
+        "get": Route("get_absence", "One absence"),
+        "create": Route("create_absence", "Record an absence (leave, sick, training)"),
+        "update": Route("update_absence", "Change an absence's days, kind or note"),
+        "delete": Route("delete_absence", "Remove an absence"),
+    },
+    check_row=_check_row,
+    prepare=_record,
+    nulls_replace=False,
+)
+add_routes(router, ABSENCES)
 
 
 # --- plans ------------------------------------------------------------------------------

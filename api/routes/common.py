@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from datetime import datetime
+from datetime import date, datetime
 from typing import Annotated, TypeVar
 
 from fastapi import Query
@@ -40,3 +40,15 @@ def validated(build: Callable[[], T], *, prefix: str = "body") -> T:
         match = _FIELD.match(message)
         field = f"{prefix}.{match.group(1)}" if match else prefix
         raise ApiError(422, message, errors=[(field, message)]) from exc
+
+
+def day_range(first: date, last: date | None, *, what: str, field: str, first_name: str) -> tuple[date, date]:
+    """The first and last day (included) of ``what``: the last is the first when absent, never before it (422)."""
+    last = last or first
+    if last < first:
+        raise ApiError(
+            422,
+            f"the {what} ends ({last.isoformat()}) before it starts ({first.isoformat()})",
+            errors=[(field, f"before {first_name}")],
+        )
+    return first, last

@@ -3,17 +3,23 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Mapping
 from datetime import date
+from typing import Any
 
-from fastapi import APIRouter, status
-from sqlalchemy import func, select
+from fastapi import APIRouter
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from .. import convert, schemas
 from ..auth import Principal, redact
 from ..deps import CurrentPrincipal, SessionDep
-from ..errors import PROBLEM_RESPONSES, ApiError, forbidden, not_found
+from ..errors import PROBLEM_RESPONSES, ApiError, forbidden
+from ..fieldtypes import instant
+from ..schemas import SCHOOL_MODELS
+from ..specs import SCHOOL
 from ..tables import RegionRow, SchoolRow, TicketEventRow, TicketRow
-from .common import Limit, Offset, validated
+from .resource import Filter, Resource, Route, Write, add_routes, count, fetch
 
 router = APIRouter(prefix="/schools", tags=["schools"], responses=PROBLEM_RESPONSES)
 
@@ -21,14 +27,12 @@ router = APIRouter(prefix="/schools", tags=["schools"], responses=PROBLEM_RESPON
 OLD_LAB_YEARS = 8
 
 
-def get_school(session: SessionDep, principal: Principal, school_id: str) -> SchoolRow:
-    row = session.get(SchoolRow, school_id)
-    if row is None or not principal.sees_directorate(row.directorate):
-        raise not_found("school", school_id)
+def get_school(session: Session, principal: Principal, school_id: str) -> SchoolRow:
+    row: SchoolRow = fetch(SCHOOLS, session, principal, school_id)
     return row
 
 
-def ensure_region(session: SessionDep, directorate: str) -> None:
+def ensure_region(session: Session, directorate: str) -> None:
     if session.scalar(select(RegionRow).where(RegionRow.name == directorate)) is None:
         region_id = convert.slug(directorate)
         if session.get(RegionRow, region_id) is not None:
@@ -41,101 +45,67 @@ def _check_write(principal: Principal, directorate: str) -> None:
         raise forbidden(f"this key may not change schools of '{directorate}'")
 
 
-def id_taken(what: str, column: str, ident: str, principal: Principal) -> ApiError:
-    """409 for an id in use.
+def writable_school(session: Session, principal: Principal, school_id: str, *, missing: int) -> SchoolRow:
+    """The school a body names: one whose Directorate the caller may change.
 
-    Only an admin is told that a row holds it: any other key gets the same answer
-    whether that row is its own or lies outside its scope.
+    Any other answers 403 "not available" whether it exists or not; an admin is told it
+    does not exist (status ``missing``).
     """
-    if principal.role == "admin":
-        return ApiError(409, f"{what} '{ident}' exists", errors=[(f"body.{column}", "taken")])
-    return ApiError(
-        409,
-        f"{column} '{ident}' is not available: choose another id",
-        errors=[(f"body.{column}", "not available")],
-    )
+    school = session.get(SchoolRow, school_id)
+    if school is None and principal.role == "admin":
+        raise ApiError(missing, f"no school '{school_id}'", errors=[("body.school_id", "not known")])
+    if school is None or not principal.may_write_directorate(school.directorate):
+        raise ApiError(
+            403,
+            f"school '{school_id}' is not available to this key: use a school of its Directorates",
+            errors=[("body.school_id", "not available")],
+        )
+    return school
 
 
-@router.get("", summary="Schools the caller sees")
-def list_schools(
-    session: SessionDep,
-    principal: CurrentPrincipal,
-    directorate: str | None = None,
-    island: str | None = None,
-    limit: Limit = 1000,
-    offset: Offset = 0,
-) -> list[schemas.SchoolPublic]:
-    query = select(SchoolRow).where(principal.school_filter())
-    if directorate is not None:
-        query = query.where(SchoolRow.directorate == directorate)
-    if island is not None:
-        query = query.where(SchoolRow.island == island)
-    rows = session.scalars(query.order_by(SchoolRow.school_id).limit(limit).offset(offset))
-    return [convert.school_public(r) for r in rows]
-
-
-@router.get("/{school_id}", summary="One school")
-def get_school_route(
-    school_id: str, session: SessionDep, principal: CurrentPrincipal
-) -> schemas.SchoolPublic:
-    return convert.school_public(get_school(session, principal, school_id))
-
-
-@router.post("", status_code=status.HTTP_201_CREATED, summary="Add a school")
-def create_school(
-    body: schemas.SchoolCreate, session: SessionDep, principal: CurrentPrincipal
-) -> schemas.SchoolPublic:
-    principal.require("admin", "dispatcher")
-    _check_write(principal, body.directorate)
-    if session.get(SchoolRow, body.school_id) is not None:
-        raise id_taken("school", "school_id", body.school_id, principal)
-    school = validated(lambda: convert.school_from_create(body))
-    ensure_region(session, school.directorate)
-    row = SchoolRow(
-        school_id=school.school_id,
-        **convert.school_values(school),
-        lab_installed=body.lab_installed,
-        notes=body.notes,
-    )
-    session.add(row)
-    session.commit()
-    return convert.school_public(row)
-
-
-@router.patch("/{school_id}", summary="Change a school")
-def update_school(
-    school_id: str, body: schemas.SchoolUpdate, session: SessionDep, principal: CurrentPrincipal
-) -> schemas.SchoolPublic:
-    principal.require("admin", "dispatcher")
-    row = get_school(session, principal, school_id)
+def _check_row(_: Session, principal: Principal, row: SchoolRow) -> None:
     _check_write(principal, row.directorate)
-    merged = convert.school_create_of(row).model_copy(update=body.model_dump(exclude_unset=True))
-    merged = validated(lambda: schemas.SchoolCreate.model_validate(merged.model_dump()))
-    _check_write(principal, merged.directorate)
-    school = validated(lambda: convert.school_from_create(merged))
-    ensure_region(session, school.directorate)
-    for name, value in convert.school_values(school).items():
-        setattr(row, name, value)
-    row.lab_installed = merged.lab_installed
-    row.notes = merged.notes
-    session.commit()
-    return convert.school_public(row)
 
 
-@router.delete(
-    "/{school_id}", status_code=status.HTTP_204_NO_CONTENT, summary="Remove a school without tickets"
+def _check_body(write: Write) -> Mapping[str, Any]:
+    _check_write(write.principal, write.body.directorate)
+    return {}
+
+
+def _with_region(write: Write, values: Mapping[str, Any]) -> None:
+    ensure_region(write.session, values["directorate"])
+
+
+def _tickets(session: Session, row: SchoolRow) -> str | None:
+    tickets = count(session, TicketRow.school_id, row.school_id)
+    return f"school '{row.school_id}' has {tickets} ticket(s); its history is kept" if tickets else None
+
+
+SCHOOLS = Resource(
+    spec=SCHOOL,
+    models=SCHOOL_MODELS,
+    row=SchoolRow,
+    what="school",
+    writers=("admin", "dispatcher"),
+    visible=lambda principal: principal.school_filter(),
+    order_by=(SchoolRow.school_id,),
+    filters=(
+        Filter("directorate", str, lambda value: SchoolRow.directorate == value),
+        Filter("island", str, lambda value: SchoolRow.island == value),
+    ),
+    routes={
+        "list": Route("list_schools", "Schools the caller sees"),
+        "get": Route("get_school_route", "One school"),
+        "create": Route("create_school", "Add a school"),
+        "update": Route("update_school", "Change a school"),
+        "delete": Route("delete_school", "Remove a school without tickets"),
+    },
+    check_row=_check_row,
+    prepare=_check_body,
+    on_write=_with_region,
+    in_use=_tickets,
 )
-def delete_school(school_id: str, session: SessionDep, principal: CurrentPrincipal) -> None:
-    principal.require("admin", "dispatcher")
-    row = get_school(session, principal, school_id)
-    _check_write(principal, row.directorate)
-    count = session.scalar(
-        select(func.count()).select_from(TicketRow).where(TicketRow.school_id == school_id)
-    )
-    if count:
-        raise ApiError(409, f"school '{school_id}' has {count} ticket(s); its history is kept")
-    session.delete(row)
-    session.commit()
+add_routes(router, SCHOOLS)
 
 
 def lab_note(installed: int | None, today: date) -> tuple[int | None, str | None]:
@@ -183,7 +153,7 @@ def school_history(school_id: str, session: SessionDep, principal: CurrentPrinci
             skill=skill,
             category=category,
             count=len(items),
-            last_opened_at=convert.instant(max(t.opened_at for t in items)),
+            last_opened_at=instant(max(t.opened_at for t in items)),
         )
         for (skill, category), items in sorted(groups.items(), key=lambda kv: (-len(kv[1]), kv[0]))
         if len(items) > 1

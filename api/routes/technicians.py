@@ -2,32 +2,29 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, status
-from sqlalchemy import func, select
+from collections.abc import Mapping
+from typing import Any
 
-from .. import convert, schemas
+from fastapi import APIRouter
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
 from ..auth import Principal
-from ..deps import CurrentPrincipal, SessionDep
-from ..errors import PROBLEM_RESPONSES, ApiError, forbidden, not_found
+from ..errors import PROBLEM_RESPONSES, ApiError, forbidden
+from ..schemas import TECHNICIAN_MODELS
+from ..specs import TECHNICIAN
 from ..tables import BaseRow, TechnicianRow, TicketRow
-from .common import Limit, Offset, validated
-from .schools import id_taken
+from .resource import Filter, Resource, Route, Write, add_routes, count, fetch
 
 router = APIRouter(prefix="/technicians", tags=["technicians"], responses=PROBLEM_RESPONSES)
 
 
-def get_technician(session: SessionDep, principal: Principal, technician_id: str) -> TechnicianRow:
-    row = session.scalar(
-        select(TechnicianRow).where(
-            TechnicianRow.technician_id == technician_id, principal.technician_filter()
-        )
-    )
-    if row is None:
-        raise not_found("technician", technician_id)
+def get_technician(session: Session, principal: Principal, technician_id: str) -> TechnicianRow:
+    row: TechnicianRow = fetch(TECHNICIANS, session, principal, technician_id)
     return row
 
 
-def _check_write(session: SessionDep, principal: Principal, employer: str, base_id: str) -> None:
+def _check_write(session: Session, principal: Principal, employer: str, base_id: str) -> None:
     """The caller may keep a technician of ``employer`` at ``base_id``.
 
     A base outside the caller's Directorates, or (for a partner) another partner
@@ -51,7 +48,7 @@ def _check_write(session: SessionDep, principal: Principal, employer: str, base_
         )
 
 
-def _another_partners_base(session: SessionDep, principal: Principal, base: BaseRow) -> bool:
+def _another_partners_base(session: Session, principal: Principal, base: BaseRow) -> bool:
     """A partner base from which technicians of another employer start: not one a partner may use."""
     if principal.role != "partner" or base.kind != "partner":
         return False
@@ -61,71 +58,40 @@ def _another_partners_base(session: SessionDep, principal: Principal, base: Base
     return session.scalar(others.limit(1)) is not None
 
 
-@router.get("", summary="Technicians the caller sees")
-def list_technicians(
-    session: SessionDep,
-    principal: CurrentPrincipal,
-    employer: str | None = None,
-    limit: Limit = 1000,
-    offset: Offset = 0,
-) -> list[schemas.TechnicianPublic]:
-    query = select(TechnicianRow).where(principal.technician_filter())
-    if employer is not None:
-        query = query.where(TechnicianRow.employer == employer)
-    rows = session.scalars(query.order_by(TechnicianRow.technician_id).limit(limit).offset(offset))
-    return [convert.technician_public(r) for r in rows]
-
-
-@router.get("/{technician_id}", summary="One technician")
-def get_technician_route(
-    technician_id: str, session: SessionDep, principal: CurrentPrincipal
-) -> schemas.TechnicianPublic:
-    return convert.technician_public(get_technician(session, principal, technician_id))
-
-
-@router.post("", status_code=status.HTTP_201_CREATED, summary="Add a technician")
-def create_technician(
-    body: schemas.TechnicianCreate, session: SessionDep, principal: CurrentPrincipal
-) -> schemas.TechnicianPublic:
-    principal.require("admin", "dispatcher", "partner")
-    _check_write(session, principal, body.employer, body.base_id)
-    if session.get(TechnicianRow, body.technician_id) is not None:
-        raise id_taken("technician", "technician_id", body.technician_id, principal)
-    technician = validated(lambda: convert.technician_from_create(body))
-    row = TechnicianRow(technician_id=technician.technician_id, **convert.technician_values(technician))
-    session.add(row)
-    session.commit()
-    return convert.technician_public(row)
-
-
-@router.patch("/{technician_id}", summary="Change a technician (a partner: its own, costs included)")
-def update_technician(
-    technician_id: str, body: schemas.TechnicianUpdate, session: SessionDep, principal: CurrentPrincipal
-) -> schemas.TechnicianPublic:
-    principal.require("admin", "dispatcher", "partner")
-    row = get_technician(session, principal, technician_id)
+def _check_row(session: Session, principal: Principal, row: TechnicianRow) -> None:
     _check_write(session, principal, row.employer, row.base_id)
-    merged = convert.technician_create_of(row).model_copy(update=body.model_dump(exclude_unset=True))
-    merged = validated(lambda: schemas.TechnicianCreate.model_validate(merged.model_dump()))
-    _check_write(session, principal, merged.employer, merged.base_id)
-    technician = validated(lambda: convert.technician_from_create(merged))
-    for name, value in convert.technician_values(technician).items():
-        setattr(row, name, value)
-    session.commit()
-    return convert.technician_public(row)
 
 
-@router.delete("/{technician_id}", status_code=status.HTTP_204_NO_CONTENT, summary="Remove a technician")
-def delete_technician(technician_id: str, session: SessionDep, principal: CurrentPrincipal) -> None:
-    principal.require("admin", "dispatcher", "partner")
-    row = get_technician(session, principal, technician_id)
-    _check_write(session, principal, row.employer, row.base_id)
-    locked = session.scalar(
-        select(func.count()).select_from(TicketRow).where(TicketRow.locked_technician_id == technician_id)
-    )
+def _check_body(write: Write) -> Mapping[str, Any]:
+    _check_write(write.session, write.principal, write.body.employer, write.body.base_id)
+    return {}
+
+
+def _locked_tickets(session: Session, row: TechnicianRow) -> str | None:
+    locked = count(session, TicketRow.locked_technician_id, row.technician_id)
     if locked:
-        raise ApiError(
-            409, f"{locked} ticket(s) are locked to technician '{technician_id}'; unlock them first"
-        )
-    session.delete(row)
-    session.commit()
+        return f"{locked} ticket(s) are locked to technician '{row.technician_id}'; unlock them first"
+    return None
+
+
+TECHNICIANS = Resource(
+    spec=TECHNICIAN,
+    models=TECHNICIAN_MODELS,
+    row=TechnicianRow,
+    what="technician",
+    writers=("admin", "dispatcher", "partner"),
+    visible=lambda principal: principal.technician_filter(),
+    order_by=(TechnicianRow.technician_id,),
+    filters=(Filter("employer", str, lambda value: TechnicianRow.employer == value),),
+    routes={
+        "list": Route("list_technicians", "Technicians the caller sees"),
+        "get": Route("get_technician_route", "One technician"),
+        "create": Route("create_technician", "Add a technician"),
+        "update": Route("update_technician", "Change a technician (a partner: its own, costs included)"),
+        "delete": Route("delete_technician", "Remove a technician"),
+    },
+    check_row=_check_row,
+    prepare=_check_body,
+    in_use=_locked_tickets,
+)
+add_routes(router, TECHNICIANS)

@@ -2,27 +2,62 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 
 from fastapi import APIRouter, status
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, select
+from sqlalchemy.orm import Session
 
 from .. import convert, schemas
 from ..auth import Principal
 from ..deps import CurrentPrincipal, SessionDep
-from ..errors import PROBLEM_RESPONSES, ApiError, forbidden, not_found
+from ..entity import EntityAnswer
+from ..errors import PROBLEM_RESPONSES, ApiError, forbidden
+from ..schemas import TICKET_MODELS
+from ..specs import TICKET
 from ..tables import SchoolRow, TechnicianRow, TicketEventRow, TicketRow
-from .common import Limit, Offset, now, validated
-from .schools import event_public, get_school, id_taken
+from .common import now
+from .resource import Filter, Resource, Route, add_routes, checked_values, fetch, id_taken, merged_body
+from .schools import event_public, get_school, writable_school
 
 router = APIRouter(prefix="/tickets", tags=["tickets"], responses=PROBLEM_RESPONSES)
 
 
-def get_ticket(session: SessionDep, principal: Principal, ticket_id: str) -> tuple[TicketRow, SchoolRow]:
-    row = session.get(TicketRow, ticket_id)
-    school = None if row is None else session.get(SchoolRow, row.school_id)
-    if row is None or school is None or not principal.sees_directorate(school.directorate):
-        raise not_found("ticket", ticket_id)
+def _visible(principal: Principal) -> ColumnElement[bool]:
+    """Tickets of the schools the caller sees (SQL)."""
+    return TicketRow.school_id.in_(select(SchoolRow.school_id).where(principal.school_filter()))
+
+
+def _answers(session: Session, principal: Principal) -> Callable[[TicketRow], EntityAnswer]:
+    visible = principal.visible_technicians(session)
+    return lambda row: convert.ticket_public(row, visible_technicians=visible)
+
+
+TICKETS = Resource(
+    spec=TICKET,
+    models=TICKET_MODELS,
+    row=TicketRow,
+    what="ticket",
+    writers=("admin", "dispatcher"),
+    visible=_visible,
+    order_by=(TicketRow.ticket_id,),
+    filters=(
+        Filter("status", schemas.TicketStatus, lambda value: TicketRow.status == value),
+        Filter("school_id", str, lambda value: TicketRow.school_id == value),
+        Filter("priority", schemas.Priority, lambda value: TicketRow.priority == value),
+    ),
+    # Reading one ticket shows its history; changing one records it; deleting closes it.
+    routes={"list": Route("list_tickets", "Tickets the caller sees")},
+    answers=_answers,
+)
+add_routes(router, TICKETS)
+
+
+def get_ticket(session: Session, principal: Principal, ticket_id: str) -> tuple[TicketRow, SchoolRow]:
+    row: TicketRow = fetch(TICKETS, session, principal, ticket_id)
+    school = session.get(SchoolRow, row.school_id)
+    assert school is not None, "a ticket's school is kept while it has tickets"
     return row, school
 
 
@@ -31,21 +66,19 @@ def _check_write(principal: Principal, school: SchoolRow) -> None:
         raise forbidden(f"this key may not change tickets of '{school.directorate}'")
 
 
-def _target_school(session: SessionDep, principal: Principal, school_id: str) -> SchoolRow:
-    """The school a ticket is moved to: one the caller may change tickets of.
-
-    Any other answers 403 "not available" whether it exists or not (an admin is told it does not).
-    """
-    school = session.get(SchoolRow, school_id)
-    if school is None and principal.role == "admin":
-        raise ApiError(404, f"no school '{school_id}'", errors=[("body.school_id", "not known")])
-    if school is None or not principal.may_write_directorate(school.directorate):
-        raise ApiError(
-            403,
-            f"school '{school_id}' is not available to this key: use a school of its Directorates",
-            errors=[("body.school_id", "not available")],
-        )
-    return school
+def _record(
+    session: Session, principal: Principal, row: TicketRow, kind: str, technician_id: str | None = None
+) -> None:
+    """A change of the ticket, now, in its history (by the caller's key)."""
+    row.updated_at = now()
+    event = TicketEventRow(
+        ticket_id=row.ticket_id,
+        at=row.updated_at,
+        kind=kind,
+        technician_id=technician_id,
+        note=f"by {principal.name}",
+    )
+    session.add(event)
 
 
 def create_ticket_row(
@@ -56,11 +89,8 @@ def create_ticket_row(
     _check_write(principal, school)
     if session.get(TicketRow, body.ticket_id) is not None:
         raise id_taken("ticket", "ticket_id", body.ticket_id, principal)
-    ticket = validated(lambda: convert.ticket_from_create(body))
     when = now()
-    row = TicketRow(
-        ticket_id=ticket.ticket_id, **convert.ticket_values(ticket), status="open", updated_at=when
-    )
+    row = TicketRow(**checked_values(TICKET, body), status="open", updated_at=when)
     session.add(row)
     session.flush()
     session.add(TicketEventRow(ticket_id=row.ticket_id, at=when, kind=kind, note=f"by {principal.name}"))
@@ -73,32 +103,6 @@ def next_urgent_id(session: SessionDep, day: date) -> str:
     taken = session.scalars(select(TicketRow.ticket_id).where(TicketRow.ticket_id.startswith(prefix)))
     numbers = [int(t[len(prefix) :]) for t in taken if t[len(prefix) :].isdigit()]
     return f"{prefix}{max(numbers, default=0) + 1:03d}"
-
-
-@router.get("", summary="Tickets the caller sees")
-def list_tickets(
-    session: SessionDep,
-    principal: CurrentPrincipal,
-    status: schemas.TicketStatus | None = None,
-    school_id: str | None = None,
-    priority: schemas.Priority | None = None,
-    limit: Limit = 1000,
-    offset: Offset = 0,
-) -> list[schemas.TicketPublic]:
-    query = (
-        select(TicketRow)
-        .join(SchoolRow, SchoolRow.school_id == TicketRow.school_id)
-        .where(principal.school_filter())
-    )
-    if status is not None:
-        query = query.where(TicketRow.status == status)
-    if school_id is not None:
-        query = query.where(TicketRow.school_id == school_id)
-    if priority is not None:
-        query = query.where(TicketRow.priority == priority)
-    visible = principal.visible_technicians(session)
-    rows = session.scalars(query.order_by(TicketRow.ticket_id).limit(limit).offset(offset))
-    return [convert.ticket_public(r, visible_technicians=visible) for r in rows]
 
 
 @router.get("/{ticket_id}", summary="One ticket with its history")
@@ -136,17 +140,15 @@ def update_ticket(
     principal.require("admin", "dispatcher")
     row, school = get_ticket(session, principal, ticket_id)
     _check_write(principal, school)
-    changes = body.model_dump(exclude_unset=True)
-    new_status = changes.pop("status", None)
-    merged = convert.ticket_create_of(row).model_copy(update=changes)
-    merged = validated(lambda: schemas.TicketCreate.model_validate(merged.model_dump()))
+    new_status = body.status
+    merged = merged_body(TICKETS, row, body)
     if merged.school_id != row.school_id:
-        _target_school(session, principal, merged.school_id)
-    ticket = validated(lambda: convert.ticket_from_create(merged))
+        writable_school(session, principal, merged.school_id, missing=404)
+    values = checked_values(TICKET, merged)
     when = now()
-    changed = [k for k, v in convert.ticket_values(ticket).items() if getattr(row, k) != v]
+    changed = [k for k, v in values.items() if getattr(row, k) != v]
     for name in changed:
-        setattr(row, name, convert.ticket_values(ticket)[name])
+        setattr(row, name, values[name])
     if new_status is not None and new_status != row.status:
         changed.append(f"status {row.status} → {new_status}")
         row.status = new_status
@@ -170,10 +172,7 @@ def close_ticket(ticket_id: str, session: SessionDep, principal: CurrentPrincipa
     _check_write(principal, school)
     if row.status != "closed":
         row.status = "closed"
-        row.updated_at = now()
-        session.add(
-            TicketEventRow(ticket_id=ticket_id, at=row.updated_at, kind="closed", note=f"by {principal.name}")
-        )
+        _record(session, principal, row, "closed")
     session.commit()
 
 
@@ -200,16 +199,7 @@ def lock_ticket(
             errors=[("body.technician_id", f"lacks skill {row.skill}")],
         )
     row.locked_technician_id = technician.technician_id
-    row.updated_at = now()
-    session.add(
-        TicketEventRow(
-            ticket_id=ticket_id,
-            at=row.updated_at,
-            kind="locked",
-            technician_id=technician.technician_id,
-            note=f"by {principal.name}",
-        )
-    )
+    _record(session, principal, row, "locked", technician.technician_id)
     session.commit()
     return convert.ticket_public(row, visible_technicians=principal.visible_technicians(session))
 
@@ -220,16 +210,7 @@ def unlock_ticket(ticket_id: str, session: SessionDep, principal: CurrentPrincip
     row, school = get_ticket(session, principal, ticket_id)
     _check_write(principal, school)
     if row.locked_technician_id is not None:
-        row.updated_at = now()
-        session.add(
-            TicketEventRow(
-                ticket_id=ticket_id,
-                at=row.updated_at,
-                kind="unlocked",
-                technician_id=row.locked_technician_id,
-                note=f"by {principal.name}",
-            )
-        )
+        _record(session, principal, row, "unlocked", row.locked_technician_id)
         row.locked_technician_id = None
     session.commit()
     return convert.ticket_public(row, visible_technicians=principal.visible_technicians(session))
