@@ -2,7 +2,7 @@
 
 A dispatcher signs in, plans the day (2 s), sees routes on the map and rows on the time
 board, the unassigned list, locks a ticket to another technician and sees the new plan's
-checker verdict; a partner sees only its own technicians.  No request may leave 127.0.0.1.
+checker verdict, publishes the plan; a partner sees only its own technicians.  No request may leave 127.0.0.1.
 
 Needs Debian's ``chromium`` and ``chromium-driver`` and the ``selenium`` package (in the
 test extra); skipped without them.
@@ -10,8 +10,10 @@ test extra); skipped without them.
 
 from __future__ import annotations
 
+import os
 from collections import Counter
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
 
@@ -60,6 +62,13 @@ def assert_stayed_on_loopback(browser: Any) -> None:
         u for u in urls if not u.startswith(("data:", "blob:")) and urlparse(u).hostname != "127.0.0.1"
     ]
     assert not outside, outside
+
+
+def keep_screenshot(browser: Any, name: str) -> None:
+    """Save a screenshot into ``$DROMOLOGIO_SCREENSHOTS`` when set (docs/board/ keeps them)."""
+    folder = os.environ.get("DROMOLOGIO_SCREENSHOTS")
+    if folder:
+        browser.save_screenshot(str(Path(folder) / name))
 
 
 def count(browser: Any, selector: str) -> int:
@@ -156,6 +165,19 @@ def test_dispatcher_plans_the_day_and_locks_a_ticket(service: Service, browser: 
     with service.client() as client:
         assert client.get(f"/tickets/{dragged}").json()["locked_technician_id"] == dropped_on
     assert browser.find_element(By.ID, "check").get_attribute("data-ok") == "true"
+
+    # Publish: the draft becomes the plan of the day, version 1.
+    latest = browser.execute_script("return window.__board.planId;")
+    assert browser.find_element(By.ID, "plan-state").get_attribute("data-state") == "draft"
+    browser.find_element(By.ID, "publish-plan").click()
+    wait_until(browser, "document.getElementById('plan-state').dataset.state === 'published'")
+    assert browser.find_element(By.ID, "plan-state").get_attribute("data-version") == "1"
+    assert not browser.find_elements(By.ID, "publish-plan")
+    with service.client() as client:
+        job = client.get(f"/plans/{latest}/job").json()
+        day = client.get(f"/days/{job['date']}/plan").json()
+    assert job["state"] == "published" and day["plan_id"] == latest
+    keep_screenshot(browser, "publish.png")
     assert_stayed_on_loopback(browser)
 
 

@@ -363,7 +363,7 @@ export class DayBoard {
       .filter((p) => p.has_plan || p.plan_id === this.planId)
       .map((p) =>
         h('option', { value: p.plan_id, selected: p.plan_id === this.planId },
-          `${p.date}${p.label ? ` · ${p.label}` : ''}${p.scenario ? ` · ${t('scenario')}` : ''} · ${t(p.status)} · ${p.plan_id.slice(0, 8)}`));
+          `${p.date}${p.label ? ` · ${p.label}` : ''}${p.scenario ? ` · ${t('scenario')}` : ''} · ${p.state && p.state !== 'draft' ? t(`state_${p.state}`, { n: p.version ?? '' }) : t(p.status)} · ${p.plan_id.slice(0, 8)}`));
     const kpis = this.model?.kpis || {};
     const check = this.check;
     clear(
@@ -400,9 +400,33 @@ export class DayBoard {
             check ? (check.ok ? `✓ ${t('check_ok')}` : `✗ ${t('check_bad', { n: check.violations.length })}`) : t('check_none'),
             check && !check.ok ? h('ul', {}, check.violations.slice(0, 5).map((v) => h('li', {}, v.message || v.rule))) : null)
         : null,
+      this.plan ? this.renderLifecycle() : null,
       this.message ? h('div', { class: `flash ${this.message.kind}`, id: 'flash' }, this.message.text) : null,
     );
     if (this.following?.job) this.renderProgress(this.following.job);
+  }
+
+  /** Where the plan stands (draft, published version n, superseded, closed), and *publish* for a draft. */
+  renderLifecycle() {
+    const job = this.planJob;
+    if (!job) return null;
+    const state = job.scenario ? 'scenario' : job.state || 'draft';
+    const canPublish = this.canDispatch && state === 'draft' && job.has_plan;
+    return h('div', { class: `lifecycle ${state}`, id: 'plan-state', dataset: { state, version: job.version ?? '' } },
+      h('span', { class: 'badge' }, t(`state_${state}`, { n: job.version ?? '' })),
+      canPublish ? h('button', { id: 'publish-plan', class: 'primary', onclick: () => this.publish() }, t('publish')) : null);
+  }
+
+  async publish() {
+    if (!this.planId) return;
+    try {
+      const job = await this.api.post(`/plans/${encodeURIComponent(this.planId)}/publish`, {});
+      this.planJob = job;
+      await this.refreshPlans();
+      this.flash(t('published_ok', { n: job.version }), 'ok');
+    } catch (error) {
+      this.flash(t('error', { msg: error.message }), 'error');
+    }
   }
 
   renderProgress(job) {
