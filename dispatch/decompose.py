@@ -247,22 +247,35 @@ def solve_in_parts(
     # Each part's data goes to the workers once (scattered on a Dask cluster), for both rounds.
     shared = [executor.share((p.instance, builder)) for p, builder in zip(parts, builders, strict=True)]
 
+    # The best solution of each part so far: a round never makes a part worse.
+    kept: list[InstanceSolution | None] = [None] * len(parts)
+    assembly_s = 0.0
+
     def run_round(part_limit_s: float, first_only: bool) -> InstanceSolution:
+        nonlocal assembly_s
         futures: list[Future[InstanceSolution]] = [
             executor.submit(_solve_part, data, part_limit_s, seed, task_params, first_only) for data in shared
         ]
-        solutions = [future.result() for future in futures]
-        routes = _whole_routes(instance, parts, solutions)
+        for index, future in enumerate(futures):
+            found = future.result()
+            previous = kept[index]
+            if previous is None or (found.objective >= 0 and found.objective < previous.objective):
+                kept[index] = found
+        assembling = time.monotonic()
+        routes = _whole_routes(instance, parts, [s for s in kept if s is not None])
         fallback = [list(r) for r in routes]
         deadline = time.monotonic() + max(0.5, ASSEMBLY_SHARE * time_limit_s)
         repair_borders(instance, routes, deadline)
-        return assemble(instance, routes, fallback, params=params)
+        whole = assemble(instance, routes, fallback, params=params)
+        assembly_s = time.monotonic() - assembling
+        return whole
 
     first_limit = max(0.05, min(FIRST_ROUND_MAX_S, FIRST_ROUND_SHARE * time_limit_s / waves))
     for first_only in (True, False):
         if not first_only:
-            left = time_limit_s - (time.monotonic() - started)
-            part_limit = (left * (1.0 - ASSEMBLY_SHARE)) / waves
+            # What is left, less what assembling the parts took the first time.
+            left = time_limit_s - (time.monotonic() - started) - assembly_s
+            part_limit = left / waves
             if part_limit < MIN_ROUND_S or (should_stop is not None and should_stop()):
                 break
         else:
