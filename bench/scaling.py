@@ -358,7 +358,7 @@ def plot(results: Sequence[dict[str, Any]], budgets: Sequence[float], path: Path
 
 
 def plot_growth(results: Sequence[dict[str, Any]], path: Path) -> bool:
-    """Time to the first plan and peak memory against tickets, log-log.  False without matplotlib."""
+    """Time to the first plan and peak memory against tickets (log scale).  False without matplotlib."""
     try:
         import matplotlib
 
@@ -376,9 +376,14 @@ def plot_growth(results: Sequence[dict[str, Any]], path: Path) -> bool:
         if first_target is not None:
             left.plot([tickets], [first_target], "v", color="grey")
         right.plot([tickets], [memory_target], "v", color="grey")
+    from matplotlib.ticker import NullFormatter, ScalarFormatter
+
     for ax, label in ((left, "first plan (s)"), (right, "peak memory (MB)")):
         ax.set_xscale("log")
-        ax.set_yscale("log")
+        ax.set_xticks(sizes)
+        ax.xaxis.set_major_formatter(ScalarFormatter())
+        ax.xaxis.set_minor_formatter(NullFormatter())
+        ax.set_ylim(bottom=0)
         ax.set_xlabel("tickets", fontsize=8)
         ax.set_ylabel(label, fontsize=8)
         ax.tick_params(labelsize=7)
