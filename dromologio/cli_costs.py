@@ -33,7 +33,9 @@ from dromologio.reports.terminal import (
 from dromologio.reports.width import WideOption, is_narrow, print_table
 
 if TYPE_CHECKING:
-    from dromologio.models import InputError
+    import pandas as pd
+
+    from dromologio.models import InputError, Problem
 
 console = Console()
 errors = Console(stderr=True)
@@ -90,6 +92,15 @@ def costs(
     sep: SepOption = None,
     decimal: DecimalOption = None,
     wide: WideOption = False,
+    fairness: Annotated[
+        bool,
+        typer.Option(
+            "--fairness", help="per employer, allowances and nights away per technician over the plan's days"
+        ),
+    ] = False,
+    tolerance: Annotated[
+        float, typer.Option(min=0.0, help="with --fairness: share of the mean a technician may stray from it")
+    ] = 0.25,
 ) -> None:
     """Κόστος πλάνου / price a plan by the travel rules of each employer: km and € side by side."""
     from dromologio.models.plan_io import read_plan_json
@@ -121,11 +132,26 @@ def costs(
             f"[dim]Το πλάνο δηλώνει / the plan states {stated:,.2f} €; οι κανόνες δίνουν / the travel rules give "
             f"{priced:,.2f} € (ημερήσια / per diem {per_diem:,.2f} €).[/]"
         )
+    if fairness:
+        _print_fairness(problem, table, tolerance, wide)
     if csv_path is not None:
         console.print(f"CSV: [bold]{write_cost_csv(report, csv_path, dialect)}[/]")
     if xlsx_path is not None:
         sheets = {f"by_{'_'.join(keys)}": report, "routes": table}
         console.print(f"Excel: [bold]{write_cost_xlsx(sheets, xlsx_path)}[/]")
+
+
+def _print_fairness(problem: Problem, table: pd.DataFrame, tolerance: float, wide: bool) -> None:
+    """The fairness of allowances per employer of the problem (every technician of it counts)."""
+    from dromologio.planning.costs import fairness_report
+    from dromologio.reports.costs import fairness_table
+
+    for employer in sorted({t.employer for t in problem.technicians}):
+        roster = {
+            t.technician_id: (t.name, t.employer) for t in problem.technicians if t.employer == employer
+        }
+        result = fairness_report(table, roster, tolerance=tolerance)
+        print_table(console, fairness_table(result, employer, narrow=is_narrow(console, wide)), wide=wide)
 
 
 def _day(text: str, option: str) -> date | None:

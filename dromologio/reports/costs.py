@@ -18,9 +18,18 @@ from .exports.dialect import PLAIN, CsvDialect, write_frame_csv
 from .width import fold_columns, pick_columns
 
 if TYPE_CHECKING:
+    from dromologio.planning.costs import Fairness
     from dromologio.planning.estimate import Estimate
 
-__all__ = ["HEADINGS", "budget_table", "cell_text", "cost_table", "write_cost_csv", "write_cost_xlsx"]
+__all__ = [
+    "HEADINGS",
+    "budget_table",
+    "cell_text",
+    "cost_table",
+    "fairness_table",
+    "write_cost_csv",
+    "write_cost_xlsx",
+]
 
 #: column headings of cost reports on the terminal.
 HEADINGS: Mapping[str, str] = {
@@ -106,6 +115,57 @@ def cost_table(report: pd.DataFrame, title: str, *, narrow: bool = False) -> Tab
         table.add_row(
             *cells, style="bold" if is_total else None, end_section=totalled and number == len(rows) - 2
         )
+    return fold_columns(table)
+
+
+_FAIRNESS_HEADINGS: Mapping[str, str] = {
+    "technician_id": "τεχνικός / technician",
+    "technician": "όνομα / name",
+    "per_diem_days": "ημέρες / days",
+    "per_diem_eur": "€ ημερήσια / per diem",
+    "nights": "νύχτες / nights",
+    "overnight_eur": "€ διαν. / overnight",
+    "allowance_eur": "€ σύνολο / total",
+    "deviation_eur": "± € μέσου / from mean",
+    "within_tolerance": "εντός / within",
+}
+#: shorter headings under 120 columns (Greek only; the English is in the wide table).
+_FAIRNESS_NARROW: Mapping[str, str] = {
+    "technician_id": "τεχνικός",
+    "per_diem_days": "ημέρες",
+    "per_diem_eur": "€ ημερ.",
+    "nights": "νύχτες",
+    "overnight_eur": "€ διαν.",
+    "allowance_eur": "€ σύνολο",
+    "deviation_eur": "± €",
+    "within_tolerance": "εντός",
+}
+
+
+def fairness_table(fairness: Fairness, employer: str, *, narrow: bool = False) -> Table:
+    """Allowances and nights away per technician of one employer, those outside the tolerance in red."""
+    title = (
+        f"Κατανομή αποζημιώσεων / fairness · {employer}: μέσος όρος / mean "
+        f"{fairness.mean_allowance_eur:,.2f} €, εύρος / spread {fairness.spread_eur:,.2f} €, "
+        f"νύχτες / nights {fairness.spread_nights}, ανοχή / tolerance ±{100 * fairness.tolerance:.0f} %"
+    )
+    table = Table(title=title, title_justify="left")
+    headings = _FAIRNESS_NARROW if narrow else _FAIRNESS_HEADINGS
+    columns = list(headings)
+    for column in columns:
+        table.add_column(headings[column], justify="left" if column.startswith("technician") else "right")
+    for row in fairness.table.to_dict("records"):
+        cells = []
+        for column in columns:
+            value = row[column]
+            if column == "within_tolerance":
+                yes, no = ("ναι", "όχι") if narrow else ("ναι / yes", "όχι / no")
+                cells.append(yes if value else no)
+            elif column == "per_diem_days":
+                cells.append(f"{float(value):g}")
+            else:
+                cells.append(cell_text(value, column))
+        table.add_row(*cells, style=None if row["within_tolerance"] else "red")
     return fold_columns(table)
 
 

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date
 from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
+from typer.testing import CliRunner
 
+from dromologio.cli import app as cli_app
 from dromologio.models import Plan
+from dromologio.models.writers import problem_to_dict
 from dromologio.planning.costs import (
     fairness_report,
     per_diem_days,
@@ -114,3 +118,19 @@ def test_a_trip_with_a_night_away_is_one_travel_order(tmp_path: Path) -> None:
     total = next(r for r in range(1, sheet.max_row + 1) if sheet.cell(r, 3).value == "Σύνολο / total")
     assert sheet.cell(total, 10).value == 1 and sheet.cell(total, 11).value == 80.0
     assert sheet.cell(total, 13).value == pytest.approx(float(t5["total_eur"].sum()))
+
+
+def test_the_costs_command_reports_fairness(tmp_path: Path) -> None:
+    problem = make_problem()
+    problem_path = tmp_path / "problem.json"
+    problem_path.write_text(json.dumps(problem_to_dict(problem), ensure_ascii=False), "utf-8")
+    plan_path = tmp_path / "plan.json"
+    plan_path.write_text(json.dumps(night_plan().to_dict(), ensure_ascii=False), "utf-8")
+    arguments = ["costs", str(problem_path), str(plan_path), "--fairness", "--tolerance", "0.5"]
+    result = CliRunner().invoke(cli_app, arguments, env={"COLUMNS": "200"})
+    assert result.exit_code == 0, result.output
+    employer = problem.technician_by_id["T5"].employer
+    assert f"fairness · {employer}" in result.output and "±50 %" in result.output
+    line = next(line for line in result.output.splitlines() if "│ T5 " in line)
+    assert "160.00" in line and "όχι / no" in line  # 160 against a mean of 40
+    assert "fairness" not in CliRunner().invoke(cli_app, arguments[:3]).output
