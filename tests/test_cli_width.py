@@ -167,3 +167,37 @@ def test_scenario_table_fits_80_columns() -> None:
     assert "3,900" in text and "1,890" in text and "5,790" in text  # travel + backlog value
     wide = _rendered(scenario_table(summary, "20 s, local"), wide=True)
     assert "…" not in wide and "1.25" in wide
+
+
+def test_budget_table_with_its_band_fits_80_columns() -> None:
+    from datetime import date
+
+    from dromologio.planning.estimate import Estimate
+    from dromologio.planning.estimate.budget import BUDGET_TABLE_COLUMNS
+    from dromologio.reports.costs import budget_table
+
+    row = {
+        "employer": "ΚΕ.ΠΛΗ.ΝΕ.Τ. Θεσπρωτίας",
+        "period": "2026-01",
+        "period_budget_eur": 15000.0,
+        "working_days": 16,
+        "days_estimated": 7,
+        "cost_eur": 13217.5,
+        "budget_pro_rata_eur": 6562.5,
+        "projected_period_eur": 29804.25,
+        "projected_low_eur": 21790.5,
+        "projected_high_eur": 47537.75,
+        "projected_share": 1.987,
+        "status": "υπέρβαση / over",
+    }
+    frame = pd.DataFrame(
+        [row, {**row, "employer": "Πανεπιστήμιο Ιωαννίνων"}], columns=list(BUDGET_TABLE_COLUMNS)
+    )
+    empty = pd.DataFrame()
+    estimate = Estimate(date(2026, 1, 8), date(2026, 1, 16), (), (), empty, empty, frame, empty, 0)
+    text = _rendered(budget_table(estimate, narrow=True))
+    _fits(text)
+    assert "29,804.25" in text and "21,790.50 –" in text and "47,537.75" in text and "199 %" in text
+    assert "Θεσπρωτίας" in text and "Πανεπιστήμιο" in text
+    wide = _rendered(budget_table(estimate), wide=True)
+    assert "…" not in wide and "13,217.50" in wide and "6,562.50" in wide

@@ -64,7 +64,19 @@ NARROW_HEADINGS: Mapping[str, str] = {
     "tickets_served": "αιτήματα",
     "eur_per_ticket": "€/αίτημα",
 }
-_BUDGET_WIDE_ONLY: tuple[str, ...] = ("days_estimated", "budget_pro_rata_eur")
+_NARROW_BUDGET_HEADINGS: Mapping[str, str] = {
+    "employer": "φορέας",
+    "period": "περίοδος",
+    "projected_period_eur": "€ προβολή",
+    "projected_band": "€ ζώνη",
+    "projected_share": "% προϋπ.",
+}
+_BUDGET_WIDE_ONLY: tuple[str, ...] = (
+    "period_budget_eur",
+    "days_estimated",
+    "cost_eur",
+    "budget_pro_rata_eur",
+)
 _KEYS = frozenset({"employer", "technician_id", "technician", "directorate", "island", "date"})
 _BUDGET_HEADINGS: Mapping[str, str] = {
     "employer": "φορέας / employer",
@@ -172,12 +184,12 @@ def fairness_table(fairness: Fairness, employer: str, *, narrow: bool = False) -
 def budget_table(estimate: Estimate, *, narrow: bool = False) -> Table:
     """An estimate against the budget, per employer and period; periods over budget in red.
 
-    ``narrow``: without the days estimated and the budget of those days; text folds.
+    ``narrow``: the projection, its band, its share of the budget and the status only; text folds.
     """
     summary = estimate.budget.drop(columns=["working_days"])
     if "projected_low_eur" in summary.columns:
         band = [
-            "—" if low != low else f"{low:,.2f}–{high:,.2f}"
+            "—" if low != low else f"{low:,.2f} – {high:,.2f}"
             for low, high in zip(summary["projected_low_eur"], summary["projected_high_eur"], strict=True)
         ]
         summary = summary.drop(columns=["projected_low_eur", "projected_high_eur"])
@@ -189,9 +201,10 @@ def budget_table(estimate: Estimate, *, narrow: bool = False) -> Table:
         f"({len(estimate.days)} εργάσιμες / working days, {len(estimate.regions)} περιοχές / regions)",
         title_justify="left",
     )
+    headings = {**_BUDGET_HEADINGS, **_NARROW_BUDGET_HEADINGS} if narrow else _BUDGET_HEADINGS
     for column in summary.columns:
         table.add_column(
-            _BUDGET_HEADINGS.get(str(column), str(column)),
+            headings.get(str(column), str(column)),
             justify="left" if column in ("employer", "period", "status") else "right",
         )
     for row in summary.to_dict("records"):
