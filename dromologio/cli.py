@@ -20,6 +20,7 @@ from dromologio import ATTRIBUTION, __version__
 from dromologio.cli_costs import register as register_cost_commands
 from dromologio.cli_forms import forms_app
 from dromologio.cli_scenarios import scenarios_app
+from dromologio.cli_service import register as register_service_commands
 from dromologio.geo.closures import Closure
 from dromologio.models import Plan, Problem, Stop
 from dromologio.models.audit import AuditReport
@@ -332,6 +333,7 @@ def serve(
 
 
 register_cost_commands(app)
+register_service_commands(app)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -20,6 +20,7 @@ from .plans import router as plans
 from .regions import router as regions
 from .reports import router as reports
 from .schools import router as schools
+from .slots import router as slots
 from .technicians import router as technicians
 from .tickets import router as tickets
 from .travel import router as travel
@@ -38,5 +39,6 @@ api_router.include_router(feeds)
 
 api_router.include_router(escalation)
 api_router.include_router(reports)
+api_router.include_router(slots)
 
 __all__ = ["api_router"]

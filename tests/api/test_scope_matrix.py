@@ -1051,6 +1051,10 @@ MATRIX: dict[tuple[str, str], list[Case]] = {
         reads_in_scope(f"/reports/service?month=2026-11&directorate={IOANNINA}"),
         Case("the service report of another Directorate or body", _service_report_elsewhere),
     ],
+    ("GET", "/schools/{school_id}/slots"): [
+        objects("school", "GET", simple("/schools/{}/slots?skill=network&days=1"), name="slots out of scope"),
+        reads_in_scope("/schools/S1/slots?skill=network&days=2"),
+    ],
 }
 
 #: (route, case name, role) -> why it fails today; the fix lies outside this test's files.
