@@ -16,9 +16,10 @@ from collections.abc import Iterable, Mapping
 from dataclasses import replace
 from typing import Any, cast
 
-from dromologio.models import Base, Policy, Port, Problem, Sailing, School, Technician, Ticket
+from dromologio.models import Base, Policy, Problem, School, Ticket
 
 from . import schemas
+from .entity import EntitySpec
 from .specs import BASE, PORT, SAILING, SCHOOL, TECHNICIAN, TICKET
 from .tables import BaseRow, PortRow, SailingRow, SchoolRow, TechnicianRow, TicketRow
 
@@ -67,25 +68,25 @@ def slug(text: str) -> str:
     return "-".join(words)[:64] or "region"
 
 
-# --- schools, bases, technicians, tickets, ports, sailings: by their entity specs -------
+# --- domain objects and answers: by the entity specs --------------------------------------
 
 
-def school_from_create(body: schemas.SchoolCreate) -> School:
-    """The domain school of a create body (raises ValueError naming the field)."""
-    return cast(School, SCHOOL.from_row(SCHOOL.values(body)))
+def domain_objects(spec: EntitySpec, rows: Iterable[Any]) -> tuple[Any, ...]:
+    """The domain objects of rows (raises ValueError naming the field)."""
+    return tuple(spec.from_row(r) for r in rows)
 
 
 def school_from_row(row: SchoolRow) -> School:
     return cast(School, SCHOOL.from_row(row))
 
 
-def school_values(school: School) -> dict[str, Any]:
-    """Row columns of a school (lab year and notes are the service's own and kept apart)."""
-    return SCHOOL.domain_values(school)
-
-
 def school_public(row: SchoolRow) -> schemas.SchoolPublic:
     return SCHOOL.answer(row, schemas.SchoolPublic)
+
+
+def ticket_from_create(body: schemas.TicketCreate) -> Ticket:
+    """The domain ticket of a create body (raises ValueError naming the field)."""
+    return cast(Ticket, TICKET.from_row(TICKET.values(body)))
 
 
 def base_from_row(row: BaseRow | Mapping[str, Any]) -> Base:
@@ -99,10 +100,6 @@ def base_values(base: Base) -> dict[str, Any]:
     # The Directorate is a column of its own (BaseRow.directorate), not an extra.
     values = BASE.domain_values(base)
     return {**values, "extra": {k: v for k, v in base.extra.items() if k != "directorate"}}
-
-
-def base_public(row: BaseRow) -> schemas.BasePublic:
-    return BASE.answer(row, schemas.BasePublic)
 
 
 def nearest_directorate(
@@ -122,31 +119,6 @@ def nearest_directorate(
     return None if best is None else best[1]
 
 
-def technician_from_row(row: TechnicianRow) -> Technician:
-    return cast(Technician, TECHNICIAN.from_row(row))
-
-
-def technician_values(technician: Technician) -> dict[str, Any]:
-    return TECHNICIAN.domain_values(technician)
-
-
-def technician_public(row: TechnicianRow) -> schemas.TechnicianPublic:
-    return TECHNICIAN.answer(row, schemas.TechnicianPublic)
-
-
-def ticket_from_create(body: schemas.TicketCreate) -> Ticket:
-    """The domain ticket of a create body (raises ValueError naming the field)."""
-    return cast(Ticket, TICKET.from_row(TICKET.values(body)))
-
-
-def ticket_from_row(row: TicketRow) -> Ticket:
-    return cast(Ticket, TICKET.from_row(row))
-
-
-def ticket_values(ticket: Ticket) -> dict[str, Any]:
-    return TICKET.domain_values(ticket)
-
-
 def ticket_public(row: TicketRow, *, visible_technicians: frozenset[str] | None) -> schemas.TicketPublic:
     """The ticket as a caller sees it: a lock to a technician not in ``visible_technicians`` shows None.
 
@@ -157,22 +129,6 @@ def ticket_public(row: TicketRow, *, visible_technicians: frozenset[str] | None)
     if visible_technicians is not None and locked not in visible_technicians:
         locked = None
     return TICKET.answer(row, schemas.TicketPublic, locked_technician_id=locked)
-
-
-def port_from_row(row: PortRow) -> Port:
-    return cast(Port, PORT.from_row(row))
-
-
-def port_values(port: Port) -> dict[str, Any]:
-    return PORT.domain_values(port)
-
-
-def sailing_from_row(row: SailingRow) -> Sailing:
-    return cast(Sailing, SAILING.from_row(row))
-
-
-def sailing_values(sailing: Sailing) -> dict[str, Any]:
-    return SAILING.domain_values(sailing)
 
 
 # --- policy ------------------------------------------------------------------------------
@@ -198,12 +154,12 @@ def problem_from_rows(
 ) -> Problem:
     """The domain problem of these rows (raises ProblemError when they do not fit together)."""
     return Problem(
-        schools=tuple(school_from_row(r) for r in schools),
+        schools=domain_objects(SCHOOL, schools),
         bases=tuple(base_from_row(r) for r in bases),
-        technicians=tuple(technician_from_row(r) for r in technicians),
-        tickets=tuple(ticket_from_row(r) for r in tickets),
-        ports=tuple(port_from_row(r) for r in ports),
-        sailings=tuple(sailing_from_row(r) for r in sailings),
+        technicians=domain_objects(TECHNICIAN, technicians),
+        tickets=domain_objects(TICKET, tickets),
+        ports=domain_objects(PORT, ports),
+        sailings=domain_objects(SAILING, sailings),
         policy=policy_from_data(policy),
         name=name,
     )

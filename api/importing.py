@@ -36,6 +36,7 @@ from dromologio.models.partial import ProblemTables, StoredIds
 from . import convert, schemas
 from .auth import Principal
 from .errors import ApiError
+from .specs import PORT, SAILING, SCHOOL, TECHNICIAN, TICKET
 from .tables import (
     BaseRow,
     PolicyRow,
@@ -245,17 +246,19 @@ def check_scope(
         key: str,
         items: Sequence[Any],
         stored: Mapping[str, str],
-        directorate_of: Callable[[Any], str],
+        directorate_of: Callable[[Any], str | None],
+        column: str = "directorate",
+        why: Callable[[Any], str] | None = None,
     ) -> None:
-        """Rows whose stored twin or whose Directorate lies outside the key's Directorates."""
+        """Rows whose stored twin, or whose Directorate (by ``column``), lies outside the key's Directorates."""
         for index, item in enumerate(items):
             ident = getattr(item, key)
             before = stored.get(ident)
             if before is not None and before not in mine:
                 refused.append((_where(tables, table, index, key), _not_available(key, ident)))
             elif directorate_of(item) not in mine:
-                where = _where(tables, table, index, "directorate")
-                refused.append((where, outside("directorate", directorate_of(item))))
+                reason = why(item) if why else outside("directorate", str(directorate_of(item)))
+                refused.append((_where(tables, table, index, column), reason))
 
     refuse_outside("schools", "school_id", tables.schools, stored_schools, lambda school: school.directorate)
 
@@ -276,23 +279,19 @@ def check_scope(
         (t.technician_id for t in tables.technicians),
         (BaseRow, BaseRow.base_id == TechnicianRow.base_id),
     )
-    for index, technician in enumerate(tables.technicians):
-        before = technician_directorates.get(technician.technician_id)
-        after = directorates_of_bases.get(technician.base_id, stored_bases.get(technician.base_id))
-        if before is not None and before not in mine:
-            refused.append(
-                (
-                    _where(tables, "technicians", index, "technician_id"),
-                    _not_available("technician_id", technician.technician_id),
-                )
-            )
-        elif after not in mine:
-            refused.append(
-                (
-                    _where(tables, "technicians", index, "base_id"),
-                    f"base '{technician.base_id}' is not available to this key: use a base of your Directorates",
-                )
-            )
+    refuse_outside(
+        "technicians",
+        "technician_id",
+        tables.technicians,
+        technician_directorates,
+        lambda technician: directorates_of_bases.get(
+            technician.base_id, stored_bases.get(technician.base_id)
+        ),
+        "base_id",
+        lambda technician: (
+            f"base '{technician.base_id}' is not available to this key: use a base of your Directorates"
+        ),
+    )
 
     ticket_directorates = _pairs(
         session,
@@ -302,19 +301,17 @@ def check_scope(
         (SchoolRow, SchoolRow.school_id == TicketRow.school_id),
     )
     school_directorates = {**stored_schools, **{s.school_id: s.directorate for s in tables.schools}}
-    for index, ticket in enumerate(tables.tickets):
-        before = ticket_directorates.get(ticket.ticket_id)
-        if before is not None and before not in mine:
-            refused.append(
-                (_where(tables, "tickets", index, "ticket_id"), _not_available("ticket_id", ticket.ticket_id))
-            )
-        elif school_directorates.get(ticket.school_id) not in mine:
-            refused.append(
-                (
-                    _where(tables, "tickets", index, "school_id"),
-                    f"school '{ticket.school_id}' is not available to this key: use a school of your Directorates",
-                )
-            )
+    refuse_outside(
+        "tickets",
+        "ticket_id",
+        tables.tickets,
+        ticket_directorates,
+        lambda ticket: school_directorates.get(ticket.school_id),
+        "school_id",
+        lambda ticket: (
+            f"school '{ticket.school_id}' is not available to this key: use a school of your Directorates"
+        ),
+    )
     if refused:
         count = len(refused)
         raise ApiError(
@@ -377,7 +374,7 @@ def import_tables(
         session,
         SchoolRow,
         "school_id",
-        ((s.school_id, convert.school_values(s)) for s in tables.schools),
+        ((s.school_id, SCHOOL.domain_values(s)) for s in tables.schools),
         summary.schools,
     )
     _upsert(
@@ -391,7 +388,7 @@ def import_tables(
         session,
         PortRow,
         "port_id",
-        ((p.port_id, convert.port_values(p)) for p in tables.ports),
+        ((p.port_id, PORT.domain_values(p)) for p in tables.ports),
         summary.ports,
     )
     session.flush()
@@ -399,14 +396,14 @@ def import_tables(
         session,
         TechnicianRow,
         "technician_id",
-        ((t.technician_id, convert.technician_values(t)) for t in tables.technicians),
+        ((t.technician_id, TECHNICIAN.domain_values(t)) for t in tables.technicians),
         summary.technicians,
     )
     outcome = _upsert(
         session,
         TicketRow,
         "ticket_id",
-        ((t.ticket_id, convert.ticket_values(t)) for t in tables.tickets),
+        ((t.ticket_id, TICKET.domain_values(t)) for t in tables.tickets),
         summary.tickets,
         stamp={"updated_at": when},
     )
@@ -421,7 +418,7 @@ def import_tables(
     if tables.sailings:
         session.execute(delete(SailingRow))
         for sailing in tables.sailings:
-            session.add(SailingRow(**convert.sailing_values(sailing)))
+            session.add(SailingRow(**SAILING.domain_values(sailing)))
     summary.sailings = (
         len(tables.sailings) if tables.sailings else len(list(session.scalars(select(SailingRow.sailing_id))))
     )

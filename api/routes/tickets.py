@@ -66,6 +66,14 @@ def _check_write(principal: Principal, school: SchoolRow) -> None:
         raise forbidden(f"this key may not change tickets of '{school.directorate}'")
 
 
+def _writable_ticket(session: Session, principal: Principal, ticket_id: str) -> TicketRow:
+    """A ticket the caller may change: 404 out of its scope, 403 outside the Directorates it writes."""
+    principal.require(*TICKETS.writers)
+    row, school = get_ticket(session, principal, ticket_id)
+    _check_write(principal, school)
+    return row
+
+
 def _record(
     session: Session, principal: Principal, row: TicketRow, kind: str, technician_id: str | None = None
 ) -> None:
@@ -137,9 +145,7 @@ def create_ticket(
 def update_ticket(
     ticket_id: str, body: schemas.TicketUpdate, session: SessionDep, principal: CurrentPrincipal
 ) -> schemas.TicketPublic:
-    principal.require("admin", "dispatcher")
-    row, school = get_ticket(session, principal, ticket_id)
-    _check_write(principal, school)
+    row = _writable_ticket(session, principal, ticket_id)
     new_status = body.status
     merged = merged_body(TICKETS, row, body)
     if merged.school_id != row.school_id:
@@ -167,9 +173,7 @@ def update_ticket(
     "/{ticket_id}", status_code=status.HTTP_204_NO_CONTENT, summary="Close a ticket (its history is kept)"
 )
 def close_ticket(ticket_id: str, session: SessionDep, principal: CurrentPrincipal) -> None:
-    principal.require("admin", "dispatcher")
-    row, school = get_ticket(session, principal, ticket_id)
-    _check_write(principal, school)
+    row = _writable_ticket(session, principal, ticket_id)
     if row.status != "closed":
         row.status = "closed"
         _record(session, principal, row, "closed")
@@ -180,9 +184,7 @@ def close_ticket(ticket_id: str, session: SessionDep, principal: CurrentPrincipa
 def lock_ticket(
     ticket_id: str, body: schemas.LockRequest, session: SessionDep, principal: CurrentPrincipal
 ) -> schemas.TicketPublic:
-    principal.require("admin", "dispatcher")
-    row, school = get_ticket(session, principal, ticket_id)
-    _check_write(principal, school)
+    row = _writable_ticket(session, principal, ticket_id)
     technician = session.scalar(
         select(TechnicianRow).where(
             TechnicianRow.technician_id == body.technician_id, principal.technician_filter()
@@ -206,9 +208,7 @@ def lock_ticket(
 
 @router.delete("/{ticket_id}/lock", summary="Unlock a ticket")
 def unlock_ticket(ticket_id: str, session: SessionDep, principal: CurrentPrincipal) -> schemas.TicketPublic:
-    principal.require("admin", "dispatcher")
-    row, school = get_ticket(session, principal, ticket_id)
-    _check_write(principal, school)
+    row = _writable_ticket(session, principal, ticket_id)
     if row.locked_technician_id is not None:
         _record(session, principal, row, "unlocked", row.locked_technician_id)
         row.locked_technician_id = None
