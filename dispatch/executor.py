@@ -12,7 +12,8 @@ engine's background searches included, never outnumber the executor's cores.
 - :class:`InlineExecutor`: one task at a time, in this process, with every core;
 - :class:`LocalExecutor`: worker processes on this machine, ``cores`` shared by ``processes``
   tasks (the default for parallel work);
-- :class:`DaskExecutor`: the workers of a Dask cluster (a ``distributed.Client``).  A Dask
+- :class:`DaskExecutor`: the workers of a Dask cluster (a ``distributed.Client``; :meth:`DaskExecutor.local`
+  starts a ``LocalCluster``, :func:`executor_for` reads a ``--scheduler``).  A Dask
   worker process is daemonic and may not start processes, and each worker thread is one core:
   each task runs one search.
 
@@ -42,6 +43,7 @@ __all__ = [
     "InlineExecutor",
     "LocalExecutor",
     "SolveExecutor",
+    "executor_for",
     "usable_cores",
     "worker_context",
 ]
@@ -111,6 +113,17 @@ class SolveExecutor(Protocol):
     def share(self, value: Any) -> Any: ...
 
     def close(self) -> None: ...
+
+
+def executor_for(scheduler: str) -> SolveExecutor:
+    """The executor a ``--scheduler`` names: ``local`` (a Dask ``LocalCluster`` here, one worker per
+    core) or a Dask scheduler's address (``tcp://host:8786``).  Close it when done."""
+    scheduler = scheduler.strip()
+    if not scheduler:
+        raise ValueError("scheduler: give 'local' or a Dask scheduler address such as tcp://host:8786")
+    if scheduler == "local":
+        return DaskExecutor.local()
+    return DaskExecutor.connect(scheduler)
 
 
 def _cores(cores: int | None) -> int:
@@ -219,9 +232,13 @@ class DaskExecutor:
     :meth:`connect` opens one to a scheduler's address, closed by :meth:`close`.
     """
 
-    def __init__(self, client: Client, *, description: str | None = None, owned: bool = False) -> None:
+    def __init__(
+        self, client: Client, *, description: str | None = None, owned: bool = False, cluster: Any = None
+    ) -> None:
         self.client = client
         self._owned = owned
+        #: a cluster this executor started (:meth:`local`), closed with it.
+        self._cluster = cluster
         address = client.scheduler.address if client.scheduler else ""
         self._description = description or f"Dask client {address}"
         # A distributed future whose last reference goes is cancelled: keep each until it is done.
@@ -235,6 +252,27 @@ class DaskExecutor:
 
         client = Client(address, set_as_default=False)  # type: ignore[no-untyped-call]
         return cls(client, description=f"Dask scheduler {address}", owned=True)
+
+    @classmethod
+    def local(cls, workers: int | None = None) -> DaskExecutor:
+        """A Dask ``LocalCluster`` on this machine: ``workers`` processes (default: one per core) of
+        one thread each, started now and closed by :meth:`close`."""
+        import logging
+
+        from distributed import Client, LocalCluster
+
+        count = usable_cores() if workers is None else workers
+        if count < 1:
+            raise ValueError("workers must be at least 1")
+        cluster = LocalCluster(  # type: ignore[no-untyped-call]
+            n_workers=count,
+            threads_per_worker=1,
+            processes=True,
+            dashboard_address=None,
+            silence_logs=logging.ERROR,
+        )
+        client = Client(cluster, set_as_default=False)  # type: ignore[no-untyped-call]
+        return cls(client, description=f"Dask LocalCluster ({count} workers)", owned=True, cluster=cluster)
 
     @property
     def workers(self) -> int:
@@ -277,6 +315,8 @@ class DaskExecutor:
     def close(self) -> None:
         if self._owned:
             self.client.close()  # type: ignore[no-untyped-call]
+        if self._cluster is not None:
+            self._cluster.close()
 
     def __enter__(self) -> DaskExecutor:
         return self

@@ -22,6 +22,7 @@ from dromologio.models.calendar import WorkCalendar, absent_on
 from .build import DayModel, StartPoint, build_day
 from .engine import ProgressCallback, StopCallback, decomposes, solve_instance
 from .excursions import ExcursionBuilder
+from .executor import SolveExecutor
 from .extract import extract_routes, extract_unassigned, objective_eur
 from .instance import InstanceSolution
 from .live import LiveState, splice
@@ -116,6 +117,7 @@ def solve(
     locks: Mapping[str, str] | None = None,
     closures: Sequence[Closure] = (),
     live: LiveState | None = None,
+    executor: SolveExecutor | None = None,
 ) -> Result:
     """Plan ``days`` working days from ``plan_date``.  Every ticket ends in exactly one place.
 
@@ -129,7 +131,8 @@ def solve(
     restricting).  With ``live`` the first day is re-planned from ``live.now`` (see
     :mod:`.live`): done and started visits are frozen, each technician continues from
     where it is, nothing starts before now, and moving a visit of the published plan to
-    another technician costs the stability term.
+    another technician costs the stability term.  ``executor`` runs the parts of a day big enough
+    to be solved in parts (:mod:`.decompose`; default: local processes).
     """
     if days < 1:
         raise ValueError("days must be at least 1")
@@ -194,6 +197,7 @@ def solve(
                 params=params,
                 on_solution=on_solution,
                 should_stop=should_stop,
+                executor=executor,
                 constructor=ExcursionBuilder(day_problem, model) if crossings else None,
             )
             if solution.objective >= 0 or not commit_locks:

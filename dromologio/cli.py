@@ -108,9 +108,18 @@ def plan(
         ),
     ] = None,
     wide: WideOption = False,
+    scheduler: Annotated[
+        str,
+        typer.Option(
+            "--scheduler",
+            help="where the parts of a big day run: local (a Dask LocalCluster here) or a Dask scheduler "
+            "address, e.g. tcp://host:8786 (default: local processes)",
+        ),
+    ] = "",
 ) -> None:
     """Σχεδιάζει μια μέρα / plan a day: print it and write plan JSON + CSV (and .xlsx)."""
     from dromologio.dispatch import solve
+    from dromologio.dispatch.executor import executor_for
     from dromologio.models.checker import check_plan
     from dromologio.models.plan_io import write_plan_json
     from dromologio.reports.exports import write_plan_csv, write_plan_xlsx
@@ -130,9 +139,21 @@ def plan(
                 f"καλύτερο / best objective {objective / 10_000:,.2f} €"
             )
 
-        result = solve(
-            problem, day, days=days, time_limit_s=limit, seed=seed, on_solution=progress, closures=closures
-        )
+        executor = executor_for(scheduler) if scheduler else None
+        try:
+            result = solve(
+                problem,
+                day,
+                days=days,
+                time_limit_s=limit,
+                seed=seed,
+                on_solution=progress,
+                closures=closures,
+                executor=executor,
+            )
+        finally:
+            if executor is not None:
+                executor.close()
     report = check_plan(problem, result.plan)
     write_plan_json(result.plan, out)
     csv_path = write_plan_csv(result.plan, problem, out.with_suffix(".csv"), dialect)

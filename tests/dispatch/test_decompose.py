@@ -17,7 +17,7 @@ from dromologio.dispatch.decompose import (
     split,
 )
 from dromologio.dispatch.engine import decomposes
-from dromologio.dispatch.executor import DaskExecutor, InlineExecutor
+from dromologio.dispatch.executor import DaskExecutor, InlineExecutor, executor_for
 from dromologio.dispatch.instance import RoutingInstance
 from dromologio.dispatch.params import SearchParams
 from dromologio.dispatch.triage import triage
@@ -146,3 +146,21 @@ def test_the_parts_on_a_dask_cluster_give_the_same_plan_as_here(instance: Routin
     assert there.routes == here.routes
     assert there.objective == here.objective
     assert there.dropped == here.dropped
+
+
+def test_a_scheduler_is_local_or_an_address() -> None:
+    with pytest.raises(ValueError, match="local"):
+        executor_for(" ")
+
+
+@pytest.mark.slow
+def test_a_day_in_parts_on_a_local_dask_cluster_is_one_checked_plan(problem: Problem) -> None:
+    executor = executor_for("local")
+    try:
+        assert isinstance(executor, DaskExecutor) and executor.workers >= 1
+        result = solve(problem, SAMPLE_DATE, time_limit_s=3.0, seed=1, params=IN_PARTS, executor=executor)
+    finally:
+        executor.close()
+    assert result.solution.status.startswith("decomposed:")
+    report = check_plan(problem, result.plan.to_dict())
+    assert report.ok, str(report)
