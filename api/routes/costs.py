@@ -81,6 +81,7 @@ class CostRow(schemas.Response):
     per_diem_eur: float = Field(description="EUR of daily allowances")
     overnight_eur: float = Field(description="EUR of overnight allowances")
     tolls_eur: float = Field(description="EUR of tolls")
+    overtime_eur: float = Field(default=0.0, description="EUR of overtime beyond the shift")
     total_eur: float = Field(description="EUR in all")
     tickets_served: int = Field(description="tickets served")
     school_visits: int = Field(description="school visits")

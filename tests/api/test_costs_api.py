@@ -31,7 +31,17 @@ from .conftest import (
 DAY = "2026-11-23"
 GROUPINGS = ("employer", "technician", "directorate", "island", "day")
 KEYS = ("employer", "technician_id", "technician", "directorate", "island", "date")
-NUMBERS = ("routes", "distance_km", "distance_eur", "ferry_eur", "per_diem_eur", "overnight_eur", "total_eur")
+NUMBERS = (
+    "routes",
+    "distance_km",
+    "distance_eur",
+    "ferry_eur",
+    "per_diem_eur",
+    "overnight_eur",
+    "tolls_eur",
+    "overtime_eur",
+    "total_eur",
+)
 
 
 def solve(client: TestClient, *, publish: bool = True, **body: Any) -> str:

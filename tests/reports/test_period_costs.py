@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from datetime import date
 from pathlib import Path
@@ -11,7 +12,7 @@ from openpyxl import load_workbook
 from typer.testing import CliRunner
 
 from dromologio.cli import app as cli_app
-from dromologio.models import Plan
+from dromologio.models import Plan, Policy
 from dromologio.models.writers import problem_to_dict
 from dromologio.planning.costs import (
     fairness_report,
@@ -134,3 +135,13 @@ def test_the_costs_command_reports_fairness(tmp_path: Path) -> None:
     line = next(line for line in result.output.splitlines() if "│ T5 " in line)
     assert "160.00" in line and "όχι / no" in line  # 160 against a mean of 40
     assert "fairness" not in CliRunner().invoke(cli_app, arguments[:3]).output
+
+
+def test_overtime_is_not_on_the_forms() -> None:
+    problem = make_problem(Policy.from_dict({"overtime_eur_per_hour": 12.0}))
+    late = dataclasses.replace(near_route("T1"), overtime_min=30)
+    (day,) = travel_days([(problem, Plan((DAY,), (late,)))], "T1")
+    priced = plan_cost_table(problem, Plan((DAY,), (late,)))
+    assert float(priced["overtime_eur"].iloc[0]) == 6.0
+    assert day.total_eur == pytest.approx(float(priced["total_eur"].iloc[0]) - 6.0)
+    assert day.total_eur == day.distance_eur

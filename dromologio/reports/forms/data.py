@@ -2,7 +2,8 @@
 
 Every amount is the route's price by its employer's travel rules
 (:func:`dromologio.planning.costs.route_costs`), so the forms add up to the same numbers as
-``dromologio costs`` and ``GET /costs``.
+``dromologio costs`` and ``GET /costs``, less overtime (:data:`TRAVEL_PARTS`): overtime is
+paid as work, not as a travel expense.
 """
 
 from __future__ import annotations
@@ -32,6 +33,9 @@ __all__ = [
     "travel_days",
     "trips",
 ]
+
+#: the parts of a route's cost that are travel expenses (overtime, paid as work, is not on the forms).
+TRAVEL_PARTS: tuple[str, ...] = ("distance_eur", "ferry_eur", "per_diem_eur", "overnight_eur", "tolls_eur")
 
 #: how the forms name a vehicle kind (``vehicle`` of technicians.csv).
 VEHICLE_NAMES = {
@@ -204,7 +208,7 @@ def _travel_day(problem: Problem, route: Route) -> TravelDay:
         nights=route_nights(route),
         overnight_eur=costs["overnight_eur"],
         tolls_eur=costs["tolls_eur"],
-        total_eur=costs["total"],
+        total_eur=round(sum(costs[part] for part in TRAVEL_PARTS), 2),
         starts_away=bool(first and first.lodging),
     )
 
