@@ -197,6 +197,8 @@ def _values(name: str, world: dict[str, Any]) -> list[str]:
         "key_id": world["key_ids"],
         "absence_id": list(world["absences"].values()),
         "closure_id": world["closures"],
+        "day": [DAY],
+        "token_id": ["none"],
     }
     return values[name]
 
