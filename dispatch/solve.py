@@ -27,6 +27,7 @@ from .extract import extract_routes, extract_unassigned, objective_eur
 from .instance import InstanceSolution
 from .live import LiveState, splice
 from .params import SearchParams
+from .positioning import PositioningBuilder
 from .repair import repair_by_audit
 from .road_times import road_times
 from .triage import triage
@@ -198,7 +199,9 @@ def solve(
                 on_solution=on_solution,
                 should_stop=should_stop,
                 executor=executor,
-                constructor=ExcursionBuilder(day_problem, model) if crossings else None,
+                constructor=PositioningBuilder(day_problem, model, ExcursionBuilder(day_problem, model))
+                if crossings
+                else None,
             )
             if solution.objective >= 0 or not commit_locks:
                 break

@@ -258,7 +258,10 @@ def add_nodes(day: Day, nodes: NodeList) -> None:
     for vehicle, tech in enumerate(day.technicians):
         home_island = problem.base_of(tech).island
         start_island = day.start_points[tech.technician_id].island
-        wanted = nodes.ticket_islands(tech.technician_id) | {home_island, start_island}
+        positioning = {
+            island for (tid, island) in lodging.positioning(day, nodes) if tid == tech.technician_id
+        }
+        wanted = nodes.ticket_islands(tech.technician_id) | positioning | {home_island, start_island}
         if wanted == {home_island}:
             continue
         reachable = network.islands_reached_from(start_island) | network.islands_reached_from(home_island)

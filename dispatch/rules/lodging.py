@@ -11,9 +11,12 @@ per diem (both charged here, on the lodging node: see also :mod:`.per_diem`).
 - nodes: per technician, an optional night's stay at the first port of each island (or the
   mainland) across water from home where it could serve tickets — with the next plan date
   known, only where tomorrow's sailings bring it home within the shift — and where it
-  starts the day, when away;
+  starts the day, when away; with the next plan date known, also on islands whose tickets
+  nobody can serve today but the technician could serve tomorrow starting there (a night
+  that *positions* the technician: :func:`positioning`);
 - encoding: the lodging nodes' ``entry_cost`` (overnight allowance + per diem),
-  ``allowed_vehicles`` (their technician), ``drop_penalty`` 0 (optional), a ``location`` of
+  ``allowed_vehicles`` (their technician), ``drop_penalty`` (optional: 0, or for a night that
+  positions the technician the value of the tickets it opens tomorrow), a ``location`` of
   their own (reached only from the island itself), and ``distance``/``duration`` rows that
   lead only to the end nodes, at no travel (after a night away the route ends);
 - checker: ``LODGING``, ``OVERNIGHT_ALLOWED``.
@@ -27,9 +30,10 @@ from weakref import WeakKeyDictionary
 
 from dromologio.geo import UNREACHABLE_M, UNREACHABLE_S
 from dromologio.geo.ferries import FerryNetwork
-from dromologio.models import Technician, checker
+from dromologio.models import Technician, Ticket, checker
 
 from .base import COST_UNITS_PER_EUR, Day, InstanceDraft, NodeInfo, NodeList, Rule
+from .drop_value import ticket_value_eur
 
 if TYPE_CHECKING:
     from .ferry import Reach
@@ -88,8 +92,80 @@ def home_in_a_longer_plan(day: Day, technician: Technician, island: str) -> bool
     return home_tomorrow(day, technician, island, tomorrow)
 
 
+#: what a night that positions a technician is worth, per day: (technician id, island) -> EUR.
+_POSITIONING: WeakKeyDictionary[Day, dict[tuple[str, str], float]] = WeakKeyDictionary()
+
+
+def positioning(day: Day, nodes: NodeList) -> dict[tuple[str, str], float]:
+    """Nights that position a technician for tomorrow: (technician id, island) -> what they open, in EUR.
+
+    With the next plan date known and a night away allowed, an island across water from the
+    technician's home counts when some of its tickets nobody can serve today could be served
+    tomorrow by the technician starting from the island's first port at the start of the shift
+    (skills, 4x4, the school's hours) and home by tomorrow's sailings within the shift and the
+    day's overtime.  The worth is the own value of those tickets tomorrow (priority x age x due,
+    no tier floor), the most valuable first, as many as one shift holds.
+    """
+    found = _POSITIONING.get(day)
+    if found is not None:
+        return found
+    found = {}
+    tomorrow = day.tomorrow
+    routed = {t.ticket_id for t in nodes.routed}
+    waiting = [t for t in day.tickets if t.ticket_id not in routed and t.ticket_id not in day.locks]
+    if tomorrow is not None and day.next_date is not None and waiting:
+        for tech in day.technicians:
+            if not may_stay_overnight(day, tech):
+                continue
+            found.update(_positioning_of(day, tech, waiting, tomorrow, day.next_date))
+    _POSITIONING[day] = found
+    return found
+
+
+def _positioning_of(
+    day: Day, technician: Technician, waiting: list[Ticket], tomorrow: Reach, next_date: date
+) -> dict[tuple[str, str], float]:
+    home_island = day.problem.base_of(technician).island
+    home = day.home_of[technician.technician_id]
+    rules = day.rules_for(technician)
+    latest = (technician.shift_end_min + int(rules.overtime_max_min_per_day)) * 60
+    shift_s = (technician.shift_end_min - technician.shift_start_min) * 60
+    opened: dict[str, list[tuple[float, int]]] = {}
+    for ticket in waiting:
+        school = day.school_of(ticket)
+        if school.island == home_island or ticket.skill not in technician.skills:
+            continue
+        if school.needs_4x4 and not technician.has_4x4:
+            continue
+        ports = day.network.ports_on(school.island)
+        if not ports:
+            continue
+        here = day.here(ticket)
+        port = day.port_location[ports[0].port_id]
+        begin = max(technician.shift_start_min * 60 + tomorrow.road_s(port, here), school.opens_min * 60)
+        finish = begin + day.setup_s + ticket.service_minutes * 60
+        if finish > school.closes_min * 60:
+            continue
+        back = tomorrow.arrival(here, home, finish)
+        if back is None or back > latest:
+            continue
+        value = ticket_value_eur(ticket, next_date, rules)
+        opened.setdefault(school.island, []).append((value, day.setup_s + ticket.service_minutes * 60))
+    worth: dict[tuple[str, str], float] = {}
+    for island, tickets in opened.items():
+        total, busy = 0.0, 0
+        for value, work_s in sorted(tickets, reverse=True):
+            if busy + work_s > shift_s:
+                break
+            total, busy = total + value, busy + work_s
+        if total > 0:
+            worth[(technician.technician_id, island)] = total
+    return worth
+
+
 def add_nodes(day: Day, nodes: NodeList) -> None:
     """An optional night away per technician and island."""
+    worth = positioning(day, nodes)
     for vehicle, tech in enumerate(day.technicians):
         home = day.problem.base_of(tech).island
         islands: set[str] = set()
@@ -99,6 +175,7 @@ def add_nodes(day: Day, nodes: NodeList) -> None:
                 for island in nodes.ticket_islands(tech.technician_id) - {home}
                 if day.tomorrow is None or home_tomorrow(day, tech, island)
             }
+            islands |= {island for (tid, island) in worth if tid == tech.technician_id}
         # Without another night where they are (when no sailing takes them home within the
         # shift, or on a plan's last day), the day of a technician who starts away would have
         # no plan at all.
@@ -119,9 +196,12 @@ def encode(day: Day, draft: InstanceDraft) -> None:
     for node, info in draft.of_kind("lodging"):
         if info.vehicle is None:
             continue
-        draft.drop_penalty[node] = 0
+        technician = day.technicians[info.vehicle]
+        # Skipping a night that positions the technician for tomorrow forgoes what it opens.
+        opens = _POSITIONING.get(day, {}).get((technician.technician_id, info.island), 0.0)
+        draft.drop_penalty[node] = round(opens * COST_UNITS_PER_EUR)
         # A night away earns the overnight allowance and the full per diem.
-        rules = day.rules_for(day.technicians[info.vehicle])
+        rules = day.rules_for(technician)
         draft.entry_cost[node] = round((rules.overnight_eur + rules.per_diem_eur) * COST_UNITS_PER_EUR)
         draft.allowed_vehicles[node] = frozenset({info.vehicle})
         # After a night away the route ends: only the end node follows, at no travel.

@@ -14,7 +14,9 @@ from pathlib import Path
 import pytest
 
 from dromologio.dispatch import solve
+from dromologio.dispatch.road_times import road_times
 from dromologio.dispatch.rules import drop_value
+from dromologio.dispatch.solve import default_travel_model
 from dromologio.models import Policy, Problem
 from dromologio.models.audit import audit_plan
 from dromologio.models.checker import check_plan
@@ -45,7 +47,7 @@ def planned(p: Problem) -> tuple[set[str], dict[str, tuple[str, str]]]:
     # first moves already trade it for the three when they are worth more (weighted).
     plan = solve(p, DAY, time_limit_s=1.0, seed=1).plan
     assert check_plan(p, plan.to_dict()).ok
-    assert audit_plan(p, plan).ok
+    assert audit_plan(p, plan, road=road_times(p, default_travel_model(p))).ok
     return set(plan.visited_ticket_ids), {u.ticket_id: (u.code, u.reason) for u in plan.unassigned}
 
 

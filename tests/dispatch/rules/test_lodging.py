@@ -11,7 +11,7 @@ from datetime import timedelta
 from dromologio.dispatch.rules import lodging, school_hours
 from dromologio.geo import UNREACHABLE_S
 from tests.dispatch.rules import day_of, model_of
-from tests.dispatch.test_islands import TINOS, island_problem, sailing
+from tests.dispatch.test_islands import TINOS, ferries, island_problem, sailing, solve_checked
 from tests.factories import DAY
 
 #: out in the morning, back only after the shift, or the next morning.
@@ -51,3 +51,27 @@ def test_no_night_where_tomorrows_sailings_do_not_bring_the_technician_home() ->
     no_way_back = island_problem([sailing("JSY", "TIN", "07:15"), sailing("TIN", "JSY", "08:00", "Wed")])
     model = model_of(no_way_back, allow_lodging=True, next_date=TOMORROW)
     assert not [info for info in model.nodes if info.kind == "lodging"]
+
+
+def test_a_night_that_positions_the_technician_serves_what_no_day_trip_can() -> None:
+    # The only boat to Tinos lands at 13:50, too late for 150 min of work before 14:00; the
+    # 15:00 brings the technician home at 15:50.  Sleeping on Tinos, the work is done the next
+    # morning and the 15:00 still makes it home within the shift.
+    timetable = [sailing("JSY", "TIN", "13:00"), sailing("TIN", "JSY", "15:00")]
+    p = island_problem(timetable, priority="high")
+    one_day = solve_checked(p)
+    (item,) = one_day.plan.unassigned
+    assert item.code == "hours"
+    model = model_of(p, allow_lodging=True, next_date=DAY + timedelta(days=1))
+    (night,) = [n for n, info in enumerate(model.nodes) if info.kind == "lodging"]
+    assert model.instance.drop_penalty[night] > 0  # what the night opens tomorrow
+    two_days = solve_checked(p, days=2)
+    assert two_days.plan.visited_ticket_ids == ("K1",)
+    first, second = two_days.plan.routes
+    assert first.stops[-1].lodging and first.stops[-1].island == TINOS and not first.visits
+    assert second.stops[0].lodging and second.ticket_ids == ("K1",)
+    assert ferries(two_days) == [("JSY", "TIN", "13:00"), ("TIN", "JSY", "15:00")]
+    # Where the employer allows no night away, nothing is positioned.
+    (t1,) = p.technicians
+    no_nights = p.replace(policy=replace(p.policy, employers={t1.employer: {"allow_overnight": False}}))
+    assert solve_checked(no_nights, days=2).plan.visited_ticket_ids == ()
