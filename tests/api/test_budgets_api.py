@@ -144,3 +144,35 @@ def test_who_reads_actual_against_budget(client: TestClient, keys: dict[str, dic
             "/costs/fairness", params={"month": "2026-11", "employer": PARTNER_B}, headers=keys["dispatcher"]
         )
     ).status_code == 404
+
+
+def test_a_partner_over_http_alone_reads_its_routes_and_its_month_against_budget(
+    client: TestClient, keys: dict[str, dict[str, str]]
+) -> None:
+    """The plan spans both Directorates; partner A's key is scoped to Ioannina only."""
+    partner = keys["partner_a"]
+    assert (
+        client.put("/tickets/K3/lock", json={"technician_id": "PA-TECH-1"}, headers=ADMIN).status_code == 200
+    )
+    response = client.post("/plans", json={"date": DAY, "time_limit_s": 1, "force": True}, headers=ADMIN)
+    plan_id = response.json()["plan_id"]
+    assert wait_job(client, plan_id)["status"] == "done"
+    assert client.post(f"/plans/{plan_id}/publish", headers=ADMIN).status_code == 200
+    assert (
+        client.post("/budgets", json=line(PARTNER_A, 250.0, note="Νοέμβριος"), headers=partner).status_code
+        == 201
+    )
+    # its technician's route, and nobody else's
+    plan = client.get(f"/plans/{plan_id}", headers=partner).json()
+    assert [r["technician_id"] for r in plan["routes"]] == ["PA-TECH-1"]
+    tickets = [t for s in plan["routes"][0]["stops"] if s["type"] == "visit" for t in s["ticket_ids"]]
+    assert "K3" in tickets
+    before = client.get("/costs/budget", params={"year": 2026, "month": 11}, headers=partner).json()
+    assert before["employer"] == PARTNER_A and before["months"][0]["actual_eur"] == 0.0
+    assert client.post(f"/plans/{plan_id}/visits/K3/done", headers=ADMIN).status_code == 200
+    after = client.get("/costs/budget", params={"year": 2026, "month": 11}, headers=partner).json()
+    november = after["months"][0]
+    route_cost = client.get(f"/costs/plans/{plan_id}", params={"basis": "visited"}, headers=partner).json()
+    assert november["budget_eur"] == 250.0
+    assert november["actual_eur"] == route_cost["total"]["total_eur"] > 0
+    assert november["remaining_eur"] == pytest.approx(250.0 - november["actual_eur"])
