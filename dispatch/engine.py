@@ -112,11 +112,14 @@ def solve_instance(
 
 
 def decomposes(instance: RoutingInstance, params: SearchParams) -> bool:
-    """Whether the day is big enough to be solved in parts (``params.decompose_above_visits``)."""
-    from .decompose import num_visits
+    """Whether the day is big enough to be solved in parts (``params.decompose_above_visits``) and
+    falls into more than one part."""
+    from .decompose import num_visits, split
 
     limit = params.decompose_above_visits
-    return bool(limit) and instance.num_vehicles > 1 and num_visits(instance) > limit
+    if not limit or instance.num_vehicles < 2 or num_visits(instance) <= limit:
+        return False
+    return len(split(instance, params.decompose_min_part_visits)) > 1
 
 
 def solve_big_day(

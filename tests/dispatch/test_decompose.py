@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 import pytest
 
@@ -78,6 +80,11 @@ def test_a_part_instance_prices_and_times_arcs_as_the_whole(instance: RoutingIns
 def test_small_days_stay_one_model(instance: RoutingInstance) -> None:
     assert not decomposes(instance, SearchParams())
     assert decomposes(instance, IN_PARTS) and num_visits(instance) > 10
+
+
+def test_a_day_of_one_group_stays_one_model(instance: RoutingInstance) -> None:
+    together = dataclasses.replace(instance, vehicle_group=np.zeros(instance.num_vehicles, dtype=np.int64))
+    assert not decomposes(together, IN_PARTS)
 
 
 def test_the_parts_make_one_solution_priced_as_the_whole_model(instance: RoutingInstance) -> None:
