@@ -4,6 +4,7 @@ with a band over the estimate's months; the what-if chart prices the backlog lef
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -14,8 +15,9 @@ from dromologio.models.policy import Policy
 from dromologio.planning.estimate import history_seasonality, window_days
 from dromologio.planning.estimate.budget import budget_table
 from dromologio.planning.estimate.seasonality import SHRINK_DAYS, Seasonality
-from dromologio.planning.simulate.records import DayRecord, ScenarioRun, TicketRecord
-from dromologio.reports.scenarios import backlog_value_eur
+from dromologio.planning.simulate import SimulationResults
+from dromologio.planning.simulate.records import DayRecord, ScenarioRun, SimulationSettings, TicketRecord
+from dromologio.reports.scenarios import backlog_value_eur, write_report
 
 WEEKDAYS = WorkCalendar.weekdays_only()
 EMPLOYER = "ΚΕ.ΠΛΗ.ΝΕ.Τ. Ιωαννίνων"
@@ -134,3 +136,21 @@ def test_the_backlog_left_is_priced_as_the_objective_prices_it() -> None:
     values = {run.scenario: backlog_value_eur(run, policy) for run in (baseline, fewer)}
     # Travel alone makes one technician fewer look cheaper; with the backlog's value it is not.
     assert 240.0 < 300.0 and 240.0 + values["fewer"] > 300.0 + values["baseline"]
+
+
+def test_the_report_sets_the_backlog_value_beside_the_travel_money(tmp_path: Path) -> None:
+    runs = (
+        run_with_open("baseline", ["low"], 300.0),
+        run_with_open("fewer", ["normal", "high", "low"], 240.0),
+    )
+    results = SimulationResults(
+        runs=runs, settings=SimulationSettings(days=1), horizon=runs[0].horizon, reference="baseline"
+    )
+    files = write_report(results, tmp_path, policy=Policy())
+    lines = files.report_md.read_text(encoding="utf-8").splitlines()
+    [cost] = [line for line in lines if line.startswith("| κόστος / cost (EUR)")]
+    [total] = [line for line in lines if line.startswith("| κόστος + αξία ανοιχτών")]
+    assert "240 (-20 %)" in cost  # travel alone: one technician fewer looks 20 % cheaper
+    values = [backlog_value_eur(run, Policy()) for run in runs]
+    assert f"| {300 + values[0]:.0f} | {240 + values[1]:.0f} (+" in total  # with the backlog: dearer
+    assert files.cost_served_png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
