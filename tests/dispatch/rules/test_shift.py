@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+import pytest
+
 from dromologio.dispatch.build import precheck_ticket
 from dromologio.dispatch.rules import ferry, school_hours, shift
 from dromologio.models import Policy, Problem, Route
@@ -112,3 +114,25 @@ def test_the_weekly_limit_leaves_overtime_for_one_day_of_two() -> None:
     assert len(one.plan.visited_ticket_ids) == 1
     assert sum(r.overtime_min for r in one.plan.routes) == 41
     assert one.plan.kpis["overtime_minutes"] == 41
+
+
+def test_overtime_policy_fields_per_employer_and_their_errors() -> None:
+    policy = Policy.from_dict(
+        {
+            "overtime_max_min_per_day": 30,
+            "overtime_max_min_per_week": 45,
+            "employers": {"ΚΕ.ΠΛΗ.ΝΕ.Τ.": {"overtime_max_min_per_day": 90, "overtime_eur_per_hour": 25}},
+        }
+    )
+    assert policy.overtime_today_min() == 30 and policy.overtime_today_min(used_this_week_min=30) == 15
+    assert policy.overtime_today_min(used_this_week_min=60) == 0
+    partner = policy.for_employer("ΚΕ.ΠΛΗ.ΝΕ.Τ.")
+    assert partner.overtime_today_min() == 45 and partner.overtime_eur_per_hour == 25
+    assert Policy().overtime_today_min() == 0  # the default keeps the shift end hard
+    for bad in (
+        {"overtime_max_min_per_day": -5},
+        {"overtime_max_min_per_week": -1},
+        {"overtime_eur_per_hour": -1},
+    ):
+        with pytest.raises(ValueError, match="overtime"):
+            Policy.from_dict(bad)
