@@ -194,6 +194,70 @@ class RoutingInstance:
             cost = cost + np.where(elsewhere, self.visit_cost[vehicle][None, :], 0)
         return cost
 
+    def relevant_nodes(self) -> list[npt.NDArray[np.bool_]]:
+        """Per vehicle, the nodes its routes can touch: its depots and the nodes it may visit."""
+        anyone = np.array([a is None for a in self.allowed_vehicles], dtype=np.bool_)
+        relevant = [anyone.copy() for _ in range(self.num_vehicles)]
+        for node, allowed in enumerate(self.allowed_vehicles):
+            for vehicle in allowed or ():
+                relevant[vehicle][node] = True
+        for vehicle in range(self.num_vehicles):
+            relevant[vehicle][[int(self.vehicle_start[vehicle]), int(self.vehicle_end[vehicle])]] = True
+        return relevant
+
+    def shared_cost_classes(self) -> tuple[list[int], list[SharedClass]]:
+        """Arc-cost classes shared by more vehicles than :meth:`cost_class` allows, exactly.
+
+        A vehicle's arc costs matter only between nodes it can touch (:meth:`relevant_nodes`).
+        Vehicles with the same rates and far-zone cost share a class when their far zones and
+        visit costs agree on the nodes both can touch; the class takes each member's on its own
+        nodes.  Every arc a route of a vehicle can use costs what :meth:`vehicle_arc_cost` says.
+        Returns each vehicle's class and the classes.
+        """
+        relevant = self.relevant_nodes()
+        classes: list[SharedClass] = []
+        of_vehicle: list[int] = []
+        no_zone = np.zeros(self.num_nodes, dtype=np.bool_)
+        no_visit = np.zeros(self.num_nodes, dtype=np.int64)
+        for vehicle in range(self.num_vehicles):
+            zone_cost = 0 if self.zone_entry_cost is None else int(self.zone_entry_cost[vehicle])
+            zone = self.zone[vehicle] if self.zone is not None and zone_cost else no_zone
+            visit = self.visit_cost[vehicle] if self.visit_cost is not None else no_visit
+            rates = (
+                float(self.vehicle_distance_cost[vehicle]),
+                float(self.vehicle_time_cost[vehicle]),
+                zone_cost,
+            )
+            mine = relevant[vehicle]
+            for index, shared in enumerate(classes):
+                both = shared.touched & mine
+                if (
+                    shared.rates == rates
+                    and np.array_equal(shared.zone[both], zone[both])
+                    and np.array_equal(shared.visit[both], visit[both])
+                ):
+                    shared.zone[mine] = zone[mine]
+                    shared.visit[mine] = visit[mine]
+                    shared.touched |= mine
+                    of_vehicle.append(index)
+                    break
+            else:
+                classes.append(
+                    SharedClass(rates, mine.copy(), np.where(mine, zone, False), np.where(mine, visit, 0))
+                )
+                of_vehicle.append(len(classes) - 1)
+        return of_vehicle, classes
+
+    def shared_arc_cost(self, shared: SharedClass) -> IntArray:
+        """Integer arc costs of a shared class (:meth:`shared_cost_classes`)."""
+        distance_cost, time_cost, zone_cost = shared.rates
+        cost = self.arc_cost(distance_cost, time_cost)
+        if zone_cost:
+            cost = cost + np.where(~shared.zone[:, None] & shared.zone[None, :], zone_cost, 0)
+        if shared.visit.any():
+            cost = cost + np.where(self.location[:, None] != self.location[None, :], shared.visit[None, :], 0)
+        return cost
+
     def arc_costs(self, vehicle: int, tails: IntArray, heads: IntArray) -> IntArray:
         """``vehicle_arc_cost(vehicle)[tails, heads]``, computed for those arcs only (no n x n matrix)."""
         tails = np.asarray(tails, dtype=np.int64)
@@ -232,6 +296,17 @@ class RoutingInstance:
             cost = cost + self.entry_cost[None, :]
         np.fill_diagonal(cost, 0)
         return cost
+
+
+@dataclass
+class SharedClass:
+    """An arc-cost class several vehicles share: rates (per distance, per time, far-zone entry),
+    the nodes its members touch, and its far zone and visit costs there."""
+
+    rates: tuple[float, float, int]
+    touched: npt.NDArray[np.bool_]
+    zone: npt.NDArray[np.bool_]
+    visit: IntArray
 
 
 @dataclass(frozen=True)

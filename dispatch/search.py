@@ -278,14 +278,25 @@ def search_instance(
     routing = pywrapcp.RoutingModel(manager)
     reorder = np.ix_(order, order)
 
-    # Arc costs: one transit matrix per cost class (rates and far zone).
-    cost_classes: dict[tuple[float, float, int, bytes], int] = {}
-    for vehicle in range(instance.num_vehicles):
-        key = instance.cost_class(vehicle)
-        if key not in cost_classes:
-            matrix = instance.vehicle_arc_cost(vehicle)[reorder]
-            cost_classes[key] = routing.RegisterTransitMatrix(matrix.tolist())
-        routing.SetArcCostEvaluatorOfVehicle(cost_classes[key], vehicle)
+    # Arc costs: one transit matrix per cost class (rates and far zone); on large models, classes
+    # shared by every vehicle whose costs agree where its routes can go (one n x n matrix each).
+    if params.large_model_nodes and instance.num_nodes >= params.large_model_nodes:
+        of_vehicle, shared = instance.shared_cost_classes()
+        registered: dict[int, int] = {}
+        for vehicle, index in enumerate(of_vehicle):
+            if index not in registered:
+                matrix = instance.shared_arc_cost(shared[index])[reorder]
+                registered[index] = routing.RegisterTransitMatrix(matrix.tolist())
+                del matrix
+            routing.SetArcCostEvaluatorOfVehicle(registered[index], vehicle)
+    else:
+        cost_classes: dict[tuple[float, float, int, bytes], int] = {}
+        for vehicle in range(instance.num_vehicles):
+            key = instance.cost_class(vehicle)
+            if key not in cost_classes:
+                matrix = instance.vehicle_arc_cost(vehicle)[reorder]
+                cost_classes[key] = routing.RegisterTransitMatrix(matrix.tolist())
+            routing.SetArcCostEvaluatorOfVehicle(cost_classes[key], vehicle)
     if instance.vehicle_fixed_cost:
         routing.SetFixedCostOfAllVehicles(instance.vehicle_fixed_cost)
 

@@ -14,6 +14,7 @@ from dromologio.dispatch.rules.per_diem import haversine_km_from
 from dromologio.dispatch.triage import triage
 from dromologio.geo import RoadEstimateModel, haversine_km_matrix
 from dromologio.models import Problem
+from dromologio.models.checker import check_plan
 from dromologio.models.readers import read_problem
 from dromologio.sample import SAMPLE_DATE, sample_data_dir
 
@@ -93,3 +94,21 @@ def test_large_models_limit_the_neighbours_each_operator_scans() -> None:
         params.large_model_neighbors
     )
     assert SearchParams(large_model_nodes=0).neighbours_for(10**6).ls_operator_neighbors_ratio == 1.0
+
+
+def test_shared_cost_classes_price_every_arc_a_route_can_use_exactly(sample: Problem) -> None:
+    instance = build_day(sample, triage(sample.tickets).to_visit, SAMPLE_DATE, estimate(sample)).instance
+    of_vehicle, shared = instance.shared_cost_classes()
+    assert len(shared) <= len({instance.cost_class(v) for v in range(instance.num_vehicles)})
+    for vehicle, touched in enumerate(instance.relevant_nodes()):
+        nodes = np.flatnonzero(touched)
+        mine = instance.vehicle_arc_cost(vehicle)[np.ix_(nodes, nodes)]
+        assert (instance.shared_arc_cost(shared[of_vehicle[vehicle]])[np.ix_(nodes, nodes)] == mine).all()
+
+
+def test_a_large_model_with_shared_classes_gives_a_checked_plan(sample: Problem) -> None:
+    params = SearchParams(num_workers=1, use_pyvrp=False, large_model_nodes=10)
+    result = solve(sample, SAMPLE_DATE, time_limit_s=2.0, seed=1, params=params, travel=estimate(sample))
+    report = check_plan(sample, result.plan.to_dict())
+    assert report.ok, str(report)
+    assert result.plan.kpis["visited"] > 0
