@@ -410,7 +410,7 @@ SAILING = EntitySpec(
     (
         Attr("from_port", str, "port of departure", constraints=_REF),
         Attr("to_port", str, "port of arrival", constraints=_REF),
-        Attr("depart_min", int, "departure, minutes after midnight"),
+        Attr("depart", str, "departure, HH:MM", column="depart_min", to_column=minutes, from_column=hhmm),
         Attr("duration_min", int, "crossing, minutes"),
         Attr("days", list[str], "weekdays it sails", to_domain=frozenset, from_domain=_weekday_order),
         Attr("fare_eur", float | None, "fare, EUR", default=None),

@@ -155,6 +155,17 @@ def _order_issue(
     )
 
 
+#: times of day of a row that must increase: the first column, the last, and the fix.
+_TIMES_IN_ORDER: Mapping[str, tuple[str, str, str]] = {
+    "schools": ("opens", "closes", "check the school hours: a school closes after it opens"),
+    "technicians": (
+        "shift_start",
+        "shift_end",
+        "check the working hours: a shift ends after it starts (night shifts are not supported)",
+    ),
+}
+
+
 def _row_checks(table: str, label: str, raw: RawRow, values: Mapping[str, Any]) -> list[InputIssue]:
     """Checks between the cells of one row."""
     found: list[InputIssue] = []
@@ -172,28 +183,11 @@ def _row_checks(table: str, label: str, raw: RawRow, values: Mapping[str, Any]) 
             found.append(
                 InputIssue(label, raw.number, column, raw.cells.get(column, "").strip(), message, fix)
             )
-    if table == "schools" and "opens_min" in values and "closes_min" in values:
-        if values["closes_min"] <= values["opens_min"]:
-            found.append(
-                _order_issue(
-                    label,
-                    raw,
-                    ("opens", values["opens_min"]),
-                    ("closes", values["closes_min"]),
-                    "check the school hours: a school closes after it opens",
-                )
-            )
-    elif table == "technicians" and "shift_start_min" in values and "shift_end_min" in values:
-        if values["shift_end_min"] <= values["shift_start_min"]:
-            found.append(
-                _order_issue(
-                    label,
-                    raw,
-                    ("shift_start", values["shift_start_min"]),
-                    ("shift_end", values["shift_end_min"]),
-                    "check the working hours: a shift ends after it starts (night shifts are not supported)",
-                )
-            )
+    if table in _TIMES_IN_ORDER:
+        first, last, fix = _TIMES_IN_ORDER[table]
+        start, end = values.get(f"{first}_min"), values.get(f"{last}_min")
+        if start is not None and end is not None and end <= start:
+            found.append(_order_issue(label, raw, (first, start), (last, end), fix))
     elif table == "tickets":
         opened, due = values.get("opened_at"), values.get("due_by")
         if isinstance(opened, datetime) and isinstance(due, datetime) and due < opened:

@@ -9,8 +9,10 @@ import pytest
 from pydantic import ValidationError
 
 from dromologio.api import schemas
-from dromologio.api.specs import ABSENCE, SCHOOL, TECHNICIAN, TICKET
+from dromologio.api.entity import EntitySpec
+from dromologio.api.specs import ABSENCE, BASE, PORT, SAILING, SCHOOL, TECHNICIAN, TICKET
 from dromologio.models import School, Technician
+from dromologio.models.table_specs import SPECS
 
 SCHOOL_BODY = {
     "school_id": "S1",
@@ -86,3 +88,23 @@ def test_a_patch_is_merged_into_the_row_nulls_replacing_or_keeping_as_the_resour
     absence = SimpleNamespace(technician_id="T1", first_day=day, last_day=day, kind="leave", note="")
     kept = ABSENCE.merged(absence, schemas.AbsenceUpdate.model_validate({"kind": None}), replace_nulls=False)
     assert kept["kind"] == "leave" and kept["from"] == day
+
+
+@pytest.mark.parametrize(
+    ("table", "spec"),
+    [
+        ("schools", SCHOOL),
+        ("bases", BASE),
+        ("technicians", TECHNICIAN),
+        ("tickets", TICKET),
+        ("ports", PORT),
+        ("ferries", SAILING),
+    ],
+)
+def test_the_fields_of_each_entity_are_the_columns_its_file_reader_reads(
+    table: str, spec: EntitySpec
+) -> None:
+    """The contract (``models/table_specs.py``) and the service name the same columns, stored in the same fields."""
+    read = {c.name: c.field for c in SPECS[table].columns}
+    served = {a.name: a.col for a in spec.attrs if a.in_create and a.in_domain and a.name != "extra"}
+    assert served == read
