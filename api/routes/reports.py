@@ -250,6 +250,7 @@ def _public(report: ServiceReport) -> ServiceReportPublic:
     "/service",
     summary="The service report of a month per Directorate and partner body (JSON, CSV, xlsx, HTML or PNG)",
     response_model=ServiceReportPublic,
+    responses={200: {"content": {media.split(";")[0]: {} for media in MEDIA.values()}}},
 )
 def get_service_report(
     session: SessionDep,
