@@ -61,8 +61,11 @@ class PartConstructor(Protocol):
         self, routes: list[list[int]], feasible: Callable[[Sequence[Sequence[int]]], bool], deadline: float
     ) -> list[list[int]]: ...
 
-    def part(self, instance: RoutingInstance, vehicles: Sequence[int], nodes: Sequence[int]) -> Constructor:
-        """The constructor for ``instance``: ``nodes`` and ``vehicles`` of the whole one, in order."""
+    def part(
+        self, instance: RoutingInstance, vehicles: Sequence[int], nodes: Sequence[int]
+    ) -> Constructor | None:
+        """The constructor for ``instance``: ``nodes`` and ``vehicles`` of the whole one, in order
+        (None when the part needs none)."""
         ...
 
 

@@ -81,9 +81,13 @@ class ExcursionBuilder:
 
     def part(
         self, instance: RoutingInstance, vehicles: Sequence[int], nodes: Sequence[int]
-    ) -> ExcursionBuilder:
+    ) -> ExcursionBuilder | None:
         """The same constructor for a part of the day (:mod:`.decompose`): ``instance`` holds the
-        ``nodes`` (of this builder's instance, in that order) and the ``vehicles`` given."""
+        ``nodes`` (of this builder's instance, in that order) and the ``vehicles`` given.  None for
+        a part without sailings: nothing to build there (and, as on a day without crossings, the
+        engine may search with PyVRP)."""
+        if not any(self.nodes[n].kind == "sailing" for n in nodes):
+            return None
         node_index = {old: new for new, old in enumerate(nodes)}
         vehicle_index = {old: new for new, old in enumerate(vehicles)}
         view = object.__new__(ExcursionBuilder)

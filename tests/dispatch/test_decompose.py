@@ -8,8 +8,9 @@ import numpy as np
 import pytest
 
 from dromologio.dispatch import solve
-from dromologio.dispatch.build import build_day
+from dromologio.dispatch.build import DayModel, build_day
 from dromologio.dispatch.decompose import (
+    PartConstructor,
     num_visits,
     part_instance,
     repair_borders,
@@ -19,6 +20,7 @@ from dromologio.dispatch.decompose import (
     split,
 )
 from dromologio.dispatch.engine import decomposes
+from dromologio.dispatch.excursions import ExcursionBuilder
 from dromologio.dispatch.executor import DaskExecutor, InlineExecutor, executor_for
 from dromologio.dispatch.instance import RoutingInstance
 from dromologio.dispatch.params import SearchParams
@@ -43,10 +45,30 @@ def problem(tmp_path_factory: pytest.TempPathFactory) -> Problem:
 
 
 @pytest.fixture(scope="module")
-def instance(problem: Problem) -> RoutingInstance:
+def model(problem: Problem) -> DayModel:
     travel = RoadEstimateModel(problem.policy.road_speed_kmh, problem.policy.road_circuity)
-    model = build_day(problem, triage(problem.tickets).to_visit, SAMPLE_DATE, travel)
+    return build_day(problem, triage(problem.tickets).to_visit, SAMPLE_DATE, travel)
+
+
+@pytest.fixture(scope="module")
+def instance(model: DayModel) -> RoutingInstance:
     return model.instance
+
+
+def test_parts_with_sailings_get_the_island_excursions(problem: Problem, model: DayModel) -> None:
+    builder = ExcursionBuilder(problem, model)
+    assert isinstance(builder, PartConstructor)
+    with_sailings = 0
+    for vehicles, visits in split(model.instance, min_part_visits=4):
+        part = part_instance(model.instance, vehicles, visits)
+        sailings = [n for n in part.nodes if model.nodes[n].kind == "sailing"]
+        view = builder.part(part.instance, part.vehicles, part.nodes)
+        assert (view is None) == (not sailings)
+        if view is not None:
+            with_sailings += 1
+            legs = [leg.node for vehicle_legs in view.legs.values() for leg in vehicle_legs]
+            assert sorted(part.nodes[n] for n in legs) == sorted(sailings)
+    assert with_sailings > 0
 
 
 def test_every_visit_and_vehicle_lies_in_exactly_one_part(instance: RoutingInstance) -> None:
