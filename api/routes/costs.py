@@ -220,10 +220,7 @@ def period_table(
 ) -> tuple[pd.DataFrame, list[str]]:
     """The route table of the days ``first``..``last`` the caller sees, and the plans priced."""
     rows = readable_plans(session, principal, plans_of_record(session, first, last))
-    table = period_cost_table(priced_plans(session, rows, basis))
-    if not table.empty:
-        days = table["date"].map(date.fromisoformat)
-        table = table[(days >= first) & (days <= last)].reset_index(drop=True)
+    table = _within(period_cost_table(priced_plans(session, rows, basis)), first, last)
     table = visible_routes(session, principal, table)
     used = sorted(set(table["plan_id"])) if not table.empty else []
     return table, used
@@ -341,10 +338,12 @@ def _employer(session: Session, principal: Principal, employer: str | None) -> s
     return employer
 
 
-def _sum_eur(table: pd.DataFrame, employer: str) -> float:
+def _sum_eur(table: pd.DataFrame, employer: str, month: str) -> float:
+    """The employer's EUR in ``month`` (YYYY-MM) of a route table."""
     if table.empty:
         return 0.0
-    return round(float(table.loc[table["employer"] == employer, "total_eur"].sum()), 2)
+    mine = (table["employer"] == employer) & table["date"].str.startswith(f"{month}-")
+    return round(float(table.loc[mine, "total_eur"].sum()), 2)
 
 
 @router.get("/budget", summary="Actual (visits done) against budget, per month, for one employer")
@@ -363,19 +362,19 @@ def budget_costs(
     )
     yearly = sum(line.amount_eur for line in lines if line.month is None)
     months = [month] if month is not None else list(range(1, 13))
+    first, last = month_days(f"{year}-{months[0]:02d}")[0], month_days(f"{year}-{months[-1]:02d}")[1]
+    # The employer's routes whatever the caller's scope: reading the employer was checked.
+    planned, actual = _employer_tables(session, first, last)
     out = []
     for number in months:
-        first, last = month_days(f"{year}-{number:02d}")
+        label = f"{year}-{number:02d}"
         budget = round(yearly / 12 + sum(line.amount_eur for line in lines if line.month == number), 2)
-        # The employer's routes whatever the caller's scope: reading the employer was checked.
-        planned = _employer_table(session, first, last, "planned")
-        actual = _employer_table(session, first, last, "visited")
-        spent = _sum_eur(actual, employer)
+        spent = _sum_eur(actual, employer, label)
         out.append(
             BudgetMonth(
-                month=f"{year}-{number:02d}",
+                month=label,
                 budget_eur=budget,
-                planned_eur=_sum_eur(planned, employer),
+                planned_eur=_sum_eur(planned, employer, label),
                 actual_eur=spent,
                 remaining_eur=round(budget - spent, 2),
                 used_share=round(spent / budget, 3) if budget > 0 else None,
@@ -391,8 +390,18 @@ def budget_costs(
     )
 
 
-def _employer_table(session: Session, first: date, last: date, basis: Basis) -> pd.DataFrame:
-    table = period_cost_table(priced_plans(session, plans_of_record(session, first, last), basis))
+def _employer_tables(session: Session, first: date, last: date) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The route tables of the days ``first``..``last`` of every plan in force: planned and travelled."""
+    rows = plans_of_record(session, first, last)
+    planned = priced_plans(session, rows, "planned")
+    visited = visited_tickets(session, first, last) if rows else set()
+    travelled = [(plan_id, problem, travelled_plan(plan, visited)) for plan_id, problem, plan in planned]
+    return _within(period_cost_table(planned), first, last), _within(
+        period_cost_table(travelled), first, last
+    )
+
+
+def _within(table: pd.DataFrame, first: date, last: date) -> pd.DataFrame:
     if table.empty:
         return table
     days = table["date"].map(date.fromisoformat)
@@ -416,7 +425,8 @@ def fairness(
         select(TechnicianRow).where(TechnicianRow.employer == employer, principal.technician_filter())
     )
     roster = {t.technician_id: (t.name, t.employer) for t in technicians}
-    table = _employer_table(session, first, last, basis)
+    planned, travelled = _employer_tables(session, first, last)
+    table = travelled if basis == "visited" else planned
     if not table.empty:
         table = table[table["employer"] == employer]
         for record in table.to_dict("records"):

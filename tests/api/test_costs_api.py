@@ -15,7 +15,7 @@ from dromologio.cli import app as cli_app
 from dromologio.models import Plan
 from dromologio.models.checker import check_plan
 from dromologio.models.readers import read_problem_dict
-from dromologio.planning.costs import cost_report, plan_cost_table
+from dromologio.planning.costs import cost_report, fairness_report, plan_cost_table
 
 from .conftest import (
     ADMIN,
@@ -191,3 +191,28 @@ def test_each_role_reads_the_costs_of_the_technicians_it_sees(
     # Nothing is written under /costs.
     for key in keys.values():
         assert client.post("/costs/months/2026-11", headers=key).status_code == 405
+
+
+def test_fairness_over_the_month_is_the_report_of_the_routes_travelled(
+    client: TestClient, priced: dict[str, Any]
+) -> None:
+    plan_id, plan, problem = priced["plan_id"], priced["plan"], priced["problem"]
+    route = max(plan.routes, key=lambda r: len(r.ticket_ids))
+    employer = problem.technician_by_id[route.technician_id].employer
+    params = {"employer": employer, "month": "2026-11"}
+    nothing = client.get("/costs/fairness", params=params, headers=ADMIN).json()
+    assert all(t["allowance_eur"] == 0 and t["routes"] == 0 for t in nothing["technicians"])
+    for ticket in route.ticket_ids:
+        assert client.post(f"/plans/{plan_id}/visits/{ticket}/done", headers=ADMIN).status_code == 200
+    answer = client.get("/costs/fairness", params={**params, "tolerance": 0.1}, headers=ADMIN)
+    assert answer.status_code == 200, answer.text
+    body = answer.json()
+    roster = {t.technician_id: (t.name, t.employer) for t in problem.technicians if t.employer == employer}
+    expected = fairness_report(plan_cost_table(problem, Plan(plan.dates, (route,))), roster, tolerance=0.1)
+    assert [t["technician_id"] for t in body["technicians"]] == list(expected.table["technician_id"])
+    assert [t["allowance_eur"] for t in body["technicians"]] == list(expected.table["allowance_eur"])
+    assert body["mean_allowance_eur"] == expected.mean_allowance_eur and body["outside"] == expected.outside
+    mine = next(t for t in body["technicians"] if t["technician_id"] == route.technician_id)
+    assert mine["routes"] == 1 and body["tolerance"] == 0.1 and body["basis"] == "visited"
+    assert client.get("/costs/fairness", params={"month": "2026-11"}, headers=ADMIN).status_code == 422
+    assert client.get("/costs/fairness", params={**params, "tolerance": -1}, headers=ADMIN).status_code == 422
