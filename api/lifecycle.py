@@ -44,8 +44,8 @@ class TechnicianChangesPublic(schemas.Response):
     new: list[str] = Field(description="tickets not in the previous version it now serves")
 
 
-class PlanJobOut(schemas.PlanJob):
-    """The job, with where the plan stands in its lifecycle."""
+class PlanJob(schemas.PlanJob):
+    """The job, with where the plan stands in its lifecycle (its OpenAPI name stays ``PlanJob``)."""
 
     state: PlanState = Field(description="draft, published, superseded (by a later version) or closed")
     version: int | None = Field(description="its number among the day's published versions (1, 2, ...)")
@@ -57,6 +57,10 @@ class PlanJobOut(schemas.PlanJob):
     closed_at: schemas.LocalDateTimeOut | None = Field(
         description="when its day was closed; local time, Europe/Athens, no offset"
     )
+
+
+#: the job as every plan route answers it.
+PlanJobOut = PlanJob
 
 
 class PlanVersion(schemas.Response):
