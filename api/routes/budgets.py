@@ -15,7 +15,6 @@ make answers 403.
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
 
 from fastapi import APIRouter, status
 from pydantic import Field
@@ -66,9 +65,9 @@ class BudgetLinePublic(schemas.Response):
     month: int | None = Field(description="1-12, or null for the whole year")
     amount_eur: float = Field(description="EUR")
     note: str = Field(description="note")
-    created_at: datetime = Field(description="when it was recorded (local time)")
+    created_at: schemas.LocalDateTimeOut = Field(description="when it was recorded (local time)")
     created_by: str = Field(description="the key that recorded it")
-    updated_at: datetime = Field(description="when it was last changed")
+    updated_at: schemas.LocalDateTimeOut = Field(description="when it was last changed (local time)")
     updated_by: str = Field(description="the key that last changed it")
 
 
