@@ -8,51 +8,21 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+from dromologio.models.table_specs import SPECS
 from dromologio.models.vocab import SKILLS
 
 from . import sample_data_dir
 
 # --------------------------------------------------------------------------- contract columns
 
-SCHOOL_COLUMNS = (
-    "school_id",
-    "name",
-    "lat",
-    "lon",
-    "directorate",
-    "island",
-    "opens",
-    "closes",
-    "needs_4x4",
-    "terrain",
-)
-BASE_COLUMNS = ("base_id", "name", "lat", "lon", "island", "kind", "directorate")
-TECHNICIAN_COLUMNS = (
-    "technician_id",
-    "name",
-    "base_id",
-    "skills",
-    "shift_start",
-    "shift_end",
-    "employer",
-    "max_km_per_day",
-    "has_4x4",
-    "cost_per_km",
-)
-TICKET_COLUMNS = (
-    "ticket_id",
-    "school_id",
-    "opened_at",
-    "category",
-    "skill",
-    "priority",
-    "service_minutes",
-    "remote",
-    "warranty",
-    "due_by",
-)
-PORT_COLUMNS = ("port_id", "name", "lat", "lon", "island")
-FERRY_COLUMNS = ("from_port", "to_port", "depart", "duration_min", "days", "fare_eur")
+# The contract's columns, as the readers read them (models/table_specs.py); the sample's
+# bases carry the Directorate they serve as one more column.
+SCHOOL_COLUMNS = SPECS["schools"].column_names
+BASE_COLUMNS = (*SPECS["bases"].column_names, "directorate")
+TECHNICIAN_COLUMNS = SPECS["technicians"].column_names
+TICKET_COLUMNS = SPECS["tickets"].column_names
+PORT_COLUMNS = SPECS["ports"].column_names
+FERRY_COLUMNS = SPECS["ferries"].column_names
 SETTLEMENT_COLUMNS = (
     "elstat_code",
     "name",
