@@ -93,7 +93,8 @@ def test_plan_xlsx_has_routes_stops_unassigned_and_costs(client: TestClient, off
     assert routes[0][0] == "Ημερομηνία / date" and routes[0][2] == "Όνομα / name"
     assert {row[2] for row in routes[1:]} == {NAMES[r["technician_id"]] for r in plan["routes"]}
     stated = round(sum(r["cost_eur"] for r in plan["routes"]), 2)
-    assert round(sum(row[9] for row in routes[1:]), 2) == stated
+    cost = routes[0].index("Κόστος € / cost")
+    assert round(sum(row[cost] for row in routes[1:]), 2) == stated
     stops = list(book["Στάσεις"].iter_rows(values_only=True))
     assert len(stops) - 1 == sum(len(r["stops"]) for r in plan["routes"])
     unassigned = list(book["Χωρίς επίσκεψη"].iter_rows(values_only=True))

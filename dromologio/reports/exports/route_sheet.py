@@ -167,7 +167,7 @@ def _sheet_route(problem: Problem, route: Route) -> SheetRoute:
     ]
     if any(stop.type == "ferry" for stop in route.stops):
         totals.append(("Πλοίο", f"{ferry_minutes(route)} λεπτά"))
-    overtime = int(getattr(route, "overtime_min", 0) or 0)
+    overtime = route.overtime_min
     if overtime:
         totals.append(("Υπερωρία", f"{overtime} λεπτά"))
     money: list[tuple[str, str]] = []
@@ -180,6 +180,8 @@ def _sheet_route(problem: Problem, route: Route) -> SheetRoute:
         money.append(("Ημερήσια αποζημίωση", greek_eur(costs["per_diem_eur"])))
         if costs["overnight_eur"]:
             money.append(("Διανυκτέρευση", greek_eur(costs["overnight_eur"])))
+        if costs.get("overtime_eur"):
+            money.append(("Αμοιβή υπερωρίας", greek_eur(costs["overtime_eur"])))
         money.append(("Σύνολο", greek_eur(costs["total"])))
     return SheetRoute(
         date_text=greek_date(route.date),

@@ -48,6 +48,7 @@ _ROUTE_COLUMNS: tuple[Column, ...] = (
     ("Απόσταση km / distance", KM),
     ("Οδήγηση λεπτά / driving min", WHOLE),
     ("Πλοίο λεπτά / ferry min", WHOLE),
+    ("Υπερωρία λεπτά / overtime min", WHOLE),
     ("Κόστος € / cost", EUR),
 )
 _STOP_COLUMNS: tuple[Column, ...] = (
@@ -91,6 +92,7 @@ _COST_HEADERS: dict[str, Column] = {
     "per_diem_eur": ("€ ημερήσια / per diem", EUR),
     "overnight_eur": ("€ διανυκτέρευση / overnight", EUR),
     "tolls_eur": ("€ διόδια / tolls", EUR),
+    "overtime_eur": ("€ υπερωρία / overtime", EUR),
     "total_eur": ("€ σύνολο / total", EUR),
     "tickets_served": ("Αιτήματα / tickets", WHOLE),
     "school_visits": ("Επισκέψεις / visits", WHOLE),
@@ -142,6 +144,7 @@ def _route_rows(plan: Plan, problem: Problem) -> list[list[Any]]:
                 route.distance_km,
                 driving_minutes(route),
                 ferry_minutes(route),
+                route.overtime_min,
                 route.cost_eur,
             ]
         )
@@ -205,7 +208,7 @@ def _unassigned_rows(plan: Plan, problem: Problem) -> list[list[Any]]:
 
 def _cost_rows(plan: Plan, problem: Problem) -> tuple[list[Column], list[list[Any]]]:
     table = plan_cost_table(problem, plan)
-    names = list(_COST_HEADERS)
+    names = [name for name in _COST_HEADERS if name in table.columns]
     rows: list[list[Any]] = []
     for record in table.to_dict("records"):
         row = [record[name] for name in names]
