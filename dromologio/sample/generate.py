@@ -47,6 +47,7 @@ from .records import (
     write_csv,
 )
 
+#: what tools/build_sample.py, the cost commands and the tests import from here, defined in records and genitive.
 __all__ = [
     "BASE_COLUMNS",
     "FERRY_COLUMNS",
