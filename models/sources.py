@@ -22,6 +22,12 @@ from .cells import CellError, suggestion
 from .errors import InputError, InputIssue
 from .table_specs import DOCUMENT_KEYS, KNOWN_TIMES, KNOWN_TIMES_TABLE, LIST_COLUMNS, SPECS, TABLES
 
+
+def row_issue(label: str, row: int | None, message: str, fix: str) -> InputIssue:
+    """An issue of a whole row, or (``row`` None) of a whole table or file: no column, no value."""
+    return InputIssue(label, row, None, None, message, fix)
+
+
 # --- raw tables: what a source holds before validation ----------------------------
 
 
@@ -128,11 +134,9 @@ def _table_from_rows(
                 else "every row needs a value (or an empty cell) for every column of the header"
             )
             issues.append(
-                InputIssue(
+                row_issue(
                     label,
                     number,
-                    None,
-                    None,
                     f"the row has {len(values)} values but the header has {named_width} columns",
                     fix,
                 )
@@ -157,10 +161,8 @@ def _table_from_rows(
         data.append(RawRow(number, row))
     if header is None:
         issues.append(
-            InputIssue(
+            row_issue(
                 label,
-                None,
-                None,
                 None,
                 "there is no header row (the table is empty)",
                 f"start with the header row: {','.join(expected)}",
@@ -176,10 +178,8 @@ def _read_text(path: Path, label: str, issues: list[InputIssue]) -> str | None:
             return handle.read()
     except UnicodeDecodeError as error:
         issues.append(
-            InputIssue(
+            row_issue(
                 label,
-                None,
-                None,
                 None,
                 f"the file is not UTF-8 text (byte {error.start} cannot be read)",
                 "save it with UTF-8 encoding (in Excel: 'CSV UTF-8 (Comma delimited)')",
@@ -204,11 +204,9 @@ def _csv_rows(path: Path, label: str, issues: list[InputIssue]) -> list[tuple[in
             line = reader.line_num + 1
     except csv.Error as error:
         issues.append(
-            InputIssue(
+            row_issue(
                 label,
                 line,
-                None,
-                None,
                 f"the file is not valid CSV: {error}",
                 'check the quotes: a value with commas or line breaks is written "like, this"',
             )
@@ -225,10 +223,8 @@ def load_json(path: Path, label: str, issues: list[InputIssue]) -> tuple[bool, A
         return True, json.loads(text)
     except json.JSONDecodeError as error:
         issues.append(
-            InputIssue(
+            row_issue(
                 label,
-                None,
-                None,
                 None,
                 f"not valid JSON: {error.msg} at line {error.lineno}, column {error.colno}",
                 "check the commas, quotes and brackets near there",
@@ -252,10 +248,8 @@ def _json_type(value: object) -> str:
 def _policy_from_json(value: object, label: str, issues: list[InputIssue]) -> RawPolicy | None:
     if not isinstance(value, Mapping):
         issues.append(
-            InputIssue(
+            row_issue(
                 label,
-                None,
-                None,
                 None,
                 f"the policy is {_json_type(value)}, not an object",
                 'write {"field": value, ...}, e.g. {"cost_per_km_eur": 0.15}',
@@ -275,10 +269,8 @@ def _folder_source(folder: Path) -> Source:
 
     def missing(table: str, reason: str) -> InputIssue:
         spec = SPECS[table]
-        return InputIssue(
+        return row_issue(
             spec.file,
-            None,
-            None,
             None,
             f"{spec.file} is missing from the folder {folder}{reason}",
             f"add {spec.file} with the columns {','.join(spec.required_names)}{suggestion(spec.file, spare)}",
@@ -305,10 +297,8 @@ def _folder_source(folder: Path) -> Source:
 def document_source(doc: object, label: str, name: str) -> Source:
     def missing(table: str, reason: str) -> InputIssue:
         columns = ", ".join(SPECS[table].required_names)
-        return InputIssue(
+        return row_issue(
             label,
-            None,
-            None,
             None,
             f"there is no '{table}' table{reason}",
             f"add a '{table}' key with a list of rows (columns: {columns})",
@@ -317,10 +307,8 @@ def document_source(doc: object, label: str, name: str) -> Source:
     source = Source(name, {t: f"{label}:{t}" for t in (*TABLES, KNOWN_TIMES_TABLE)}, missing)
     if not isinstance(doc, Mapping):
         source.issues.append(
-            InputIssue(
+            row_issue(
                 label,
-                None,
-                None,
                 None,
                 f"the document is {_json_type(doc)}, not an object with a key per table",
                 'write {"schools": [...], "bases": [...], "technicians": [...], "tickets": [...]}',
@@ -366,10 +354,8 @@ def document_source(doc: object, label: str, name: str) -> Source:
 def _document_table(value: object, label: str, issues: list[InputIssue]) -> RawTable | None:
     if not isinstance(value, list | tuple):
         issues.append(
-            InputIssue(
+            row_issue(
                 label,
-                None,
-                None,
                 None,
                 f"the table is {_json_type(value)}, not a list of rows",
                 'write a list of objects: [{"column": value, ...}, ...]',
@@ -381,11 +367,9 @@ def _document_table(value: object, label: str, issues: list[InputIssue]) -> RawT
     for number, item in enumerate(value, start=1):
         if not isinstance(item, Mapping):
             issues.append(
-                InputIssue(
+                row_issue(
                     label,
                     number,
-                    None,
-                    None,
                     f"the row is {_json_type(item)}, not an object",
                     'write each row as {"column": value, ...}',
                 )
@@ -436,10 +420,8 @@ def _workbook_source(path: Path) -> Source:
         workbook = load_workbook(path, data_only=True)
     except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, OSError) as error:
         source.issues.append(
-            InputIssue(
+            row_issue(
                 book,
-                None,
-                None,
                 None,
                 f"the workbook cannot be opened: {error}",
                 "save it from Excel or LibreOffice as an .xlsx workbook",
@@ -456,10 +438,8 @@ def _workbook_source(path: Path) -> Source:
             matches = [t for t in titles if t.strip().lower() in (table, f"{table}.csv")]
             if len(matches) > 1:
                 source.issues.append(
-                    InputIssue(
+                    row_issue(
                         book,
-                        None,
-                        None,
                         None,
                         f"sheets {', '.join(repr(m) for m in matches)} both hold the {table}",
                         "keep one of them",
@@ -476,10 +456,8 @@ def _workbook_source(path: Path) -> Source:
         beside = path.with_name("policy.json")
         if policy_sheets and beside.is_file():
             source.issues.append(
-                InputIssue(
+                row_issue(
                     book,
-                    None,
-                    None,
                     None,
                     f"the policy is given twice: in sheet '{policy_sheets[0]}' and in {beside.name} beside the workbook",
                     "keep one of them",
@@ -620,10 +598,8 @@ def source_of(path: str | PathLike[str]) -> Source:
     if not location.exists():
         raise InputError(
             [
-                InputIssue(
+                row_issue(
                     str(location),
-                    None,
-                    None,
                     None,
                     "there is no such file or folder",
                     "give a folder of CSV files, a .json document or an .xlsx workbook",

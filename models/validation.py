@@ -28,7 +28,7 @@ from .problem import (
     Technician,
     Ticket,
 )
-from .sources import ParsedRow, RawPolicy, RawRow, RawTable, Source
+from .sources import ParsedRow, RawPolicy, RawRow, RawTable, Source, row_issue
 from .table_specs import (
     ACCESS_COLUMN,
     KNOWN_MAX_KMH,
@@ -487,10 +487,8 @@ def _items(rows: list[ParsedRow] | None, kind: type[T]) -> tuple[T, ...]:
 def _nothing_given(source: Source) -> InputIssue:
     names = [SPECS[t].file for t in TABLES]
     hint = next((f" (is '{n}' meant as one?)" for n in source.spare if cells.did_you_mean(n, names)), "")
-    return InputIssue(
+    return row_issue(
         source.name,
-        None,
-        None,
         None,
         "there is nothing to import: no table of the problem is given",
         f"give one or more of {', '.join(names)} (or policy.json), named like that{hint}",
@@ -554,10 +552,8 @@ def _known_times(
     assert raw is not None
     if stored is not None:
         issues.append(
-            InputIssue(
+            row_issue(
                 label,
-                None,
-                None,
                 None,
                 "known travel times are not kept by the service",
                 "leave travel_times out of the import (the command line reads travel_times.csv of a problem folder)",
