@@ -12,7 +12,8 @@ the same island one at a time, which it can).
 
 A technician who starts the day away from home (after a night's lodging) is
 first given a way home, or another night where they are when no sailing gets
-them home within the shift.
+them home within the shift; an excursion may then replace that way home with
+one by the ticket's island (Andros to Tinos, the visit, Tinos to Syros).
 """
 
 from __future__ import annotations
@@ -246,16 +247,16 @@ class ExcursionBuilder:
     ) -> tuple[int, list[int]] | None:
         """The cheapest feasible excursion to ``node`` in ``route`` worth less than ``value``."""
         island = self.nodes[node].island
-        used = set(route)
         base_cost = self._cost(vehicle, route)
         found: tuple[int, list[int]] | None = None
         bound = value if best is None else min(value, best[0])
         checks = 0
-        for position in range(len(route) + 1):
-            before = self._island_at(vehicle, route, position)
-            after = self._island_after(vehicle, route, position)
+        for kept, position in self._openings(vehicle, route):
+            before = self._island_at(vehicle, kept, position)
+            after = self._island_after(vehicle, kept, position)
             if before == island:
                 continue  # already there: plain insertion is the local search's job
+            used = set(kept)
             for out in self._chains(vehicle, before, island, used):
                 out_nodes = [leg.node for leg in out]
                 tails: list[list[int]] = [
@@ -264,10 +265,10 @@ class ExcursionBuilder:
                     if back[0].depart_s >= out[-1].arrive_s
                 ]
                 lodge = self.lodging.get((vehicle, island))
-                if lodge is not None and position == len(route):
+                if lodge is not None and position == len(kept):
                     tails.append([lodge])
                 for tail in tails[:8]:
-                    candidate = [*route[:position], *out_nodes, node, *tail, *route[position:]]
+                    candidate = [*kept[:position], *out_nodes, node, *tail, *kept[position:]]
                     added = self._cost(vehicle, candidate) - base_cost
                     if added >= bound:
                         continue
@@ -283,6 +284,21 @@ class ExcursionBuilder:
                     if checks >= MAX_CHECKS_PER_TICKET:
                         return found
         return found
+
+    def _openings(self, vehicle: int, route: list[int]) -> Iterator[tuple[list[int], int]]:
+        """Where an excursion may go: every position of ``route``; and, for a technician who
+        starts the day away, at the start of the route without the sailings that lead it (the
+        way home), so that the way home itself may pass the ticket's island (Andros to Tinos,
+        a visit, Tinos to Syros) instead of going straight home."""
+        for position in range(len(route) + 1):
+            yield route, position
+        if self._start_island(vehicle) == self.home[vehicle]:
+            return
+        lead = 0
+        while lead < len(route) and self.nodes[route[lead]].kind == "sailing":
+            lead += 1
+        if lead:
+            yield route[lead:], 0
 
     def _insert_by_handing_over(
         self,

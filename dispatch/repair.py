@@ -40,12 +40,20 @@ POLISH_S = 0.2
 POLISH_MAX_S = 1.0
 
 
-def day_plan(problem: Problem, model: DayModel, solution: InstanceSolution) -> Plan:
-    """One solved day as a plan the audit can read."""
+def day_plan(
+    problem: Problem, model: DayModel, solution: InstanceSolution, previous: Sequence[Route] = ()
+) -> Plan:
+    """One solved day as a plan the audit can read.
+
+    ``previous``: the routes of the plan date before.  Those that end with the night from which
+    a technician starts today come along (the checker accepts a day that starts away from home
+    only after that night, and the audit looks only at technicians whose routes it accepts).
+    """
     routes, _ = extract_routes(problem, model, solution)
-    return Plan(
-        dates=(model.plan_date,), routes=tuple(routes), unassigned=tuple(extract_unassigned(model, solution))
-    )
+    away = {r.technician_id for r in routes if r.stops and r.stops[0].lodging}
+    nights = tuple(r for r in previous if r.technician_id in away and r.date < model.plan_date)
+    dates = (*sorted({r.date for r in nights}), model.plan_date)
+    return Plan(dates=dates, routes=(*nights, *routes), unassigned=tuple(extract_unassigned(model, solution)))
 
 
 def closed_schools(
@@ -136,6 +144,7 @@ def repair_by_audit(
     closures: Sequence[Closure] = (),
     grace_s: float = GRACE_S,
     road: RoadTimes | None = None,
+    previous: Sequence[Route] = (),
 ) -> InstanceSolution:
     """``solution`` improved by the audit findings the exact model accepts.
 
@@ -144,6 +153,8 @@ def repair_by_audit(
     by one.  Rounds go on while they improve: past ``deadline`` only for ``grace_s`` more,
     since a plan with an obvious gain left in it is worse than a late one.  ``road``: the road
     times of the travel model the day was planned with (:mod:`.road_times`), for the audit.
+    ``previous``: the routes of the plan date before, so that technicians who start the day
+    where they spent the night are audited too (:func:`day_plan`).
     """
     closed = closed_schools(problem, closures)
     one_process = params.replace(num_workers=1, use_iterated_local_search=False)
@@ -154,9 +165,12 @@ def repair_by_audit(
         if round_number and time.monotonic() >= hard_deadline:
             break
         report = audit_plan(
-            problem, day_plan(problem, model, solution), closed=closed, locks=locks, road=road
+            problem, day_plan(problem, model, solution, previous), closed=closed, locks=locks, road=road
         )
-        findings = sorted(report.findings, key=lambda f: f.delta_eur)
+        # Findings on the night before are not this model's to take.
+        findings = sorted(
+            (f for f in report.findings if f.date == model.plan_date), key=lambda f: f.delta_eur
+        )
         if not findings:
             break
         improved = None

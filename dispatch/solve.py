@@ -154,6 +154,7 @@ def solve(
     routes: list[Route] = []
     day_results: list[DayResult] = []
     unassigned: list[Unassigned] = []
+    previous_routes: list[Route] = []
     # Overtime planned so far, per technician and calendar week (the policy's weekly limit).
     overtime_used: Counter[tuple[str, int, int]] = Counter()
     for number, day in enumerate(dates):
@@ -219,11 +220,13 @@ def solve(
                 locks=locks,
                 closures=day_closures,
                 road=audit_road,
+                previous=previous_routes,
             )
         day_routes, starts = extract_routes(day_problem, model, solution)
         if today_live is not None:
             day_routes = splice(day_problem, day_routes, today_live, travel)
         routes += day_routes
+        previous_routes = day_routes
         for route in day_routes:
             overtime_used[(route.technician_id, year, week)] += route.overtime_min
         day_results.append(DayResult(model, solution))

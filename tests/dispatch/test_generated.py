@@ -62,6 +62,8 @@ def test_300_tickets_and_25_technicians_plan_passes_the_checker(tmp_path: Path) 
 )
 # A night on Paros with no sailing home within the next (last) day's shift: never offered.
 @example(tickets=10, technicians=4, seed=397, days=2)
+# After a night on Andros the way home to Syros passes Tinos, where a ticket waits.
+@example(tickets=31, technicians=6, seed=296, days=2)
 def test_random_island_and_mountain_problems_always_give_checked_plans(
     tmp_path: Path, tickets: int, technicians: int, seed: int, days: int
 ) -> None:
