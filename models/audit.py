@@ -73,6 +73,7 @@ from .retime import (
     time_day,
     visits_of,
 )
+from .service_columns import works_on
 from .vocab import PRIORITY_LABELS_EL
 
 INSERTABLE: Final = "insertable"
@@ -342,6 +343,8 @@ class _Audit:
                 state.work[tid] = _work_minutes(self.problem, route)
                 if tid in rejected or route is None:
                     continue  # no route: not a working day of the technician (one route a working day)
+                if not works_on(technician, day):
+                    continue  # not one of its work days (``work_days``): offered no work
                 if any(t not in self.problem.ticket_by_id for t in route.ticket_ids):
                     continue  # the checker reports the unknown ticket
                 frame = day_of(self.problem, technician, day, route)

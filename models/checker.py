@@ -49,6 +49,8 @@ Rule ids (module constants, the ``rule`` of a violation):
   ``ferry_check_in_min`` before departure.  A policy rule, not a contract rule.
 - ``OVERNIGHT_ALLOWED``: a night away although the policy does not allow overnight stays.
   A policy rule, not a contract rule.
+- ``WORK_DAYS``: a technician visits schools on a weekday that is not one of its
+  ``work_days`` (optional column of ``technicians.csv``).  An extension rule.
 - ``KM_CAP``: a route's ``distance_km`` exceeds the technician's ``max_km_per_day``.
 - ``DISTANCE``: a route's ``distance_km`` is less than the straight-line length of its
   moves by road.
@@ -65,6 +67,8 @@ from typing import Any, Final
 
 from .plan import Plan, Route, Stop, overtime_minutes
 from .problem import Port, Problem, Technician
+from .service_columns import work_days
+from .vocab import WEEKDAYS
 
 MALFORMED: Final = "MALFORMED"
 TICKET_ONCE: Final = "TICKET_ONCE"
@@ -93,6 +97,7 @@ FERRY_BOARDING: Final = "FERRY_BOARDING"
 FERRY_CHECK_IN: Final = "FERRY_CHECK_IN"
 OVERNIGHT_ALLOWED: Final = "OVERNIGHT_ALLOWED"
 KM_CAP: Final = "KM_CAP"
+WORK_DAYS: Final = "WORK_DAYS"
 DISTANCE: Final = "DISTANCE"
 
 #: Every rule id, in the order of the module docstring.
@@ -123,6 +128,7 @@ RULES: Final = (
     FERRY_BOARDING,
     FERRY_CHECK_IN,
     OVERNIGHT_ALLOWED,
+    WORK_DAYS,
     KM_CAP,
     DISTANCE,
 )
@@ -435,6 +441,13 @@ class _Checker:
             if route.date not in plan_dates:
                 listed = ", ".join(d.isoformat() for d in self.dates)
                 self._add(ROUTE_DATE, f"route date is not one of the plan dates ({listed})", route)
+            technician = self.problem.technician_by_id.get(route.technician_id)
+            if technician is None or not any(s.type == "visit" for s in route.stops):
+                continue
+            works = work_days(technician)
+            if WEEKDAYS[route.date.weekday()] not in works:
+                named = ";".join(d for d in WEEKDAYS if d in works)
+                self._add(WORK_DAYS, f"visits on a {WEEKDAYS[route.date.weekday()]}; works {named}", route)
 
     def _check_weekly_overtime(self) -> None:
         """Each technician's overtime per calendar week of the plan within the weekly limit."""

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
 
-from .vocab import PRIORITIES, TERRAINS
+from .vocab import PRIORITIES, SKILLS, TERRAINS
 
 _DEFAULT_PRIORITY_VALUE = {"urgent": 400.0, "high": 200.0, "normal": 100.0, "low": 50.0}
 #: how priorities rank tickets (``priority_mode``): urgent tickets above all others (the default),
@@ -52,6 +52,7 @@ _NON_NEGATIVE_MONEY = (
     "per_diem_min_hours",
     "overnight_eur",
     "outside_directorate_eur",
+    "outside_zone_eur",
     "second_visit_eur",
     "replan_move_eur",
     "overtime_max_min_per_day",
@@ -120,6 +121,17 @@ class Policy:
     #: cost of each visit to a school outside the technician's own Directorate(s): the base's
     #: ``directorate`` and the technician's optional ``directorates`` (example: 15).
     outside_directorate_eur: float = 15.0
+    #: cost of each visit by a technician with a ``home_zone`` to a school outside that zone
+    #: (``schools.csv`` ``zone``): zone sub-station staff serve their zone first (example: 10).
+    outside_zone_eur: float = 10.0
+    #: preventive care (``maintenance_days`` of ``schools.csv``): minutes on site of a preventive
+    #: visit, the skill it needs and the priority it is valued at (its value rises with the days
+    #: it is overdue, as a ticket's with age) ...
+    preventive_minutes: int = 60
+    preventive_skill: str = "hardware"
+    preventive_priority: str = "low"
+    #: ... and how many days before it falls due a preventive visit may already be planned.
+    preventive_lead_days: int = 14
     #: cost of each visit to a school that does not serve its first-ranked ticket: a second
     #: technician at the school, or the same one coming back (example: 20).
     second_visit_eur: float = 20.0
@@ -165,6 +177,14 @@ class Policy:
         for name in _NON_NEGATIVE_MONEY:
             if getattr(self, name) < 0:
                 raise ValueError(f"{name} must not be negative")
+        if not 0 < self.preventive_minutes <= 24 * 60:
+            raise ValueError("preventive_minutes must be between 1 and 1440")
+        if self.preventive_skill not in SKILLS:
+            raise ValueError(f"preventive_skill must be one of {', '.join(SKILLS)}")
+        if self.preventive_priority not in PRIORITIES:
+            raise ValueError(f"preventive_priority must be one of {', '.join(PRIORITIES)}")
+        if self.preventive_lead_days < 0:
+            raise ValueError("preventive_lead_days must not be negative")
         if self.priority_mode not in PRIORITY_MODES:
             raise ValueError(
                 f"priority_mode must be one of {', '.join(PRIORITY_MODES)}, not {self.priority_mode!r}"

@@ -32,6 +32,7 @@ Money (:func:`price_route`), the contract's objective for one route
     allowance of ``docs/costs.md`` + minutes after the shift's end x ``overtime_eur_per_hour`` / 60
     + hours driving x ``time_value_eur_per_hour`` +
     ``outside_directorate_eur`` per visit outside the technician's own Directorate(s) +
+    ``outside_zone_eur`` per visit outside its home zone +
     ``second_visit_eur`` per visit that does not serve its school's first ticket
     (:func:`visits_eur`).  Its ``work_minutes`` (service minutes of its tickets plus time
     aboard) feed the workload term, and :func:`day_values` gives the value of a ticket
@@ -54,6 +55,7 @@ from .checker import haversine_km
 from .plan import Route, Stop, overtime_minutes
 from .policy import Policy
 from .problem import Problem, Sailing, School, Technician, Ticket
+from .service_columns import home_zone, outside_zone_eur, school_zone
 from .vocab import TERRAINS, WEEKDAYS
 
 #: Minutes in a day: every instant of a route lies on the route's date.
@@ -785,7 +787,12 @@ def day_cost_bound_eur(problem: Problem, day: date) -> float:
         crossings = min(len(sailings), minutes // shortest_crossing)
         total += hours * (fastest * (km_rate(problem, technician) + rules.toll_eur_per_km))
         total += hours * policy.time_value_eur_per_hour
-        total += visits * (rules.per_diem_eur + policy.outside_directorate_eur + policy.second_visit_eur)
+        total += visits * (
+            rules.per_diem_eur
+            + policy.outside_directorate_eur
+            + outside_zone_eur(problem)
+            + policy.second_visit_eur
+        )
         total += rules.overnight_eur + rules.per_diem_eur + crossings * dearest
         longest = max(longest, hours)
     return total + longest * policy.balance_eur_per_hour
@@ -864,9 +871,10 @@ def visits_eur(
     first: frozenset[str],
 ) -> float:
     """``outside_directorate_eur`` per visit outside the technician's own Directorate(s) (none named:
-    no outside) + ``second_visit_eur`` per visit that does not serve its school's first ticket."""
+    no outside) + ``outside_zone_eur`` per visit outside its home zone (none: no outside) + ``second_visit_eur`` per visit that does not serve its school's first ticket."""
     policy = problem.policy
     own = own_directorates(problem, technician)
+    home = home_zone(technician)
     total = 0.0
     for school_id, ticket_ids in visits:
         school = problem.school_by_id.get(school_id)
@@ -874,6 +882,8 @@ def visits_eur(
             continue
         if own and _directorate_key(school.directorate) not in own:
             total += policy.outside_directorate_eur
+        if home and school_zone(school) != home:
+            total += policy.outside_zone_eur
         if first.isdisjoint(ticket_ids):
             total += policy.second_visit_eur
     return total

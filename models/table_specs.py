@@ -22,6 +22,7 @@ from .problem import (
     Technician,
     Ticket,
 )
+from .service_columns import SERVICE_COLUMNS
 from .vocab import BASE_KINDS, PRIORITIES, SKILLS, TERRAINS
 
 #: every table of a problem, in the order of the contract.
@@ -257,6 +258,10 @@ def access_minutes(text: str) -> float:
         )
     return value
 
+
+#: the extension columns of zones, work days and preventive care (kept in ``extra``), by table,
+#: each with the reader of its filled cells (:mod:`.service_columns`).
+EXTENSION_COLUMNS: Mapping[str, Mapping[str, Callable[[str], Any]]] = SERVICE_COLUMNS
 
 #: a known travel time faster than the straight line at this speed is a typing error (as the checker says).
 KNOWN_MAX_KMH = 120.0

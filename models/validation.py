@@ -31,6 +31,7 @@ from .problem import (
 from .sources import ParsedRow, RawPolicy, RawRow, RawTable, Source, row_issue
 from .table_specs import (
     ACCESS_COLUMN,
+    EXTENSION_COLUMNS,
     KNOWN_MAX_KMH,
     KNOWN_TIMES,
     KNOWN_TIMES_TABLE,
@@ -175,6 +176,13 @@ def _row_checks(table: str, label: str, raw: RawRow, values: Mapping[str, Any]) 
             access_minutes(text)
         except CellError as error:
             found.append(InputIssue(label, raw.number, ACCESS_COLUMN, text, error.message, error.fix))
+    for column, parse in EXTENSION_COLUMNS.get(table, {}).items():
+        text = raw.cells.get(column, "").strip()
+        try:
+            if text:
+                parse(text)
+        except CellError as error:
+            found.append(InputIssue(label, raw.number, column, text, error.message, error.fix))
     lat, lon = values.get("lat"), values.get("lon")
     if table in PLACE_TABLES and isinstance(lat, float) and isinstance(lon, float):
         outside = cells.check_in_greece(lat, lon)

@@ -17,18 +17,21 @@ Hard rules (a plan never breaks them):
 - ``ferry``        — water is crossed only on a timetabled sailing that runs today (:mod:`.ferry`)
 - ``lodging``      — a night away only across water, in a multi-day plan, where allowed (:mod:`.lodging`)
 - ``km_cap``       — a day's km stay within the technician's cap (:mod:`.km_cap`)
+- ``work_days``    — a part-time technician works only on its work days (:mod:`.work_days`)
 
 Soft rules (terms of the objective, in EUR):
 
 - ``travel_cost``  — km at the technician's rate and hours on the road (:mod:`.travel_cost`)
 - ``per_diem``     — the per diem for a day beyond the employer's distance (:mod:`.per_diem`)
 - ``own_directorate`` — a cost per visit outside the technician's own Directorate(s) (:mod:`.own_directorate`)
+- ``zone``         — a cost per visit outside the technician's home zone (:mod:`.zone`)
 - ``balance``      — a cost per hour of work of the busiest technician (:mod:`.balance`)
 - ``drop_value``   — a ticket left undone costs its value, by priority tier (:mod:`.drop_value`)
 - ``second_visit`` — a cost for a visit that does not serve the school's first ticket (:mod:`.second_visit`)
+- ``preventive``   — due preventive visits fill the slack; the reason when they do not fit (:mod:`.preventive`)
 
 The pre-checks run in the order of :data:`HARD_RULES` (lock, skill, four_by_four,
-closure, school_hours, km_cap): the first that leaves nobody gives the ticket's reason.
+closure, school_hours, km_cap, work_days): the first that leaves nobody gives the ticket's reason.
 The rule index, with the checker rules, reason codes and tests, is in
 ``docs/architecture.md`` ("The rules").
 """
@@ -49,11 +52,14 @@ from . import (
     lodging,
     own_directorate,
     per_diem,
+    preventive,
     school_hours,
     second_visit,
     shift,
     skill,
     travel_cost,
+    work_days,
+    zone,
 )
 from .base import Reason, Rule
 
@@ -72,6 +78,9 @@ OWN_DIRECTORATE: Final = own_directorate.RULE_ID
 BALANCE: Final = balance.RULE_ID
 DROP_VALUE: Final = drop_value.RULE_ID
 SECOND_VISIT: Final = second_visit.RULE_ID
+PREVENTIVE: Final = preventive.RULE_ID
+WORK_DAYS: Final = work_days.RULE_ID
+ZONE: Final = zone.RULE_ID
 
 #: The hard rules, in the order of their pre-checks and nodes.
 HARD_RULES: Final[tuple[Rule, ...]] = (
@@ -84,15 +93,18 @@ HARD_RULES: Final[tuple[Rule, ...]] = (
     ferry.RULE,
     lodging.RULE,
     km_cap.RULE,
+    work_days.RULE,
 )
 #: The soft rules: the terms of the objective.
 SOFT_RULES: Final[tuple[Rule, ...]] = (
     travel_cost.RULE,
     per_diem.RULE,
     own_directorate.RULE,
+    zone.RULE,
     balance.RULE,
     drop_value.RULE,
     second_visit.RULE,
+    preventive.RULE,
 )
 RULES: Final[tuple[Rule, ...]] = HARD_RULES + SOFT_RULES
 #: Every rule id, hard ones first.
@@ -116,6 +128,7 @@ __all__ = [
     "OWN_DIRECTORATE",
     "PER_DIEM",
     "PRECHECKS",
+    "PREVENTIVE",
     "RULES",
     "RULE_BY_ID",
     "RULE_IDS",
@@ -126,6 +139,8 @@ __all__ = [
     "SKILL",
     "SOFT_RULES",
     "TRAVEL_COST",
+    "WORK_DAYS",
+    "ZONE",
     "Reason",
     "Rule",
 ]

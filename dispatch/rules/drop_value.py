@@ -42,6 +42,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Final
 
 from dromologio.models import Policy, Problem, Technician, Ticket
+from dromologio.models.service_columns import outside_zone_eur
 
 from ..costs import employer_policy, km_rate
 from .base import COST_UNITS_PER_EUR, Day, InstanceDraft, Reason, Rule
@@ -107,7 +108,12 @@ def day_cost_bound_eur(problem: Problem, plan_date: date) -> float:
         crossings = min(len(sailings), minutes // shortest_crossing)
         total += hours * (fastest * (km_rate(problem, tech) + rules.toll_eur_per_km))
         total += hours * policy.time_value_eur_per_hour
-        total += visits * (rules.per_diem_eur + policy.outside_directorate_eur + policy.second_visit_eur)
+        total += visits * (
+            rules.per_diem_eur
+            + policy.outside_directorate_eur
+            + outside_zone_eur(problem)
+            + policy.second_visit_eur
+        )
         total += rules.overnight_eur + rules.per_diem_eur + crossings * dearest
         longest = max(longest, hours)
     return total + longest * policy.balance_eur_per_hour

@@ -40,6 +40,7 @@ def test_hard_rules_come_first_and_every_id_names_its_module_and_its_test() -> N
         "closure",
         "school_hours",
         "km_cap",
+        "work_days",
     ]
     for rule in RULES:
         assert import_module(f"dromologio.dispatch.rules.{rule.rule_id}").RULE is rule
