@@ -12,12 +12,14 @@ worth more than its fare and allowances.  The local search improves from there.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from dromologio.models import Problem
 
-from .build import DayModel
+from .build import DayModel, NodeInfo
+from .decompose import PartConstructor
 from .engine import FeasibilityOracle
+from .instance import RoutingInstance
 
 Constructor = Callable[[list[list[int]], FeasibilityOracle, float], list[list[int]]]
 
@@ -26,16 +28,66 @@ class PositioningBuilder:
     """A constructor that runs ``inner`` (if any), then adds the nights worth positioning."""
 
     def __init__(self, problem: Problem, model: DayModel, inner: Constructor | None = None) -> None:
-        self.problem = problem
-        self.model = model
-        self.inner = inner
         instance = model.instance
-        #: (vehicle, lodging node, what skipping it costs, what it costs to enter).
-        self.nights = [
-            (info.vehicle, node, int(instance.drop_penalty[node]), _entry(model, node))
+        #: the vehicle's sailing nodes to each island, the latest departure first.
+        found: dict[tuple[int, str], list[tuple[int, int]]] = {}
+        for node, info in enumerate(model.nodes):
+            if info.kind == "sailing" and info.sailing is not None and info.vehicle is not None:
+                island = problem.port_by_id[info.sailing.sailing.to_port].island
+                found.setdefault((info.vehicle, island), []).append((info.sailing.depart_s, node))
+        sailings = {key: [n for _, n in sorted(pairs, reverse=True)] for key, pairs in found.items()}
+        nights = [
+            (info.vehicle, node)
             for node, info in enumerate(model.nodes)
             if info.kind == "lodging" and info.vehicle is not None and instance.drop_penalty[node] > 0
         ]
+        self._set(instance, model.nodes, inner, nights, sailings)
+
+    def _set(
+        self,
+        instance: RoutingInstance,
+        nodes: Sequence[NodeInfo],
+        inner: Constructor | None,
+        nights: Sequence[tuple[int, int]],
+        sailings: dict[tuple[int, str], list[int]],
+    ) -> None:
+        self.nodes = tuple(nodes)
+        self.inner = inner
+        entry = instance.entry_cost
+        self.entry = [0] * len(self.nodes) if entry is None else [int(c) for c in entry]
+        #: (vehicle, lodging node, what skipping it costs, what it costs to enter).
+        self.nights = [
+            (vehicle, node, int(instance.drop_penalty[node]), self.entry[node]) for vehicle, node in nights
+        ]
+        self.sailings = sailings
+
+    def part(
+        self, instance: RoutingInstance, vehicles: Sequence[int], nodes: Sequence[int]
+    ) -> Constructor | None:
+        """The constructor of a part of the day (:mod:`.decompose`): the inner constructor's part,
+        with the positioning nights of the part's vehicles when the part also holds a sailing of
+        theirs to the night's island; else the inner part alone (None when that is None too)."""
+        inner = (
+            self.inner.part(instance, vehicles, nodes) if isinstance(self.inner, PartConstructor) else None
+        )
+        node_index = {old: new for new, old in enumerate(nodes)}
+        vehicle_index = {old: new for new, old in enumerate(vehicles)}
+        sailings = {
+            (vehicle_index[v], island): [node_index[n] for n in chain if n in node_index]
+            for (v, island), chain in self.sailings.items()
+            if v in vehicle_index
+        }
+        sailings = {key: chain for key, chain in sailings.items() if chain}
+        nights = [
+            (vehicle_index[v], node_index[n])
+            for v, n, _, _ in self.nights
+            if v in vehicle_index and n in node_index and (vehicle_index[v], self.nodes[n].island) in sailings
+        ]
+        if not nights:
+            return inner
+        view = object.__new__(PositioningBuilder)
+        view._set(instance, [self.nodes[n] for n in nodes], inner, nights, sailings)
+        return view
 
     def __call__(
         self, routes: list[list[int]], feasible: FeasibilityOracle, deadline: float
@@ -43,16 +95,15 @@ class PositioningBuilder:
         if self.inner is not None:
             routes = self.inner(routes, feasible, deadline)
         routes = [list(r) for r in routes]
-        nodes = self.model.nodes
+        nodes = self.nodes
         for vehicle, night, worth, cost in sorted(self.nights, key=lambda n: -n[2]):
             if time.monotonic() >= deadline:
                 break
             route = routes[vehicle]
             if any(nodes[n].kind == "lodging" for n in route):
                 continue
-            island = nodes[night].island
-            for sailing in self._sailings_to(vehicle, island):
-                if worth <= cost + _entry(self.model, sailing):
+            for sailing in self.sailings.get((vehicle, nodes[night].island), []):
+                if worth <= cost + self.entry[sailing]:
                     continue
                 candidate = [list(r) for r in routes]
                 candidate[vehicle] = [*route, sailing, night]
@@ -60,18 +111,3 @@ class PositioningBuilder:
                     routes = candidate
                     break
         return routes
-
-    def _sailings_to(self, vehicle: int, island: str) -> list[int]:
-        """The vehicle's sailing nodes to ``island``, the latest departure first."""
-        found = []
-        for node, info in enumerate(self.model.nodes):
-            if info.kind != "sailing" or info.vehicle != vehicle or info.sailing is None:
-                continue
-            if self.problem.port_by_id[info.sailing.sailing.to_port].island == island:
-                found.append((info.sailing.depart_s, node))
-        return [node for _, node in sorted(found, reverse=True)]
-
-
-def _entry(model: DayModel, node: int) -> int:
-    entry = model.instance.entry_cost
-    return 0 if entry is None else int(entry[node])
