@@ -34,7 +34,7 @@ Employer = Field(
     min_length=1,
     max_length=300,
     description="the employer (partner body) of technicians.csv",
-    examples=["Πανεπιστήμιο Ιωαννίνων"],
+    examples=["Πανεπιστήμιο Αιγαίου"],
 )
 Year = Field(ge=2000, le=2100, description="the budget's year", examples=[2026])
 Month = Field(default=None, ge=1, le=12, description="1-12 for one month's budget; empty for the whole year")

@@ -199,6 +199,8 @@ def _values(name: str, world: dict[str, Any]) -> list[str]:
         "closure_id": world["closures"],
         "day": [DAY],
         "token_id": ["none"],
+        "month": [DAY[:7]],
+        "line_id": ["none"],
     }
     return values[name]
 
