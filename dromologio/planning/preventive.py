@@ -24,6 +24,8 @@ from dromologio.dispatch.rules.preventive import CATEGORY, PREFIX, is_preventive
 from dromologio.models import Plan, Problem, School, Ticket, Unassigned
 from dromologio.models.service_columns import LAST_MAINTENANCE, last_maintenance, maintenance_days
 
+from .service.history import AREAS, area_of
+
 
 def due_date(school: School, today: date) -> date | None:
     """When the school's next preventive visit falls due (None: no preventive care)."""
@@ -153,3 +155,12 @@ def coverage(problem: Problem, as_of: date) -> float | None:
         if last is not None and interval is not None and (as_of - last).days <= interval:
             within += 1
     return within / len(cared)
+
+
+def coverage_by_area(problem: Problem, as_of: date) -> dict[str, float | None]:
+    """:func:`coverage` of all schools (``"all"``) and of each area (island, mountain, mainland)."""
+    out: dict[str, float | None] = {"all": coverage(problem, as_of)}
+    for area in AREAS:
+        schools = tuple(s for s in problem.schools if area_of(s.island, s.terrain) == area)
+        out[area] = coverage(problem.replace(schools=schools, tickets=()), as_of) if schools else None
+    return out

@@ -12,7 +12,9 @@ its technicians visited):
 
 by priority and by area (island, mountain, mainland), and the km and euros of the
 month's routes (a route's money is shared between Directorates by its tickets).
-Preventive coverage is ``n/a`` until preventive visits exist.
+Preventive coverage (the share of schools with ``maintenance_days`` seen within their
+interval, :func:`dromologio.planning.preventive.coverage_by_area`) is given by the caller
+for all schools and by area; ``n/a`` where it is not given (and for the priority rows).
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from __future__ import annotations
 import itertools
 import statistics
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -144,7 +146,13 @@ def repeat_ticket_ids(histories: Iterable[TicketHistory], window_days: int = REP
     return repeats
 
 
-def _row(group: str, value: str, tickets: Sequence[TicketHistory], repeats: set[str]) -> dict[str, object]:
+def _row(
+    group: str,
+    value: str,
+    tickets: Sequence[TicketHistory],
+    repeats: set[str],
+    preventive: float | None = None,
+) -> dict[str, object]:
     visited = [t for t in tickets if t.visits]
     response = [_hours(v.start, t.opened_at) for t in visited if (v := t.first_visit) is not None]
     resolution = [_hours(t.resolved_at, t.opened_at) for t in tickets if t.resolved_at is not None]
@@ -161,7 +169,7 @@ def _row(group: str, value: str, tickets: Sequence[TicketHistory], repeats: set[
         "resolution_h_median": _median(resolution),
         "first_visit_fix_rate": round(len(fixed_first) / len(visited), 3) if visited else None,
         "repeat_faults": sum(1 for t in tickets if t.ticket_id in repeats),
-        "preventive_coverage": NOT_AVAILABLE,
+        "preventive_coverage": NOT_AVAILABLE if preventive is None else round(preventive, 3),
     }
 
 
@@ -178,17 +186,21 @@ def service_report(
     *,
     directorate: str | None = None,
     employer: str | None = None,
+    preventive_coverage: Mapping[str, float | None] | None = None,
 ) -> ServiceReport:
     """The service report of ``month`` for one Directorate and/or partner body (None: all).
 
     ``histories`` may hold tickets opened before the month (they count as earlier faults
     for repeats only); ``routes`` may hold routes of other days (only the month's count).
+    ``preventive_coverage``: the month-end share of schools seen within their interval, by
+    ``"all"`` and by area (``island``, ``mountain``, ``mainland``).
     """
     every = list(histories)
     repeats = repeat_ticket_ids(every)
     tickets = [h for h in every if month.contains(h.opened_at) and _in_scope(h, directorate, employer)]
     tickets.sort(key=lambda t: (t.opened_at, t.ticket_id))
-    rows = [_row("all", "όλα / all", tickets, repeats)]
+    cover = preventive_coverage or {}
+    rows = [_row("all", "όλα / all", tickets, repeats, cover.get("all"))]
     seen = {t.priority for t in tickets}
     priorities = [p for p in PRIORITY_ORDER if p in seen] + sorted(seen - set(PRIORITY_ORDER))
     for priority in priorities:
@@ -196,7 +208,7 @@ def service_report(
     for area in AREAS:
         part = [t for t in tickets if t.area == area]
         if part:
-            rows.append(_row("area", AREA_TITLES[area], part, repeats))
+            rows.append(_row("area", AREA_TITLES[area], part, repeats, cover.get(area)))
     repeat_rows: dict[tuple[str, str], int] = defaultdict(int)
     for ticket in tickets:
         if ticket.ticket_id in repeats:
