@@ -17,6 +17,7 @@ from rich.console import Console
 from rich.table import Table
 
 from dromologio import ATTRIBUTION, __version__
+from dromologio.cli_campaign import register as register_campaign_command
 from dromologio.cli_costs import register as register_cost_commands
 from dromologio.cli_forms import forms_app
 from dromologio.cli_scenarios import scenarios_app
@@ -355,6 +356,7 @@ def serve(
 
 register_cost_commands(app)
 register_service_commands(app)
+register_campaign_command(app)
 
 
 if __name__ == "__main__":  # pragma: no cover
