@@ -27,6 +27,7 @@ from ..deps import CurrentPrincipal, SessionDep
 from ..errors import PROBLEM_RESPONSES, ApiError, forbidden, not_found
 from ..tables import BudgetLineRow, TechnicianRow
 from .common import Limit, Offset, now
+from .keys import did_you_mean, known_employers
 
 router = APIRouter(prefix="/budgets", tags=["budgets"], responses=PROBLEM_RESPONSES)
 
@@ -155,6 +156,11 @@ def create_budget_line(
             "a partner key records budget lines of its own employer only",
             errors=[("body.employer", "not this key's employer")],
         )
+    employers = known_employers(session)
+    if body.employer not in employers:
+        hint = did_you_mean(body.employer, employers) or "; import its technicians first"
+        message = f"no technician works for '{body.employer}'{hint}"
+        raise ApiError(422, message, errors=[("body.employer", message)])
     when = now()
     row = BudgetLineRow(
         line_id=uuid.uuid4().hex[:16],

@@ -59,6 +59,9 @@ def test_who_writes_budget_lines(client: TestClient, keys: dict[str, dict[str, s
     assert year["month"] is None
     both = client.patch(path, json={"whole_year": True, "month": 3}, headers=keys["partner_a"])
     assert both.status_code == 422
+    typo = client.post("/budgets", json=line("Πανεπιστήμιο Ιωανίνων", 1), headers=ADMIN)
+    assert typo.status_code == 422 and PARTNER_A in typo.json()["detail"]  # did you mean …
+    assert typo.json()["errors"][0]["field"] == "body.employer"
     assert client.post("/budgets", json=line(PARTNER_A, -1), headers=ADMIN).status_code == 422
     assert client.post("/budgets", json=line(PARTNER_A, 1, month=13), headers=ADMIN).status_code == 422
     assert client.delete(path, headers=keys["partner_a"]).status_code == 204
