@@ -15,7 +15,7 @@ from dataclasses import replace
 from datetime import date, timedelta
 from typing import Final
 
-from dromologio.models import Base, Problem, School, Technician
+from dromologio.models import WEEKDAYS, Base, Problem, School, Technician, read_problem
 from dromologio.models.service_columns import (
     HOME_ZONE,
     LAST_MAINTENANCE,
@@ -23,8 +23,9 @@ from dromologio.models.service_columns import (
     WORK_DAYS,
     ZONE,
 )
+from dromologio.planning.service.preventive_whatif import run_whatif
 
-from . import SAMPLE_DATE
+from . import SAMPLE_DATE, sample_data_dir
 
 ZONE_NAME: Final = "Κόνιτσα"
 BASE_ID: Final = "SUB-KON"
@@ -79,3 +80,36 @@ def with_zone_substation(
         technicians=(*problem.technicians, technician),
         name=f"{problem.name} + {BASE_ID}".strip(" +"),
     )
+
+
+def whatif_table(days: int = 20, time_limit_s: float = 2.0) -> list[dict[str, object]]:
+    """The zone sample's what-if over ``days`` working days, with and without preventive visits."""
+    problem = with_zone_substation(read_problem(sample_data_dir()))
+    rows: list[dict[str, object]] = []
+    for preventive in (True, False):
+        run = run_whatif(problem, SAMPLE_DATE, days, preventive=preventive, time_limit_s=time_limit_s)
+        response = [h for d in run for h in d.urgent_response_h]
+        rows.append(
+            {
+                "preventive": preventive,
+                "days": f"{run[0].day} .. {run[-1].day}",
+                "coverage_first_day": round(run[0].coverage or 0.0, 3),
+                "coverage_last_day": round(run[-1].coverage or 0.0, 3),
+                "preventive_visits": sum(d.preventive_visits for d in run),
+                "repair_tickets_visited": sum(d.repair_tickets_visited for d in run),
+                "urgent_visited": f"{sum(d.urgent_visited for d in run)}/{sum(d.urgent_arrived for d in run)}",
+                "urgent_response_h_mean": round(sum(response) / len(response), 2) if response else None,
+                "part_time_weekdays": ";".join(
+                    sorted({WEEKDAYS[d.day.weekday()] for d in run if d.part_time_at_work})
+                ),
+                "checker_violations": sum(d.violations for d in run),
+            }
+        )
+    return rows
+
+
+if __name__ == "__main__":  # python -m dromologio.sample.zones [DAYS]
+    import sys
+
+    for row in whatif_table(int(sys.argv[1]) if len(sys.argv) > 1 else 20):
+        print(row)

@@ -36,7 +36,10 @@ def test_a_week_with_preventive_care_keeps_part_time_days_and_raises_coverage() 
     first, last = coverage(zoned, SAMPLE_DATE), days[-1].coverage
     assert first is not None and last is not None and last > first
     assert sum(d.preventive_visits for d in days) > 0
-    assert sum(d.urgent_visited for d in days) == sum(d.urgent_arrived for d in days)
+    # Urgent repairs are served as without preventive visits (one on Andros is out of reach in a day).
+    without = run_whatif(zoned, SAMPLE_DATE, 5, preventive=False, time_limit_s=1.0)
+    assert [d.urgent_visited for d in days] == [d.urgent_visited for d in without]
+    assert sum(d.urgent_visited for d in days) >= sum(d.urgent_arrived for d in days) - 1
 
 
 def test_the_service_report_carries_preventive_coverage_by_area() -> None:
