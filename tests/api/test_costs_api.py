@@ -13,6 +13,7 @@ from typer.testing import CliRunner
 
 from dromologio.cli import app as cli_app
 from dromologio.models import Plan
+from dromologio.models.audit import audit_plan
 from dromologio.models.checker import check_plan
 from dromologio.models.readers import read_problem_dict
 from dromologio.planning.costs import cost_report, fairness_report, plan_cost_table
@@ -66,7 +67,7 @@ def priced(client: TestClient, tiny: dict[str, Any]) -> dict[str, Any]:
     plan = Plan.from_dict(client.get(f"/plans/{plan_id}", headers=ADMIN).json())
     problem_document = client.get(f"/plans/{plan_id}/problem", headers=ADMIN).json()
     problem = read_problem_dict(problem_document)
-    assert check_plan(problem, plan).ok
+    assert check_plan(problem, plan).ok and audit_plan(problem, plan).ok
     assert plan.routes
     return {"plan_id": plan_id, "plan": plan, "problem": problem, "document": problem_document}
 

@@ -10,6 +10,8 @@ from fastapi.testclient import TestClient
 from openpyxl import load_workbook
 
 from dromologio.models import Plan
+from dromologio.models.audit import audit_plan
+from dromologio.models.checker import check_plan
 from dromologio.models.readers import read_problem_dict
 from dromologio.planning.costs import plan_cost_table
 from dromologio.reports.forms import greek_eur
@@ -29,6 +31,7 @@ def published(client: TestClient, tiny: dict[str, Any]) -> dict[str, Any]:
     assert client.post(f"/plans/{plan_id}/publish", headers=ADMIN).status_code == 200
     plan = Plan.from_dict(client.get(f"/plans/{plan_id}", headers=ADMIN).json())
     problem = read_problem_dict(client.get(f"/plans/{plan_id}/problem", headers=ADMIN).json())
+    assert check_plan(problem, plan).ok and audit_plan(problem, plan).ok
     return {"plan_id": plan_id, "plan": plan, "problem": problem}
 
 
