@@ -38,6 +38,24 @@ GRACE_S = 2.0
 #: least and most seconds OR-Tools is given to read and polish the findings of a round.
 POLISH_S = 0.2
 POLISH_MAX_S = 1.0
+#: seconds of a day's time kept for the repair per visit of the day at least: a round (the audit
+#: and a polish) takes about 2 s on an island day of 300 tickets and 25 technicians, whatever the
+#: time limit, so a fixed share of a short limit left big days no round before the deadline.
+REPAIR_S_PER_VISIT = 0.005
+#: the most of a day's time the repair is given by that count.
+MAX_REPAIR_SHARE = 0.4
+
+
+def repair_share(model: DayModel, time_limit_s: float, params: SearchParams) -> float:
+    """The share of a day's time kept for the audit's repair: ``params.audit_repair_share``, or
+    more on a big day (:data:`REPAIR_S_PER_VISIT` a visit, at most :data:`MAX_REPAIR_SHARE`);
+    0 when the repair is off."""
+    share = params.audit_repair_share
+    if share <= 0 or time_limit_s <= 0:
+        return 0.0
+    visits = sum(1 for info in model.nodes if info.kind == "ticket")
+    by_size = min(MAX_REPAIR_SHARE, REPAIR_S_PER_VISIT * visits / time_limit_s)
+    return max(share, by_size)
 
 
 def day_plan(

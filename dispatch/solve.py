@@ -28,7 +28,7 @@ from .instance import InstanceSolution
 from .live import LiveState, splice
 from .params import SearchParams
 from .positioning import PositioningBuilder
-from .repair import repair_by_audit
+from .repair import repair_by_audit, repair_share
 from .road_times import road_times
 from .triage import triage
 
@@ -192,9 +192,11 @@ def solve(
             crossings = model.num_sailing_nodes > 0
             # A second try (locks only restricting) is rare: it gets what is left, a quarter at least.
             remaining = max(day_deadline - time.monotonic(), limit * 0.25)
+            # A day solved in parts has its borders repaired instead of the audit's repair.
+            kept = 0.0 if decomposes(model.instance, search) else repair_share(model, limit, search)
             solution = solve_instance(
                 model.instance,
-                time_limit_s=remaining * (1.0 - search.audit_repair_share),
+                time_limit_s=remaining * (1.0 - kept),
                 seed=seed,
                 params=params,
                 on_solution=on_solution,

@@ -46,9 +46,9 @@ def assert_accounted_for(problem: Problem, plan_dict: dict[str, object], *, audi
 def test_300_tickets_and_25_technicians_plan_passes_the_checker(tmp_path: Path) -> None:
     problem = generated(tmp_path, tickets=300, technicians=25, seed=7)
     result = solve(problem, SAMPLE_DATE, time_limit_s=4.0)
-    # A 300-ticket island day is far from converged after 4 s (the audit still finds tickets
-    # a technician could add); the property tests below hold every plan to the audit.
-    assert_accounted_for(problem, result.plan.to_dict(), audited=False)
+    # Far from converged after 4 s, but the audit's repair has its share of a big day (time per
+    # visit) and takes what the audit finds.
+    assert_accounted_for(problem, result.plan.to_dict())
     assert result.solution.history, "the search records every improving solution"
     assert result.plan.kpis["visited"] > 0
 
