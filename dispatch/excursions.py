@@ -214,7 +214,12 @@ class ExcursionBuilder:
         stay = self.lodging.get((vehicle, start_island))
         route = [n for n in routes[vehicle] if n != stay]
         trial = [list(r) for r in routes]
-        for chain in self._chains(vehicle, start_island, self.home[vehicle], set()):
+        if any(self.nodes[n].kind == "sailing" for n in route):
+            trial[vehicle] = route
+            if feasible(trial):
+                routes[vehicle] = route  # the first solution has a way home already
+                return
+        for chain in self._chains(vehicle, start_island, self.home[vehicle], set(route)):
             for candidate in ([*(leg.node for leg in chain), *route], [*(leg.node for leg in chain)]):
                 trial[vehicle] = candidate
                 if feasible(trial):

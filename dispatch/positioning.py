@@ -103,8 +103,8 @@ class PositioningBuilder:
             if any(nodes[n].kind == "lodging" for n in route):
                 continue
             for sailing in self.sailings.get((vehicle, nodes[night].island), []):
-                if worth <= cost + self.entry[sailing]:
-                    continue
+                if sailing in route or worth <= cost + self.entry[sailing]:
+                    continue  # taken already (out to an excursion), or the night is not worth it
                 candidate = [list(r) for r in routes]
                 candidate[vehicle] = [*route, sailing, night]
                 if feasible(candidate):
