@@ -5,6 +5,7 @@ from fastapi import APIRouter
 from .absences import router as absences
 from .bases import router as bases
 from .budgets import router as budgets
+from .campaigns import router as campaigns
 from .closures import router as closures
 from .costs import router as costs
 from .days import router as days
@@ -40,5 +41,6 @@ api_router.include_router(feeds)
 api_router.include_router(escalation)
 api_router.include_router(reports)
 api_router.include_router(slots)
+api_router.include_router(campaigns)
 
 __all__ = ["api_router"]

@@ -45,6 +45,7 @@ from .conftest import (
     make_key,
     make_settings,
     tiny_problem,
+    wait_for,
     wait_job,
 )
 from .test_scoping import api_routes
@@ -799,6 +800,52 @@ def costs_of_plan(world: World, ref: str) -> str:
     return f"/costs/plans/{world.plans[ref]}?by=technician"
 
 
+#: a campaign of the Arta schools, posted by the admin once per world (the campaigns' reads aim at it)
+_ARTA_CAMPAIGNS: dict[int, str] = {}
+CAMPAIGN = {"start": DAY, "end": DAY, "skill": "network", "time_limit_s": 1}
+
+
+def _arta_campaign(world: World) -> str:
+    if id(world) not in _ARTA_CAMPAIGNS:
+        posted = world.client.post("/campaigns", json={**CAMPAIGN, "school_ids": ["S3", "S4"]}, headers=ADMIN)
+        assert posted.status_code == 202, posted.text
+        campaign_id = posted.json()["campaign_id"]
+        wait_for(
+            lambda: world.client.get(f"/campaigns/{campaign_id}", headers=ADMIN).json(),
+            until=lambda job: job.get("status") in ("done", "failed"),
+        )
+        _ARTA_CAMPAIGNS[id(world)] = campaign_id
+    return _ARTA_CAMPAIGNS[id(world)]
+
+
+def _campaign_out_of_scope(world: World, role: str) -> list[Attempt]:
+    if role == "planner":
+        return []  # a planner plans campaigns anywhere
+    bodies: list[dict[str, Any]] = [{"school_ids": ["S3"]}]
+    bodies.append(
+        {"school_ids": ["S1"], "team_ids": ["T1", "T3"]} if role == "dispatcher" else {"school_ids": ["S1"]}
+    )
+    return [Attempt("POST", "/campaigns", {**CAMPAIGN, **b}, OUT_WRITE, write=True) for b in bodies]
+
+
+def _campaign_reads(suffix: str) -> Case:
+    """The admin's Arta campaign: not found for the Ioannina dispatcher, refused to partners."""
+
+    def build(world: World, role: str) -> list[Attempt]:
+        campaign_id = _arta_campaign(world)
+        return [] if role == "planner" else [Attempt("GET", f"/campaigns/{campaign_id}{suffix}")]
+
+    def controls(world: World) -> list[Control]:
+        return [Control("GET", f"/campaigns/{_arta_campaign(world)}{suffix}")]
+
+    return Case("a campaign of another Directorate", build, controls)
+
+
+def _campaign_list(world: World, role: str) -> list[Attempt]:
+    _arta_campaign(world)
+    return [Attempt("GET", "/campaigns", expect=IN_SCOPE_READ)]
+
+
 def travel_order(suffix: str) -> Callable[[World, str], str]:
     def path(world: World, ref: str) -> str:
         plan_id, technician = _split(world, ref)
@@ -1055,6 +1102,10 @@ MATRIX: dict[tuple[str, str], list[Case]] = {
         objects("school", "GET", simple("/schools/{}/slots?skill=network&days=1"), name="slots out of scope"),
         reads_in_scope("/schools/S1/slots?skill=network&days=2"),
     ],
+    ("POST", "/campaigns"): [Case("campaigns of what the role may not plan", _campaign_out_of_scope)],
+    ("GET", "/campaigns"): [Case("the campaigns the role sees", _campaign_list)],
+    ("GET", "/campaigns/{campaign_id}"): [_campaign_reads("")],
+    ("GET", "/campaigns/{campaign_id}/result"): [_campaign_reads("/result")],
 }
 
 #: (route, case name, role) -> why it fails today; the fix lies outside this test's files.
@@ -1131,6 +1182,7 @@ WATCHED = {
     "absences": ("absences",),
     "closures": ("closures",),
     "budgets": ("budgets",),
+    "campaigns": ("campaigns",),
 }
 
 
@@ -1154,6 +1206,7 @@ def snapshot(client: TestClient, world: World, path: str) -> dict[str, Any]:
         "absences": lambda: {a["absence_id"]: a for a in get("/absences")},
         "closures": lambda: {c["closure_id"]: c for c in get("/closures")},
         "budgets": lambda: {b["line_id"]: b for b in get("/budgets")},
+        "campaigns": lambda: sorted(c["campaign_id"] for c in get("/campaigns")),
     }
     return {kind: reads[kind]() for kind in WATCHED[path.split("/")[1]]}
 
