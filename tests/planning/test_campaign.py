@@ -25,6 +25,7 @@ from dromologio.planning.campaign import (
     read_campaign_schools,
 )
 from dromologio.planning.campaign.assign import assign_schools
+from dromologio.planning.campaign.team import plan_team
 from dromologio.sample.generate import generate_problem_files
 
 START = date(2026, 11, 23)  # a Monday
@@ -64,11 +65,13 @@ def campaign(region: Problem) -> Campaign:
     return plan_campaign(region, request_for(region), executor=InlineExecutor(1), audit=True)
 
 
+@pytest.mark.slow
 def test_every_day_plan_passes_the_checker_and_the_audit(campaign: Campaign) -> None:
     assert campaign.days, "the campaign planned no day"
     assert campaign.violations == ()
 
 
+@pytest.mark.slow
 def test_every_school_is_visited_once_or_left_with_a_reason(region: Problem, campaign: Campaign) -> None:
     visited = [s for d in campaign.days for s in d.school_ids]
     assert len(visited) == len(set(visited))
@@ -78,6 +81,7 @@ def test_every_school_is_visited_once_or_left_with_a_reason(region: Problem, cam
     assert campaign.num_done == len(visited) >= 30
 
 
+@pytest.mark.slow
 def test_each_route_is_the_teams_and_visits_its_schools(region: Problem, campaign: Campaign) -> None:
     for day in campaign.days:
         assert day.route is not None and day.route.technician_id == day.technician_id
@@ -88,6 +92,7 @@ def test_each_route_is_the_teams_and_visits_its_schools(region: Problem, campaig
     assert plan.dates == tuple(sorted({d.date for d in campaign.days}))
 
 
+@pytest.mark.slow
 def test_days_are_working_days_of_the_schools(region: Problem, campaign: Campaign) -> None:
     calendar = WorkCalendar(region.calendar)
     assert campaign.working_days == calendar.between(START, END, {s.directorate for s in region.schools})
@@ -97,6 +102,7 @@ def test_days_are_working_days_of_the_schools(region: Problem, campaign: Campaig
             assert calendar.is_working_day(day.date, [region.school_by_id[school_id].directorate])
 
 
+@pytest.mark.slow
 def test_progress_curve_adds_up(campaign: Campaign) -> None:
     points = campaign.progress()
     assert [p.date for p in points] == list(campaign.working_days)
@@ -123,6 +129,7 @@ def test_island_schools_stay_with_one_team(region: Problem) -> None:
     assert islands and all(len(teams_there) == 1 for teams_there in islands.values())
 
 
+@pytest.mark.slow
 def test_a_local_holiday_keeps_the_teams_out_of_its_schools(region: Problem) -> None:
     directorate = region.schools[0].directorate
     closed = CalendarEntry(
@@ -141,9 +148,23 @@ def test_a_local_holiday_keeps_the_teams_out_of_its_schools(region: Problem) -> 
     assert result.violations == ()
 
 
+@pytest.mark.slow
 def test_the_same_seed_gives_the_same_campaign(region: Problem, campaign: Campaign) -> None:
     again = plan_campaign(region, request_for(region), executor=InlineExecutor(1))
     assert again.plan().to_dict() == campaign.plan().to_dict()
+
+
+def test_one_team_day_visits_what_fits_and_keeps_the_rest(region: Problem) -> None:
+    """The part under every campaign: one team's day, checked, the schools it left still to do."""
+    team = region.technicians[0]
+    mainland = [s.school_id for s in region.schools if not s.island][:6]
+    request = request_for(region, school_ids=tuple(mainland), team_ids=(team.technician_id,))
+    schedule = plan_team(region, request, team.technician_id, mainland, [START], audit=True)
+    assert len(schedule.days) <= 1
+    visited = [s for d in schedule.days for s in d.school_ids]
+    assert all(d.violations == () for d in schedule.days)
+    assert sorted(visited + list(schedule.left)) == sorted(mainland)
+    assert set(visited).isdisjoint(schedule.left)
 
 
 class _FailingExecutor(InlineExecutor):
