@@ -28,6 +28,7 @@ END_TO_END = frozenset(
     {
         "tests/bench/test_solomon_adapter.py::test_engine_solution_is_accepted_and_its_distance_matches",
         "tests/bench/test_solomon_harness.py::test_a_run_records_one_row_per_run_and_resumes_without_repeating",
+        "tests/dispatch/test_executor.py::test_a_task_error_comes_back_with_its_result[LocalExecutor]",
         "tests/dispatch/test_executor.py::test_inline_tasks_run_here_with_every_core",
         "tests/dispatch/test_executor.py::test_local_processes_never_run_more_searches_than_cores[2]",
         "tests/dispatch/test_generated.py::test_300_tickets_and_25_technicians_plan_passes_the_checker",
