@@ -14,7 +14,7 @@ the added km and money, and the visit's time.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time
 
@@ -22,6 +22,7 @@ from dromologio.models import Plan, Problem, Route, Ticket
 from dromologio.models.calendar import WorkCalendar
 from dromologio.models.checker import check_plan
 from dromologio.models.retime import (
+    Day,
     RoadTimes,
     Schedule,
     Travel,
@@ -87,17 +88,43 @@ def _probe(school_id: str, skill: str, minutes: int, day: date) -> Ticket:
     )
 
 
-def _insertions(visits: Sequence[Visit], school_id: str) -> list[tuple[Visit, ...]]:
-    """Every order of ``visits`` with the probe added: joined to a visit of the school, or at each position."""
+def insertion_orders(visits: Sequence[Visit], school_id: str, ticket_id: str) -> list[tuple[Visit, ...]]:
+    """Every order of ``visits`` with ``ticket_id`` added: joined to a visit of its school, or alone at each position."""
     options = []
     for index, visit in enumerate(visits):
         if visit.school_id == school_id:
-            joined = Visit(school_id, (*visit.ticket_ids, PROBE_ID))
+            joined = Visit(school_id, (*visit.ticket_ids, ticket_id))
             options.append((*visits[:index], joined, *visits[index + 1 :]))
-    alone = Visit(school_id, (PROBE_ID,))
+    alone = Visit(school_id, (ticket_id,))
     for position in range(len(visits) + 1):
         options.append((*visits[:position], alone, *visits[position:]))
     return options
+
+
+def timed_insertions(
+    problem: Problem, travel: Travel, frame: Day, visits: Sequence[Visit], school_id: str, ticket_id: str
+) -> list[Schedule]:
+    """The feasible days (:func:`~dromologio.models.retime.time_day`) of every insertion of
+    ``ticket_id`` (a ticket of ``problem`` at ``school_id``) into ``visits``, in the order of
+    :func:`insertion_orders`; the caller prices and checks them."""
+    timed = (
+        time_day(problem, travel, frame, order) for order in insertion_orders(visits, school_id, ticket_id)
+    )
+    return [schedule for schedule in timed if schedule is not None]
+
+
+def first_accepted(
+    schedules: Iterable[Schedule], accept: Callable[[Route], bool], checks: int | None = CHECKS_PER_DAY
+) -> tuple[int, Route] | None:
+    """The first of ``schedules`` (cheapest first) whose route ``accept`` takes (e.g. the day then
+    passes the independent checker), trying at most ``checks`` of them (None: all): its index and route."""
+    for index, schedule in enumerate(schedules):
+        if checks is not None and index >= checks:
+            return None
+        route = schedule.route()
+        if accept(route):
+            return index, route
+    return None
 
 
 @dataclass(frozen=True)
@@ -149,10 +176,7 @@ def _day_slot(
         if frame is None:
             continue
         before = price_route(problem, travel, route)
-        for visits in _insertions(visits_of(route), school_id):
-            schedule = time_day(problem, travel, frame, visits)
-            if schedule is None:
-                continue
+        for schedule in timed_insertions(problem, travel, frame, visits_of(route), school_id, PROBE_ID):
             added = float(schedule.price().objective_eur - before.objective_eur)
             candidates.append(
                 _Candidate(
@@ -165,10 +189,12 @@ def _day_slot(
                 )
             )
     candidates.sort(key=lambda c: (c.added_eur, c.technician_id))
-    for candidate in candidates[:CHECKS_PER_DAY]:
-        route = candidate.schedule.route()
-        if not _day_check(problem, source.plan, day, route):
-            continue
+    found = first_accepted(
+        (c.schedule for c in candidates), lambda route: _day_check(problem, source.plan, day, route)
+    )
+    if found is not None:
+        chosen, route = found
+        candidate = candidates[chosen]
         stops = [s for s in route.stops if s.type == "visit"]
         index = next(i for i, s in enumerate(stops) if PROBE_ID in s.ticket_ids)
         stop = stops[index]
