@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
+from datetime import datetime, timedelta
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query, Response, status
 from fastapi.responses import HTMLResponse, JSONResponse
+from pydantic import Field
 from sqlalchemy import Text, cast, exists, or_, select
 from sqlalchemy.orm import object_session
 
@@ -15,6 +17,7 @@ from dromologio.models import Plan, Problem
 from .. import calendar_feed, exports, lifecycle, schemas
 from ..auth import Principal, redact
 from ..deps import CurrentPrincipal, RunnerDep, SessionDep, SettingsDep
+from ..entity import Request
 from ..errors import PROBLEM_RESPONSES, ApiError, forbidden, not_found
 from ..jobs import request_cancel
 from ..lifecycle import PlanJobOut, PlanVersion
@@ -278,13 +281,40 @@ def check_plan_route(plan_id: str, session: SessionDep, principal: CurrentPrinci
 # --- lifecycle -------------------------------------------------------------------------------
 
 
+class PublishRequest(Request):
+    at: schemas.LocalDateTime | None = Field(
+        default=None,
+        description="when it was published (local time, e.g. the morning's briefing reported later): "
+        "not in the future; kept in the version history and the tickets' history; now when absent",
+        examples=["2026-11-23T07:30"],
+    )
+
+
+def _published_at(at: datetime | None) -> datetime:
+    """When a plan is published: ``at`` as given (now by default), never in the future."""
+    when = now()
+    if at is None:
+        return when
+    at = at.replace(microsecond=0)
+    if at > when + timedelta(minutes=1):
+        raise ApiError(
+            422,
+            f"Η ώρα {at.isoformat()} είναι στο μέλλον. / at {at.isoformat()} is in the future "
+            f"(now {when.isoformat()})",
+            errors=[("body.at", "in the future")],
+        )
+    return min(at, when)
+
+
 @router.post(
     "/{plan_id}/publish",
     summary="Publish the draft: the plan of its days in its Directorates (supersedes the one in force)",
 )
-def publish_plan(plan_id: str, session: SessionDep, principal: CurrentPrincipal) -> PlanJobOut:
+def publish_plan(
+    plan_id: str, session: SessionDep, principal: CurrentPrincipal, body: PublishRequest | None = None
+) -> PlanJobOut:
     row = get_plan_row(session, principal, plan_id)
-    lifecycle.publish(session, row, principal, when=now())
+    lifecycle.publish(session, row, principal, when=_published_at(body.at if body else None))
     session.commit()
     return _job(row, principal)
 
