@@ -37,6 +37,7 @@ from typing import TYPE_CHECKING
 from dromologio.models import Plan, Problem, Route, Stop
 
 from .rules.base import COST_UNITS_PER_EUR, DAY_S, InstanceDraft, StartPoint
+from .rules.drop_value import MAX_PENALTY
 
 if TYPE_CHECKING:
     from dromologio.geo import TravelModel
@@ -261,7 +262,9 @@ def live_from_plan(
 
 def stability_cost(draft: InstanceDraft, previous: Mapping[str, str], move_eur: float) -> None:
     """The stability term: a ticket node of the published plan costs ``move_eur`` to every vehicle
-    but the one that had it (``visit_cost``, paid once per visit)."""
+    but the one that had it (``visit_cost``, paid once per visit), and as much more to leave
+    undone (its ``drop_penalty``): taking a visit from its technician pays only when it saves
+    more than ``move_eur``, whether it moves or is dropped."""
     units = round(move_eur * COST_UNITS_PER_EUR)
     for node, info in draft.of_kind("ticket"):
         if info.ticket is None:
@@ -272,6 +275,8 @@ def stability_cost(draft: InstanceDraft, previous: Mapping[str, str], move_eur: 
         column = draft.visit_cost[:, node]
         column += units
         column[owner] -= units
+        if draft.drop_penalty[node] >= 0:  # a negative penalty is a visit that must be made
+            draft.drop_penalty[node] = min(MAX_PENALTY, int(draft.drop_penalty[node]) + units)
 
 
 def splice(

@@ -2,7 +2,9 @@
 
 Today is Friday 2026-11-20 for every test (``DROMOLOGIO_TODAY``), the working day before
 the sample's Monday: plans of the sample's days are never refused as past, whatever the
-clock of the machine says.  The fast lane: ``pytest -m "not slow"``.
+clock of the machine says.  The fast lane: ``pytest -m "not slow" -n 2``.
+The commands' tables are read on a wide terminal (200 columns, whatever the terminal running
+the tests, or none under pytest-xdist); the width tests set 80 columns themselves.
 
 Service tests (``tests/api``, ``tests/board``) run the application on a database of
 their own per test, solve plans in worker processes and drive a browser: they are the
@@ -13,6 +15,7 @@ Dask clusters), and the end-to-end runs of :data:`END_TO_END` below.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -56,6 +59,8 @@ END_TO_END = frozenset(
         "tests/test_cli.py::test_sample_validate_plan_check",
     }
 )
+
+os.environ["COLUMNS"] = "200"
 
 
 @pytest.fixture(autouse=True)

@@ -9,6 +9,7 @@ from datetime import datetime, time
 from dromologio.dispatch import solve
 from dromologio.dispatch.build import build_day
 from dromologio.dispatch.live import LiveState, changes, live_from_plan
+from dromologio.dispatch.rules.base import COST_UNITS_PER_EUR
 from dromologio.dispatch.solve import default_travel_model
 from dromologio.models import Plan, Problem, Route, Stop
 from dromologio.models.checker import check_plan
@@ -176,3 +177,21 @@ def test_a_lock_commits_and_an_impossible_lock_says_why() -> None:
     reason = next(u for u in plan.unassigned if u.ticket_id == "G1")
     assert reason.code == "locked" and "T2" in reason.reason
     assert check_plan(locked, plan).ok
+
+
+def test_the_stability_term_prices_a_published_visit_left_undone_as_a_move() -> None:
+    world, published = _published()
+    previous = _owner(published)
+    travel = default_travel_model(world)
+    plain = build_day(world, world.tickets, DAY, travel)
+    stable = build_day(world, world.tickets, DAY, travel, previous=previous, move_eur=30.0)
+    units = round(30.0 * COST_UNITS_PER_EUR)
+    assert previous
+    for node, info in enumerate(stable.nodes):
+        if info.ticket is None:
+            continue
+        owner = previous.get(info.ticket.ticket_id)
+        before = int(plain.instance.drop_penalty[node])
+        after = int(stable.instance.drop_penalty[node])
+        expected = before + units if owner and before >= 0 else before
+        assert after == expected, (info.ticket.ticket_id, before, after)
