@@ -52,6 +52,7 @@ from .rules.base import (
     Rule,
     StartPoint,
 )
+from .rules.fairness import Allowances
 from .rules.ferry import Reach
 from .rules.lodging import may_stay_overnight
 from .rules.shift import latest_return_s
@@ -107,6 +108,7 @@ def build_day(
     previous: Mapping[str, str] | None = None,
     move_eur: float = 0.0,
     overtime_used_min: Mapping[str, int] | None = None,
+    allowances_so_far: Mapping[str, Allowances] | None = None,
 ) -> DayModel:
     """Model one day: ``tickets`` are those that need a visit.
 
@@ -123,7 +125,8 @@ def build_day(
     when it is free; ``previous`` maps tickets to their technician in the published plan,
     and moving one to someone else costs ``move_eur`` (the stability term).  With
     ``commit_locks`` (the default) a locked ticket its technician can serve is mandatory.
-    ``overtime_used_min``: per technician, the overtime planned earlier in the same week.
+    ``overtime_used_min``: per technician, the overtime planned earlier in the same week;
+    ``allowances_so_far``: per technician, the allowances of the plan's earlier days (``fairness``).
     """
     # 1. Data.
     day = day_context(
@@ -139,6 +142,7 @@ def build_day(
         now_s=now_s,
         commit_locks=commit_locks,
         overtime_used_min=overtime_used_min,
+        allowances_so_far=allowances_so_far,
     )
 
     # 2. Pre-check every ticket: who could serve it alone today, or why nobody can.
@@ -208,6 +212,7 @@ def day_context(
     now_s: int = 0,
     commit_locks: bool = True,
     overtime_used_min: Mapping[str, int] | None = None,
+    allowances_so_far: Mapping[str, Allowances] | None = None,
 ) -> Day:
     """The day's data every rule reads: places, one land travel matrix, today's sailings.
 
@@ -273,6 +278,7 @@ def day_context(
         now_s=now_s,
         commit_locks=commit_locks,
         overtime_used_min=dict(overtime_used_min or {}),
+        allowances_so_far=dict(allowances_so_far or {}),
     )
 
 

@@ -30,6 +30,7 @@ from .params import SearchParams
 from .positioning import PositioningBuilder
 from .repair import repair_by_audit, repair_share
 from .road_times import road_times
+from .rules.fairness import Allowances
 from .triage import triage
 
 
@@ -157,6 +158,8 @@ def solve(
     previous_routes: list[Route] = []
     # Overtime planned so far, per technician and calendar week (the policy's weekly limit).
     overtime_used: Counter[tuple[str, int, int]] = Counter()
+    # Allowances earned so far, per technician (the fairness term of the next days).
+    allowances: dict[str, Allowances] = {}
     for number, day in enumerate(dates):
         year, week, _ = day.isocalendar()
         last_day = number == len(dates) - 1
@@ -188,6 +191,7 @@ def solve(
                 overtime_used_min={
                     t.technician_id: overtime_used[(t.technician_id, year, week)] for t in problem.technicians
                 },
+                allowances_so_far=allowances,
             )
             crossings = model.num_sailing_nodes > 0
             # A second try (locks only restricting) is rare: it gets what is left, a quarter at least.
@@ -231,6 +235,7 @@ def solve(
         previous_routes = day_routes
         for route in day_routes:
             overtime_used[(route.technician_id, year, week)] += route.overtime_min
+            allowances[route.technician_id] = allowances.get(route.technician_id, Allowances()).plus(route)
         day_results.append(DayResult(model, solution))
         served = {t for r in day_routes for t in r.ticket_ids}
         pending = tuple(t for t in pending if t.ticket_id not in served)

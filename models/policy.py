@@ -43,6 +43,8 @@ EMPLOYER_FIELDS: tuple[str, ...] = (
     "overtime_max_min_per_day",
     "overtime_max_min_per_week",
     "overtime_eur_per_hour",
+    "fairness_eur_per_allowance_eur",
+    "fairness_eur_per_night",
 )
 _MAPPING_FIELDS = ("priority_value_eur", "road_speed_kmh", "road_circuity", "vehicle_rates")
 _NON_NEGATIVE_MONEY = (
@@ -57,6 +59,8 @@ _NON_NEGATIVE_MONEY = (
     "replan_move_eur",
     "overtime_max_min_per_day",
     "overtime_eur_per_hour",
+    "fairness_eur_per_allowance_eur",
+    "fairness_eur_per_night",
 )
 
 
@@ -146,6 +150,13 @@ class Policy:
     overtime_max_min_per_week: int | None = None
     #: what one hour of overtime costs in the objective and the plan's money (example: 20).
     overtime_eur_per_hour: float = 20.0
+    #: fairness over a plan of several days: a technician whose allowance money (per diem +
+    #: overnight) earned so far in the plan is above the mean of its employer's technicians pays
+    #: this much in the objective per EUR of new allowance (example: 0.5; 0, the default: no term) ...
+    fairness_eur_per_allowance_eur: float = 0.0
+    #: ... and one whose nights away so far are above its employer's mean pays this per new night
+    #: away (example: 30; 0, the default: no term).  Objective only: routes' costs stay what is paid.
+    fairness_eur_per_night: float = 0.0
 
     def __post_init__(self) -> None:
         for name in _MAPPING_FIELDS:

@@ -23,6 +23,7 @@ Soft rules (terms of the objective, in EUR):
 
 - ``travel_cost``  — km at the technician's rate and hours on the road (:mod:`.travel_cost`)
 - ``per_diem``     — the per diem for a day beyond the employer's distance (:mod:`.per_diem`)
+- ``fairness``     — a technician ahead of its employer's allowances pays more for new ones (:mod:`.fairness`)
 - ``own_directorate`` — a cost per visit outside the technician's own Directorate(s) (:mod:`.own_directorate`)
 - ``zone``         — a cost per visit outside the technician's home zone (:mod:`.zone`)
 - ``balance``      — a cost per hour of work of the busiest technician (:mod:`.balance`)
@@ -45,6 +46,7 @@ from . import (
     balance,
     closure,
     drop_value,
+    fairness,
     ferry,
     four_by_four,
     km_cap,
@@ -74,6 +76,7 @@ LODGING: Final = lodging.RULE_ID
 KM_CAP: Final = km_cap.RULE_ID
 TRAVEL_COST: Final = travel_cost.RULE_ID
 PER_DIEM: Final = per_diem.RULE_ID
+FAIRNESS: Final = fairness.RULE_ID
 OWN_DIRECTORATE: Final = own_directorate.RULE_ID
 BALANCE: Final = balance.RULE_ID
 DROP_VALUE: Final = drop_value.RULE_ID
@@ -99,6 +102,7 @@ HARD_RULES: Final[tuple[Rule, ...]] = (
 SOFT_RULES: Final[tuple[Rule, ...]] = (
     travel_cost.RULE,
     per_diem.RULE,
+    fairness.RULE,
     own_directorate.RULE,
     zone.RULE,
     balance.RULE,
@@ -119,6 +123,7 @@ __all__ = [
     "BALANCE",
     "CLOSURE",
     "DROP_VALUE",
+    "FAIRNESS",
     "FERRY",
     "FOUR_BY_FOUR",
     "HARD_RULES",

@@ -37,6 +37,7 @@ from ..costs import employer_policy
 from ..instance import FloatArray, IntArray, RoutingInstance
 
 if TYPE_CHECKING:
+    from .fairness import Allowances
     from .ferry import Reach
 
 COST_UNITS_PER_EUR = 10_000
@@ -172,6 +173,8 @@ class Day:
     commit_locks: bool = True
     #: per technician, the overtime minutes already planned earlier in this calendar week.
     overtime_used_min: Mapping[str, int] = field(default_factory=dict)
+    #: per technician, the allowances earned on earlier days of the plan (the ``fairness`` rule).
+    allowances_so_far: Mapping[str, Allowances] = field(default_factory=dict)
 
     @property
     def technicians(self) -> tuple[Technician, ...]:

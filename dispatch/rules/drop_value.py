@@ -84,7 +84,8 @@ def day_cost_bound_eur(problem: Problem, plan_date: date) -> float:
     an outside-Directorate visit and a second visit at every visit the shift has time for
     (``visit_setup_min`` plus the shortest service each); a night away (overnight
     allowance and per diem); the dearest fare of the day on every sailing the shift has
-    time for; and the busiest shift at ``balance_eur_per_hour``.
+    time for; the fairness surcharge on those allowances and that night; and the busiest
+    shift at ``balance_eur_per_hour``.
     """
     policy = problem.policy
     tickets = [t for t in problem.tickets if t.needs_visit]
@@ -115,6 +116,11 @@ def day_cost_bound_eur(problem: Problem, plan_date: date) -> float:
             + policy.second_visit_eur
         )
         total += rules.overnight_eur + rules.per_diem_eur + crossings * dearest
+        # The fairness surcharge on those allowances and that night (0 by default).
+        total += rules.fairness_eur_per_allowance_eur * (
+            visits * rules.per_diem_eur + rules.overnight_eur + rules.per_diem_eur
+        )
+        total += rules.fairness_eur_per_night
         longest = max(longest, hours)
     return total + longest * policy.balance_eur_per_hour
 
