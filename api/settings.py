@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import os
+import re
 from functools import lru_cache
 
 from pydantic import AliasChoices, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_DATABASE_URL = "sqlite:///dromologio.db"
+#: a Dask scheduler's address: protocol, host and port (``tcp://10.0.0.5:8786``, ``tls://host:8786``).
+_SCHEDULER_ADDRESS = re.compile(r"(tcp|tls|inproc|ucx|ws|wss)://[^\s/:]+(:\d{1,5})?")
 
 
 def normalise_database_url(url: str) -> str:
@@ -55,11 +58,27 @@ class Settings(BaseSettings):
     auth_failure_window_s: float = Field(
         default=60.0, gt=0, description="the window of auth_failure_limit, seconds"
     )
+    scheduler: str = Field(
+        default="",
+        description="where campaign and estimate jobs solve: empty = local processes, 'local' = a Dask "
+        "LocalCluster, 'tcp://host:8786' = an existing Dask scheduler",
+    )
 
     @field_validator("database_url")
     @classmethod
     def _driver(cls, value: str) -> str:
         return normalise_database_url(value)
+
+    @field_validator("scheduler")
+    @classmethod
+    def _scheduler(cls, value: str) -> str:
+        value = value.strip()
+        if value in ("", "local") or _SCHEDULER_ADDRESS.fullmatch(value):
+            return value
+        raise ValueError(
+            f"DROMOLOGIO_SCHEDULER '{value}' is not 'local' nor a Dask scheduler address; "
+            "leave it empty for local processes, or write local or tcp://host:8786"
+        )
 
     @property
     def num_workers(self) -> int:

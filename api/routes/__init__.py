@@ -10,6 +10,7 @@ from .closures import router as closures
 from .costs import router as costs
 from .days import router as days
 from .escalation import router as escalation
+from .estimates import router as estimates
 from .feeds import router as feeds
 from .forms import router as forms
 from .health import router as health
@@ -42,5 +43,6 @@ api_router.include_router(escalation)
 api_router.include_router(reports)
 api_router.include_router(slots)
 api_router.include_router(campaigns)
+api_router.include_router(estimates)
 
 __all__ = ["api_router"]

@@ -5,28 +5,27 @@ schools planned) and GET ``/campaigns/{id}/result`` the campaign (summary, progr
 team-day, the schools left with the reason) once done.  Who may: admin and planner anywhere, a
 dispatcher for the schools and technicians of its Directorates; partner keys may not.
 
-Jobs are kept in memory, in the service process (:class:`CampaignJobs`, one per application):
+Jobs are kept in memory, in the service process (:mod:`..memory_jobs`, one set per application):
 a campaign is a planning exercise whose answer is its result document, not the day's operations,
 and a restart forgets it (post it again: the same request and seed give the same campaign).  They
-run one at a time in a background thread, each team's days on local processes
-(:func:`dromologio.planning.campaign.plan_campaign`).
+run one at a time in a background thread, each team's days on the executor of the ``scheduler``
+setting (:func:`dromologio.planning.campaign.plan_campaign`).
 """
 
 from __future__ import annotations
 
-import threading
 import uuid
-from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
-from typing import Annotated, Any, Literal
+from dataclasses import dataclass
+from datetime import date, timedelta
+from functools import partial
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request, Response, status
 from pydantic import Field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from dromologio.dispatch import LocalExecutor
+from dromologio.dispatch.executor import SolveExecutor
 from dromologio.models import Problem
 from dromologio.planning.campaign import CampaignError, CampaignRequest, plan_campaign
 
@@ -37,13 +36,14 @@ from ..entity import Request as RequestBody
 from ..entity import Response as ResponseBody
 from ..errors import PROBLEM_RESPONSES, ApiError, not_found
 from ..fieldtypes import ID_PATTERN, SEED_MAX, Day, LocalDateTime, Skill
+from ..memory_jobs import JobStatus, MemoryJob, MemoryJobs, app_jobs
 from ..tables import BaseRow, PolicyRow, PortRow, SailingRow, SchoolRow, TechnicianRow
 from .absences import stored_absences
 from .common import now
 
 router = APIRouter(prefix="/campaigns", tags=["campaigns"], responses=PROBLEM_RESPONSES)
 
-CampaignStatus = Literal["queued", "running", "done", "failed"]
+CampaignStatus = JobStatus
 #: the longest campaign and the most schools one request may plan.
 MAX_CAMPAIGN_DAYS = 366
 MAX_SCHOOLS = 20_000
@@ -101,22 +101,17 @@ class CampaignJob(ResponseBody):
     error: str | None = Field(description="why it failed")
 
 
-@dataclass
-class _Job:
-    campaign_id: str
+@dataclass(kw_only=True)
+class _Job(MemoryJob):
     request: CampaignRequest
     directorates: frozenset[str]
-    created_at: datetime
-    status: CampaignStatus = "queued"
     teams_done: int = 0
     teams: int = 0
     schools_planned: int = 0
-    error: str | None = None
-    result: dict[str, Any] | None = None
 
     def view(self) -> CampaignJob:
         return CampaignJob(
-            campaign_id=self.campaign_id,
+            campaign_id=self.job_id,
             status=self.status,
             label=self.request.label,
             start=self.request.start,
@@ -130,61 +125,23 @@ class _Job:
             error=self.error,
         )
 
-
-@dataclass
-class CampaignJobs:
-    """The campaigns of one application, in memory; one runs at a time in a background thread."""
-
-    cores: int
-    jobs: dict[str, _Job] = field(default_factory=dict)
-    lock: threading.Lock = field(default_factory=threading.Lock)
-    pool: ThreadPoolExecutor = field(
-        default_factory=lambda: ThreadPoolExecutor(max_workers=1, thread_name_prefix="campaign")
-    )
-
-    def submit(self, problem: Problem, job: _Job) -> None:
-        with self.lock:
-            self.jobs[job.campaign_id] = job
-        self.pool.submit(self._run, problem, job)
-
-    def _run(self, problem: Problem, job: _Job) -> None:
-        job.status = "running"
+    def plan(self, problem: Problem, executor: SolveExecutor) -> dict[str, Any]:
+        """The campaign, planned on ``executor``, as its result document."""
 
         def progress(done: int, total: int, schools: int) -> None:
-            job.teams_done, job.teams, job.schools_planned = done, total, schools
+            self.teams_done, self.teams, self.schools_planned = done, total, schools
 
-        try:
-            with LocalExecutor(self.cores) as executor:
-                campaign = plan_campaign(problem, job.request, executor=executor, on_progress=progress)
-        except Exception as error:
-            job.error = f"{type(error).__name__}: {error}"
-            job.status = "failed"
-            return
-        job.result = campaign.to_dict()
-        job.status = "done"
+        return plan_campaign(problem, self.request, executor=executor, on_progress=progress).to_dict()
 
-    def visible(self, principal: Principal) -> list[_Job]:
-        with self.lock:
-            jobs = list(self.jobs.values())
-        return sorted(
-            (j for j in jobs if principal.sees_directorates(j.directorates)),
-            key=lambda j: (j.created_at, j.campaign_id),
-            reverse=True,
-        )
+
+CampaignJobs = MemoryJobs[_Job]
 
 
 def campaign_jobs(request: Request, settings: SettingsDep) -> CampaignJobs:
     """The application's campaign jobs (made on first use)."""
-    state = request.app.state
-    with _STATE_LOCK:
-        jobs: CampaignJobs | None = getattr(state, "campaigns", None)
-        if jobs is None:
-            jobs = CampaignJobs(cores=settings.num_workers)
-            state.campaigns = jobs
-    return jobs
+    return app_jobs(request, settings, "campaign")
 
 
-_STATE_LOCK = threading.Lock()
 JobsDep = Annotated[CampaignJobs, Depends(campaign_jobs)]
 
 
@@ -269,25 +226,25 @@ def create_campaign(
     except CampaignError as error:
         raise ApiError(422, str(error)) from error
     job = _Job(
-        campaign_id=uuid.uuid4().hex[:16],
+        job_id=uuid.uuid4().hex[:16],
         request=request,
         directorates=frozenset(s.directorate for s in problem.schools),
         created_at=now(),
     )
-    jobs.submit(problem, job)
-    response.headers["Location"] = f"/campaigns/{job.campaign_id}"
+    jobs.submit(job, partial(job.plan, problem))
+    response.headers["Location"] = f"/campaigns/{job.job_id}"
     return job.view()
 
 
 @router.get("", summary="Campaigns the caller sees, newest first")
 def list_campaigns(principal: CurrentPrincipal, jobs: JobsDep) -> list[CampaignJob]:
     principal.require("admin", "dispatcher", "planner")
-    return [j.view() for j in jobs.visible(principal)]
+    return [j.view() for j in jobs.visible(lambda j: principal.sees_directorates(j.directorates))]
 
 
 def _job(principal: Principal, jobs: CampaignJobs, campaign_id: str) -> _Job:
     principal.require("admin", "dispatcher", "planner")
-    job = jobs.jobs.get(campaign_id)
+    job = jobs.get(campaign_id)
     if job is None or not principal.sees_directorates(job.directorates):
         raise not_found("campaign", campaign_id)
     return job

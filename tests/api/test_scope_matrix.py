@@ -846,6 +846,47 @@ def _campaign_list(world: World, role: str) -> list[Attempt]:
     return [Attempt("GET", "/campaigns", expect=IN_SCOPE_READ)]
 
 
+#: an estimate over everything, posted by the admin once per world (the estimates' reads aim at it)
+_ADMIN_ESTIMATES: dict[int, str] = {}
+ESTIMATE = {"start": "2026-11-18", "end": "2026-11-20", "time_limit_s": 0.3}
+
+
+def _admin_estimate(world: World) -> str:
+    if id(world) not in _ADMIN_ESTIMATES:
+        posted = world.client.post("/estimates", json=ESTIMATE, headers=ADMIN)
+        assert posted.status_code == 202, posted.text
+        estimate_id = posted.json()["estimate_id"]
+        wait_for(
+            lambda: world.client.get(f"/estimates/{estimate_id}", headers=ADMIN).json(),
+            until=lambda job: job.get("status") in ("done", "failed"),
+        )
+        _ADMIN_ESTIMATES[id(world)] = estimate_id
+    return _ADMIN_ESTIMATES[id(world)]
+
+
+def _estimate_own_scope(world: World, role: str) -> list[Attempt]:
+    """Every role may estimate its own scope: the job it gets names nothing out of it."""
+    return [Attempt("POST", "/estimates", ESTIMATE, expect=frozenset({202}))]
+
+
+def _estimate_reads(suffix: str) -> Case:
+    """The admin's estimate over everything: not found for the dispatcher and the partners."""
+
+    def build(world: World, role: str) -> list[Attempt]:
+        estimate_id = _admin_estimate(world)
+        return [] if role == "planner" else [Attempt("GET", f"/estimates/{estimate_id}{suffix}")]
+
+    def controls(world: World) -> list[Control]:
+        return [Control("GET", f"/estimates/{_admin_estimate(world)}{suffix}")]
+
+    return Case("an estimate over everything", build, controls)
+
+
+def _estimate_list(world: World, role: str) -> list[Attempt]:
+    _admin_estimate(world)
+    return [Attempt("GET", "/estimates", expect=IN_SCOPE_READ)]
+
+
 def travel_order(suffix: str) -> Callable[[World, str], str]:
     def path(world: World, ref: str) -> str:
         plan_id, technician = _split(world, ref)
@@ -1106,6 +1147,10 @@ MATRIX: dict[tuple[str, str], list[Case]] = {
     ("GET", "/campaigns"): [Case("the campaigns the role sees", _campaign_list)],
     ("GET", "/campaigns/{campaign_id}"): [_campaign_reads("")],
     ("GET", "/campaigns/{campaign_id}/result"): [_campaign_reads("/result")],
+    ("POST", "/estimates"): [Case("an estimate of the role's own scope", _estimate_own_scope)],
+    ("GET", "/estimates"): [Case("the estimates the role sees", _estimate_list)],
+    ("GET", "/estimates/{estimate_id}"): [_estimate_reads("")],
+    ("GET", "/estimates/{estimate_id}/result"): [_estimate_reads("/result")],
 }
 
 #: (route, case name, role) -> why it fails today; the fix lies outside this test's files.
