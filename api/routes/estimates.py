@@ -242,6 +242,12 @@ def create_estimate(
     settings: SettingsDep,
     response: Response,
 ) -> EstimateJob:
+    if body.time_limit_s > settings.max_time_limit_s:
+        raise ApiError(
+            422,
+            f"time_limit_s may be at most {settings.max_time_limit_s:g}",
+            errors=[("body.time_limit_s", f"at most {settings.max_time_limit_s:g}")],
+        )
     if body.start is not None and body.end is not None:
         if body.end < body.start:
             raise ApiError(422, "end is before start", errors=[("body.end", "on or after start")])

@@ -204,3 +204,10 @@ def test_the_result_adds_up(client: TestClient) -> None:
     assert result["tickets_served"] == sum(r["served"] for r in result["queue"])
     assert result["tickets_served"] == sum(r["tickets_served"] for r in result["daily"])
     assert result["total_eur"] == pytest.approx(sum(r["total_eur"] for r in result["daily"]), abs=0.05)
+
+
+def test_the_time_limit_is_held_to_the_service_setting(database_url: str) -> None:
+    app = create_app(make_settings(database_url, max_time_limit_s=0.2))
+    with TestClient(app, raise_server_exceptions=False) as client:
+        capped = client.post("/estimates", json=TINY, headers=ADMIN)
+    assert capped.status_code == 422 and "time_limit_s" in capped.text and "0.2" in capped.text
