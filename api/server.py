@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 
+from pydantic import ValidationError
 from rich.console import Console
 from sqlalchemy.engine import make_url
 
@@ -38,7 +39,13 @@ def serve(
     overrides: dict[str, object] = {"seed_sample": seed_sample}
     if database_url:
         overrides["database_url"] = database_url
-    settings = Settings(**overrides)  # type: ignore[arg-type]
+    try:
+        settings = Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as error:  # a bad setting stops the start with its name, not a traceback
+        for issue in error.errors():
+            name = "DROMOLOGIO_" + "_".join(str(part) for part in issue["loc"]).upper()
+            console.print(f"Ρύθμιση / setting {name}: {issue['msg']}", markup=False, highlight=False)
+        raise SystemExit(2) from None
     engine = make_engine(settings.database_url)
     migrate(engine)
     made = bootstrap(

@@ -4,6 +4,7 @@ unreachable scheduler fails the job with the address in its message."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import dask
@@ -13,6 +14,7 @@ from pydantic import ValidationError
 
 from dromologio.api import memory_jobs
 from dromologio.api.main import create_app
+from dromologio.api.server import serve
 from dromologio.api.settings import Settings
 from dromologio.dispatch.executor import DaskExecutor, InlineExecutor, LocalExecutor, SolveExecutor
 
@@ -30,6 +32,18 @@ def test_a_bad_scheduler_is_refused_at_start_naming_the_setting(
     with pytest.raises(ValidationError) as refused:
         Settings()
     assert "DROMOLOGIO_SCHEDULER" in str(refused.value) and "tcp://host:8786" in str(refused.value)
+
+
+def test_serve_stops_on_a_bad_scheduler_naming_the_setting(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    monkeypatch.setenv("DROMOLOGIO_SCHEDULER", "dask-host:8786")
+    with pytest.raises(SystemExit) as stopped:
+        serve(database_url=f"sqlite:///{tmp_path / 'never.db'}")
+    assert stopped.value.code == 2
+    message = capsys.readouterr().err
+    assert "DROMOLOGIO_SCHEDULER" in message and "tcp://host:8786" in message
+    assert not (tmp_path / "never.db").exists()
 
 
 @pytest.mark.parametrize("value", ["", "local", "tcp://10.0.0.5:8786", " tls://dask.example.gr:8786 "])
