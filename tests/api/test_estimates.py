@@ -4,6 +4,8 @@ estimate and see, on SQLite and PostgreSQL."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import date, datetime, time
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -13,6 +15,10 @@ from typer.testing import CliRunner
 
 from dromologio.api.main import create_app
 from dromologio.cli import app as cli_app
+from dromologio.models.audit import audit_plan
+from dromologio.models.checker import check_plan
+from dromologio.models.plan_io import read_plan_json
+from dromologio.planning.estimate import read_history
 from dromologio.sample import sample_data_dir
 
 from .conftest import (
@@ -74,7 +80,26 @@ def cli_tables(tmp_path_factory: pytest.TempPathFactory) -> dict[str, pd.DataFra
     answer = CliRunner().invoke(cli_app, arguments)
     assert answer.exit_code == 0, answer.output
     files = {"budget": "budget.csv", "daily": "daily_costs.csv", "queue": "queue.csv"}
+    _days_pass_the_checker_and_the_audit(folder / "out" / "plans")
     return {name: pd.read_csv(folder / "out" / file, dtype={"period": str}) for name, file in files.items()}
+
+
+def _days_pass_the_checker_and_the_audit(plans: Path) -> None:
+    """Each day's plan against that day's list: tickets opened before 08:00 and not served before."""
+    problem = read_history(sample_data_dir(), sample_data_dir() / "tickets.csv")
+    served: set[str] = set()
+    files = sorted(plans.glob("*.json"))
+    assert [f.stem for f in files] == ["2026-11-18", "2026-11-19", "2026-11-20"]
+    for file in files:
+        cutoff = datetime.combine(date.fromisoformat(file.stem), time(8, 0))
+        tickets = tuple(
+            t for t in problem.tickets if t.needs_visit and t.opened_at < cutoff and t.ticket_id not in served
+        )
+        day = problem.replace(tickets=tickets)
+        plan = read_plan_json(file)
+        assert check_plan(day, plan).ok, file.name
+        assert audit_plan(day, plan).ok, file.name
+        served |= set(plan.visited_ticket_ids)
 
 
 @pytest.fixture
