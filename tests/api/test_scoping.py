@@ -201,6 +201,8 @@ def _values(name: str, world: dict[str, Any]) -> list[str]:
         "token_id": ["none"],
         "month": [DAY[:7]],
         "line_id": ["none"],
+        "campaign_id": ["none"],
+        "estimate_id": ["none"],
     }
     return values[name]
 

@@ -101,6 +101,10 @@ def test_a_plan_whose_snapshot_has_a_bad_ticket_is_solved_without_it(
     (k2,) = [u for u in plan["unassigned"] if u["ticket_id"] == "K2"]
     assert k2["code"] == BAD_INPUT and "opened_at" in k2["reason"] and "201-02-03T19:14" in k2["reason"]
     assert plan["kpis"]["tickets"] == 6
+    # A draft writes no history; its publication records why K2 was left out.
+    history = client.get("/tickets/K2", headers=ADMIN).json()["history"]
+    assert not any(e["kind"] == "unassigned" for e in history)
+    assert client.post(f"/plans/{plan_id}/publish", headers=ADMIN).status_code == 200
     history = client.get("/tickets/K2", headers=ADMIN).json()["history"]
     assert any(e["kind"] == "unassigned" and "opened_at" in e["note"] for e in history)
     # The plan's exports read the same snapshot, as tolerantly.
