@@ -4,7 +4,8 @@ Today is Friday 2026-11-20 for every test (``DROMOLOGIO_TODAY``), the working da
 the sample's Monday: plans of the sample's days are never refused as past, whatever the
 clock of the machine says.  The fast lane: ``pytest -m "not slow" -n 2``.
 The commands' tables are read on a wide terminal (200 columns, whatever the terminal running
-the tests, or none under pytest-xdist); the width tests set 80 columns themselves.
+the tests, or none under pytest-xdist); the width tests set 80 columns themselves.  Under
+pytest-xdist each worker keeps to its own share of the cores.
 
 Service tests (``tests/api``, ``tests/board``) run the application on a database of
 their own per test, solve plans in worker processes and drive a browser: they are the
@@ -61,6 +62,22 @@ END_TO_END = frozenset(
 )
 
 os.environ["COLUMNS"] = "200"
+
+
+def _one_share_of_the_cores_per_xdist_worker() -> None:
+    """Under ``pytest -n N`` each worker runs on its own share of the cores, so a solve there
+    starts as many searches as its share holds and the workers never fight over one core."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+    count = int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1"))
+    if not worker.startswith("gw") or not hasattr(os, "sched_setaffinity"):
+        return
+    cores = sorted(os.sched_getaffinity(0))
+    if count > len(cores):
+        return
+    os.sched_setaffinity(0, cores[int(worker[2:]) :: count])
+
+
+_one_share_of_the_cores_per_xdist_worker()
 
 
 @pytest.fixture(autouse=True)
