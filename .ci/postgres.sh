@@ -67,6 +67,9 @@ BEGIN
     END IF;
 END
 \$\$;
+-- DROP DATABASE ... WITH (FORCE) must also end an autovacuum worker visiting the
+-- test database, which only a member of pg_signal_backend may do.
+GRANT pg_signal_backend TO $ROLE;
 SQL
 if ! as_postgres psql -tA -p "$PORT" -d postgres -c "SELECT 1 FROM pg_database WHERE datname = '$DATABASE'" | grep -q 1; then
     as_postgres createdb -p "$PORT" -O "$ROLE" "$DATABASE" >&2

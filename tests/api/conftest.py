@@ -44,8 +44,26 @@ def _postgres_database(base_url: str) -> Iterator[str]:
     try:
         yield url.set(database=name).render_as_string(hide_password=False)
     finally:
-        with psycopg.connect(dsn, autocommit=True) as connection:
-            connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        _drop_database(dsn, name)
+
+
+def _drop_database(dsn: str, name: str, attempts: int = 20) -> None:
+    """Drop a test database, even while the server's autovacuum visits it.
+
+    ``WITH (FORCE)`` ends the test's own leftover connections, but the server refuses
+    it while an autovacuum worker (a process of no role) is inside the database; that
+    worker leaves within moments, so the drop is tried again."""
+    import psycopg
+
+    for attempt in range(attempts):
+        try:
+            with psycopg.connect(dsn, autocommit=True) as connection:
+                connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            return
+        except (psycopg.errors.InsufficientPrivilege, psycopg.errors.ObjectInUse):
+            if attempt == attempts - 1:
+                raise
+            time.sleep(0.25)
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
