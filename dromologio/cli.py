@@ -117,12 +117,21 @@ def plan(
             "address, e.g. tcp://host:8786 (default: local processes)",
         ),
     ] = "",
+    preventive: Annotated[
+        bool,
+        typer.Option(
+            "--preventive",
+            help="also plan the preventive visits due (schools' maintenance_days, last_maintenance): "
+            "each is visited or listed unassigned with its reason",
+        ),
+    ] = False,
 ) -> None:
     """Σχεδιάζει μια μέρα / plan a day: print it and write plan JSON + CSV (and .xlsx)."""
     from dromologio.dispatch import solve
     from dromologio.dispatch.executor import executor_for
     from dromologio.models.checker import check_plan
     from dromologio.models.plan_io import write_plan_json
+    from dromologio.planning.preventive import relabel, with_preventive
     from dromologio.reports.exports import write_plan_csv, write_plan_xlsx
 
     dialect = csv_dialect_or_exit(excel, sep, decimal)
@@ -141,6 +150,10 @@ def plan(
             )
 
         executor = executor_for(scheduler) if scheduler else None
+        if preventive:
+            # The preventive visits due join the day's tickets (plan_with_preventive's steps,
+            # with the command's progress and executor).
+            problem = with_preventive(problem, day)
         try:
             result = solve(
                 problem,
@@ -155,14 +168,15 @@ def plan(
         finally:
             if executor is not None:
                 executor.close()
-    report = check_plan(problem, result.plan)
-    write_plan_json(result.plan, out)
-    csv_path = write_plan_csv(result.plan, problem, out.with_suffix(".csv"), dialect)
+    made = relabel(problem, result.plan) if preventive else result.plan
+    report = check_plan(problem, made)
+    write_plan_json(made, out)
+    csv_path = write_plan_csv(made, problem, out.with_suffix(".csv"), dialect)
     written = [out, csv_path]
     if xlsx is not None:
-        written.append(write_plan_xlsx(result.plan, problem, xlsx))
+        written.append(write_plan_xlsx(made, problem, xlsx))
     if not quiet:
-        print_plan(problem, result.plan, wide=wide)
+        print_plan(problem, made, wide=wide)
     console.print("Πλάνο / plan: " + ", ".join(f"[bold]{p}[/]" for p in written))
     if not report.ok:
         errors.print(f"[bold red]Ο έλεγχος απέτυχε / plan check failed[/]\n{report}")
