@@ -161,10 +161,12 @@ def publish(
 ) -> list[PlanRow]:
     """Publish the draft ``row``: it supersedes the published plans it overlaps; returns them.
 
-    Writes the "planned" / "unassigned" events of its tickets.  ``moved``: what changed
+    Writes the "planned" / "unassigned" events of its tickets, and moves ``last_maintenance``
+    of the schools its preventive visits go to.  ``moved``: what changed
     against the version it replaces, when the caller knows it (an urgent re-plan); else it
     is worked out from the visits of the two plans.
     """
+    from .preventive import record_maintenance
     from .solving import ticket_events
 
     require_runner(principal, row, "publish plans")
@@ -208,6 +210,7 @@ def publish(
     row.published_by = principal.name
     session.flush()
     ticket_events(session, row.plan_id, Plan.from_dict(row.result), when)
+    record_maintenance(session, row)
     return replaced
 
 

@@ -343,6 +343,13 @@ class PlanRequest(PlanCreate):
         description="plan a day that is past or not a working day (weekend, holiday, school break) anyway",
         examples=[False],
     )
+    preventive: bool = Field(
+        default=False,
+        description="also plan the preventive visits due (the schools' maintenance_days and last_maintenance): "
+        "each is visited or unassigned with its reason; publishing the plan moves the visited schools' "
+        "last_maintenance",
+        examples=[False],
+    )
 
 
 class UrgentTicket(TicketBase):

@@ -91,6 +91,7 @@ def solve_plan(
     unassigned with that reason, by the solver itself.
     """
     from dromologio.dispatch import SearchParams, solve
+    from dromologio.planning.preventive import relabel
 
     plan = solve(
         problem,
@@ -106,7 +107,8 @@ def solve_plan(
         locks=dict(locks or {}),
         closures=closures,
     ).plan
-    return plan
+    # A preventive visit left undone for lack of room says so (a no-op without them).
+    return relabel(problem, plan)
 
 
 # --- the job ------------------------------------------------------------------------------

@@ -8,6 +8,7 @@ dromologio check DIR P.json                run the independent plan checker
 
 from __future__ import annotations
 
+from contextlib import suppress
 from datetime import date
 from pathlib import Path
 from typing import Annotated
@@ -193,6 +194,12 @@ def check(
             "--audit/--no-audit", help="also list tickets left undone without need (the plan audit)"
         ),
     ] = True,
+    preventive: Annotated[
+        bool,
+        typer.Option(
+            "--preventive", help="the plan was made with --preventive: its preventive visits are known"
+        ),
+    ] = False,
 ) -> None:
     """Ανεξάρτητος έλεγχος πλάνου / run the independent plan checker and audit (exit 1 on a violation)."""
     from dromologio.dispatch.repair import closed_schools
@@ -208,6 +215,12 @@ def check(
     except (OSError, ValueError) as error:
         errors.print(f"[bold red]{error}[/]")
         raise typer.Exit(2) from error
+    if preventive:
+        from dromologio.planning.preventive import with_preventive
+
+        # The visits due on the plan's first day; a plan without a good date is the checker's to fault.
+        with suppress(KeyError, IndexError, TypeError, ValueError):
+            problem = with_preventive(problem, date.fromisoformat(str(document["dates"][0])))
     report = check_plan(problem, document)
     if report.ok:
         console.print("[green]Το πλάνο τηρεί όλους τους κανόνες / the plan obeys every rule[/]")

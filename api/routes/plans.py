@@ -13,6 +13,7 @@ from sqlalchemy import Text, cast, exists, or_, select
 from sqlalchemy.orm import object_session
 
 from dromologio.models import Plan, Problem
+from dromologio.planning.preventive import with_preventive
 
 from .. import calendar_feed, exports, lifecycle, schemas
 from ..auth import Principal, redact
@@ -154,6 +155,8 @@ def create_plan(
     problem, locks = build_problem(session, principal, body, directorates)
     days = plan_days(body.date, body.days, directorates, force=body.force)
     problem = leave_out_absent(session, problem, days)
+    if body.preventive:
+        problem = with_preventive(problem, days[0])
     row = new_plan_row(
         principal=principal,
         problem=problem,

@@ -52,6 +52,12 @@ def test_plan_with_preventive_puts_every_due_visit_in_exactly_one_place(tmp_path
     undone = {places[t][0] for t in due if places[t] != ["visit"]}
     assert "unassigned:capacity" not in undone and "unassigned:not_worth" not in undone
 
+    # The plan file names the visits due: the checker knows them with --preventive only.
+    checked = runner.invoke(app, ["check", str(folder), str(out), "--no-audit", "--preventive"])
+    assert checked.exit_code == 0, checked.output
+    unknown = runner.invoke(app, ["check", str(folder), str(out), "--no-audit"])
+    assert unknown.exit_code == 1 and "UNKNOWN_TICKET" in unknown.output
+
     without = runner.invoke(app, args)
     assert without.exit_code == 0, without.output
     assert not any(t.startswith(PREFIX) for t in _places(json.loads(out.read_text(encoding="utf-8"))))
