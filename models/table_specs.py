@@ -7,7 +7,7 @@ One :class:`TableSpec` per table of the contract (``docs/problem-format.md``): t
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -50,22 +50,87 @@ REFERENCES: tuple[tuple[str, str, str], ...] = (
 # --- table schemas --------------------------------------------------------------
 
 
+def _same(value: Any) -> Any:
+    return value
+
+
+@dataclass(frozen=True)
+class CellKind:
+    """How one kind of cell is read from its text and written from its domain value.
+
+    ``format`` gives the value a writer puts in the cell: a text, or a number or a
+    boolean that each form writes its own way (``None`` is always an empty cell).
+    """
+
+    parse: Callable[[str], Any]
+    format: Callable[[Any], Any] = _same
+
+
+TEXT = CellKind(cells.parse_text)
+LATITUDE = CellKind(cells.parse_latitude)
+LONGITUDE = CellKind(cells.parse_longitude)
+#: the kinds of the coordinate columns (the sample writes them with fixed decimals).
+COORDINATES = (LATITUDE, LONGITUDE)
+TIME = CellKind(cells.parse_time, cells.format_time)
+INSTANT = CellKind(cells.parse_instant, cells.format_instant)
+BOOL = CellKind(cells.parse_bool)
+POSITIVE = CellKind(cells.parse_positive)
+NON_NEGATIVE = CellKind(cells.parse_non_negative)
+SERVICE_MINUTES = CellKind(cells.parse_service_minutes)
+CROSSING_MINUTES = CellKind(cells.parse_crossing_minutes)
+DAYS = CellKind(cells.parse_days, cells.format_days)
+
+
+def _choice(choices: Sequence[str]) -> CellKind:
+    def parse(text: str) -> str:
+        return cells.parse_choice(text, choices)
+
+    return CellKind(parse)
+
+
+def _skill_list(text: str) -> frozenset[str]:
+    return cells.parse_choice_list(text, SKILLS)
+
+
+def _format_skills(skills: Iterable[str]) -> str:
+    return cells.format_choice_list(skills, SKILLS)
+
+
+SKILL_LIST = CellKind(_skill_list, _format_skills)
+
+
 @dataclass(frozen=True)
 class Column:
-    """One column of a table: how to read a cell, and what an empty or absent one means.
+    """One column of a table: how to read and write a cell, and what an empty or absent one means.
 
-    ``required``: the column must be present.  ``filled``: a cell must not be
-    empty; when False, an empty cell (or an absent optional column) means
-    ``default``.
+    ``field``: the attribute of the domain type the cell holds.  ``required``: the
+    column must be present.  ``filled``: a cell must not be empty; when False, an
+    empty cell (or an absent optional column) means ``default``.
+    ``omitted_when_default``: the writers leave the column out when every row
+    holds ``default`` (an extension column a plain problem does not need).
     """
 
     name: str
     field: str
-    parse: Callable[[str], Any]
+    kind: CellKind
     required: bool = True
     filled: bool = True
     default: Any = None
     example: str = ""
+    omitted_when_default: bool = False
+
+    @property
+    def parse(self) -> Callable[[str], Any]:
+        return self.kind.parse
+
+    def value_of(self, record: Any) -> Any:
+        """The cell value of ``record`` (a domain object, or a record with the same attributes).
+
+        A record without the attribute (a column added to the spec after the record's
+        class was written) gets the column's default.
+        """
+        value = getattr(record, self.field, self.default)
+        return None if value is None else self.kind.format(value)
 
 
 @dataclass(frozen=True)
@@ -77,6 +142,12 @@ class TableSpec:
     columns: tuple[Column, ...]
     model: Callable[..., Any]
     id_column: str | None = None
+    #: the :class:`~.problem.Problem` field that holds the rows (the table's name unless said).
+    problem_field: str = ""
+
+    @property
+    def rows_field(self) -> str:
+        return self.problem_field or self.name
 
     @property
     def file(self) -> str:
@@ -98,30 +169,21 @@ def _default(model: type[Any], name: str) -> Any:
     return next(f.default for f in dataclasses.fields(model) if f.name == name)
 
 
-def _filled(name: str, parse: Callable[[str], Any] = cells.parse_text, example: str = "") -> Column:
-    return Column(name, name, parse, example=example)
+def _filled(name: str, kind: CellKind = TEXT, example: str = "") -> Column:
+    return Column(name, name, kind, example=example)
 
 
 def _may_be_empty(name: str, default: Any = "") -> Column:
-    return Column(name, name, cells.parse_text, filled=False, default=default)
+    return Column(name, name, TEXT, filled=False, default=default)
 
 
 def _optional(
-    name: str, parse: Callable[[str], Any], model: type[Any], field_name: str | None = None
+    name: str, kind: CellKind, model: type[Any], field_name: str | None = None, **options: Any
 ) -> Column:
     target = field_name or name
-    return Column(name, target, parse, required=False, filled=False, default=_default(model, target))
-
-
-def _choice(choices: Sequence[str]) -> Callable[[str], str]:
-    def parse(text: str) -> str:
-        return cells.parse_choice(text, choices)
-
-    return parse
-
-
-def _skill_list(text: str) -> frozenset[str]:
-    return cells.parse_choice_list(text, SKILLS)
+    return Column(
+        name, target, kind, required=False, filled=False, default=_default(model, target), **options
+    )
 
 
 SCHOOLS = TableSpec(
@@ -130,14 +192,14 @@ SCHOOLS = TableSpec(
     (
         _filled("school_id", example="S0123"),
         _filled("name", example="1ο Δημοτικό Σχολείο Ιωαννίνων"),
-        _filled("lat", cells.parse_latitude, "39.665"),
-        _filled("lon", cells.parse_longitude, "20.853"),
+        _filled("lat", LATITUDE, "39.665"),
+        _filled("lon", LONGITUDE, "20.853"),
         _filled("directorate", example="Δ.Π.Ε. Ιωαννίνων"),
         _may_be_empty("island"),
-        _optional("opens", cells.parse_time, School, "opens_min"),
-        _optional("closes", cells.parse_time, School, "closes_min"),
-        _optional("needs_4x4", cells.parse_bool, School),
-        _optional("terrain", _choice(TERRAINS), School),
+        _optional("opens", TIME, School, "opens_min"),
+        _optional("closes", TIME, School, "closes_min"),
+        _optional("needs_4x4", BOOL, School),
+        _optional("terrain", _choice(TERRAINS), School, omitted_when_default=True),
     ),
     School,
     "school_id",
@@ -149,8 +211,8 @@ BASES = TableSpec(
     (
         _filled("base_id", example="B01"),
         _filled("name", example="ΚΕ.ΠΛΗ.ΝΕ.Τ. Ιωαννίνων"),
-        _filled("lat", cells.parse_latitude, "39.665"),
-        _filled("lon", cells.parse_longitude, "20.853"),
+        _filled("lat", LATITUDE, "39.665"),
+        _filled("lon", LONGITUDE, "20.853"),
         _may_be_empty("island"),
         _filled("kind", _choice(BASE_KINDS), "keplinet"),
     ),
@@ -165,13 +227,13 @@ TECHNICIANS = TableSpec(
         _filled("technician_id", example="T01"),
         _filled("name", example="Γ. Παπαδόπουλος"),
         _filled("base_id", example="B01"),
-        _filled("skills", _skill_list, "windows;network"),
-        _optional("shift_start", cells.parse_time, Technician, "shift_start_min"),
-        _optional("shift_end", cells.parse_time, Technician, "shift_end_min"),
+        _filled("skills", SKILL_LIST, "windows;network"),
+        _optional("shift_start", TIME, Technician, "shift_start_min"),
+        _optional("shift_end", TIME, Technician, "shift_end_min"),
         _filled("employer", example="KE.PLI.NE.T."),
-        _optional("max_km_per_day", cells.parse_positive, Technician),
-        _optional("has_4x4", cells.parse_bool, Technician),
-        _optional("cost_per_km", cells.parse_non_negative, Technician),
+        _optional("max_km_per_day", POSITIVE, Technician),
+        _optional("has_4x4", BOOL, Technician),
+        _optional("cost_per_km", NON_NEGATIVE, Technician),
     ),
     Technician,
     "technician_id",
@@ -183,14 +245,14 @@ TICKETS = TableSpec(
     (
         _filled("ticket_id", example="K17"),
         _filled("school_id", example="S0123"),
-        _filled("opened_at", cells.parse_instant, "2026-11-23T09:40"),
+        _filled("opened_at", INSTANT, "2026-11-23T09:40"),
         _filled("category", example="network"),
         _filled("skill", _choice(SKILLS), "network"),
         _filled("priority", _choice(PRIORITIES), "normal"),
-        _filled("service_minutes", cells.parse_service_minutes, "45"),
-        _optional("remote", cells.parse_bool, Ticket),
-        _optional("warranty", cells.parse_bool, Ticket),
-        _optional("due_by", cells.parse_instant, Ticket),
+        _filled("service_minutes", SERVICE_MINUTES, "45"),
+        _optional("remote", BOOL, Ticket),
+        _optional("warranty", BOOL, Ticket),
+        _optional("due_by", INSTANT, Ticket),
     ),
     Ticket,
     "ticket_id",
@@ -202,8 +264,8 @@ PORTS = TableSpec(
     (
         _filled("port_id", example="SYR"),
         _filled("name", example="Σύρος (Ερμούπολη)"),
-        _filled("lat", cells.parse_latitude, "37.44"),
-        _filled("lon", cells.parse_longitude, "24.94"),
+        _filled("lat", LATITUDE, "37.44"),
+        _filled("lon", LONGITUDE, "24.94"),
         _may_be_empty("island"),
     ),
     Port,
@@ -216,12 +278,13 @@ FERRIES = TableSpec(
     (
         _filled("from_port", example="SYR"),
         _filled("to_port", example="TIN"),
-        Column("depart", "depart_min", cells.parse_time, example="10:45"),
-        _filled("duration_min", cells.parse_crossing_minutes, "40"),
-        _filled("days", cells.parse_days, "daily"),
-        _optional("fare_eur", cells.parse_non_negative, Sailing),
+        Column("depart", "depart_min", TIME, example="10:45"),
+        _filled("duration_min", CROSSING_MINUTES, "40"),
+        _filled("days", DAYS, "daily"),
+        _optional("fare_eur", NON_NEGATIVE, Sailing),
     ),
     Sailing,
+    problem_field="sailings",
 )
 
 #: the schema of every table, by table name.
@@ -234,11 +297,12 @@ KNOWN_TIMES = TableSpec(
     (
         _filled("from_id", example="KPN-IOA"),
         _filled("to_id", example="S0142"),
-        _filled("minutes", cells.parse_service_minutes, "120"),
-        _optional("km", cells.parse_positive, KnownTravelTime),
-        _optional("one_way", cells.parse_bool, KnownTravelTime),
+        _filled("minutes", SERVICE_MINUTES, "120"),
+        _optional("km", POSITIVE, KnownTravelTime),
+        _optional("one_way", BOOL, KnownTravelTime),
     ),
     KnownTravelTime,
+    problem_field="travel_times",
 )
 #: ``schools.csv`` extension column: minutes added to every trip to and from the school (kept in ``extra``).
 ACCESS_COLUMN = "access_min"

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import csv
 import json
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from os import PathLike
 from pathlib import Path
 from typing import Any
@@ -25,124 +25,50 @@ from .calendar import (
     absences_to_rows,
     calendar_to_rows,
 )
-from .problem import Base, KnownTravelTime, Port, Problem, Sailing, School, Technician, Ticket
-from .readers import KNOWN_TIMES, SPECS, TABLES
-from .vocab import SKILLS
+from .problem import Problem
+from .table_specs import KNOWN_TIMES, SPECS, TABLES, Column, TableSpec
 
-__all__ = ["problem_to_dict", "write_problem"]
+__all__ = ["cell_text", "problem_to_dict", "row_values", "write_csv", "write_problem", "written_columns"]
 
 #: a row as typed values (str, int, float, bool or None), and its extra columns.
 _Row = tuple[dict[str, Any], Mapping[str, str]]
 
 
-def _school(s: School) -> dict[str, Any]:
-    return {
-        "school_id": s.school_id,
-        "name": s.name,
-        "lat": s.lat,
-        "lon": s.lon,
-        "directorate": s.directorate,
-        "island": s.island,
-        "opens": cells.format_time(s.opens_min),
-        "closes": cells.format_time(s.closes_min),
-        "needs_4x4": s.needs_4x4,
-        "terrain": s.terrain,
-    }
+def row_values(spec: TableSpec, record: Any) -> dict[str, Any]:
+    """The contract's cells of one record, by column name, as each column's kind writes them."""
+    return {column.name: column.value_of(record) for column in spec.columns}
 
 
-def _base(b: Base) -> dict[str, Any]:
-    return {
-        "base_id": b.base_id,
-        "name": b.name,
-        "lat": b.lat,
-        "lon": b.lon,
-        "island": b.island,
-        "kind": b.kind,
-    }
+def written_columns(spec: TableSpec, records: Sequence[Any]) -> list[Column]:
+    """The columns written for ``records``: all, less those left out when every row holds the default."""
+    return [
+        column
+        for column in spec.columns
+        if not (column.omitted_when_default and all(column.value_of(r) == column.default for r in records))
+    ]
 
 
-def _technician(t: Technician) -> dict[str, Any]:
-    return {
-        "technician_id": t.technician_id,
-        "name": t.name,
-        "base_id": t.base_id,
-        "skills": cells.format_choice_list(t.skills, SKILLS),
-        "shift_start": cells.format_time(t.shift_start_min),
-        "shift_end": cells.format_time(t.shift_end_min),
-        "employer": t.employer,
-        "max_km_per_day": t.max_km_per_day,
-        "has_4x4": t.has_4x4,
-        "cost_per_km": t.cost_per_km,
-    }
-
-
-def _ticket(t: Ticket) -> dict[str, Any]:
-    return {
-        "ticket_id": t.ticket_id,
-        "school_id": t.school_id,
-        "opened_at": cells.format_instant(t.opened_at),
-        "category": t.category,
-        "skill": t.skill,
-        "priority": t.priority,
-        "service_minutes": t.service_minutes,
-        "remote": t.remote,
-        "warranty": t.warranty,
-        "due_by": None if t.due_by is None else cells.format_instant(t.due_by),
-    }
-
-
-def _port(p: Port) -> dict[str, Any]:
-    return {"port_id": p.port_id, "name": p.name, "lat": p.lat, "lon": p.lon, "island": p.island}
-
-
-def _sailing(s: Sailing) -> dict[str, Any]:
-    return {
-        "from_port": s.from_port,
-        "to_port": s.to_port,
-        "depart": cells.format_time(s.depart_min),
-        "duration_min": s.duration_min,
-        "days": cells.format_days(s.days),
-        "fare_eur": s.fare_eur,
-    }
-
-
-def _known_time(k: KnownTravelTime) -> dict[str, Any]:
-    return {"from_id": k.from_id, "to_id": k.to_id, "minutes": k.minutes, "km": k.km, "one_way": k.one_way}
+def _table(spec: TableSpec, records: Sequence[Any]) -> tuple[list[str], list[_Row]]:
+    """One table's written columns and its rows (the contract's cells and each record's extra columns)."""
+    columns = written_columns(spec, records)
+    known = set(spec.column_names)
+    rows: list[_Row] = []
+    for record in records:
+        clash = sorted(known & set(record.extra))
+        if clash:
+            raise ValueError(f"extra column(s) {clash} of a {spec.what} clash with contract columns")
+        rows.append(({c.name: c.value_of(record) for c in columns}, record.extra))
+    return [c.name for c in columns], rows
 
 
 def _known_times(problem: Problem) -> tuple[list[str], list[_Row]]:
     """The optional ``travel_times`` table (written only when the problem has known times)."""
-    return list(KNOWN_TIMES.column_names), [(_known_time(k), k.extra) for k in problem.travel_times]
+    return _table(KNOWN_TIMES, problem.travel_times)
 
 
 def _tables(problem: Problem) -> dict[str, tuple[list[str], list[_Row]]]:
-    """Each table's contract columns and its rows.
-
-    The ``terrain`` column of schools (an extension of the contract) is written
-    only when some school is not on plain terrain.
-    """
-    rows: dict[str, list[_Row]] = {
-        "schools": [(_school(s), s.extra) for s in problem.schools],
-        "bases": [(_base(b), b.extra) for b in problem.bases],
-        "technicians": [(_technician(t), t.extra) for t in problem.technicians],
-        "tickets": [(_ticket(t), t.extra) for t in problem.tickets],
-        "ports": [(_port(p), p.extra) for p in problem.ports],
-        "ferries": [(_sailing(s), s.extra) for s in problem.sailings],
-    }
-    out: dict[str, tuple[list[str], list[_Row]]] = {}
-    for table in TABLES:
-        columns = list(SPECS[table].column_names)
-        if table == "schools" and all(s.terrain == "plain" for s in problem.schools):
-            columns.remove("terrain")
-        known = set(SPECS[table].column_names)
-        for _, extra in rows[table]:
-            clash = sorted(known & set(extra))
-            if clash:
-                raise ValueError(
-                    f"extra column(s) {clash} of a {SPECS[table].what} clash with contract columns"
-                )
-        out[table] = (columns, [({c: values[c] for c in columns}, extra) for values, extra in rows[table]])
-    return out
+    """Each table's contract columns and its rows, in the order of the contract."""
+    return {table: _table(SPECS[table], getattr(problem, SPECS[table].rows_field)) for table in TABLES}
 
 
 def _extra_columns(rows: list[_Row]) -> list[str]:
@@ -154,7 +80,8 @@ def _extra_columns(rows: list[_Row]) -> list[str]:
     return list(seen)
 
 
-def _text(value: Any) -> str:
+def cell_text(value: Any) -> str:
+    """A cell's text in a CSV file: empty for None, ``true``/``false``, numbers without a needless ``.0``."""
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -188,13 +115,24 @@ def problem_to_dict(problem: Problem) -> dict[str, Any]:
     return doc
 
 
-def _write_csv(path: Path, columns: list[str], rows: list[_Row]) -> None:
-    extras = _extra_columns(rows)
+def write_csv(path: Path, header: Sequence[str], rows: Iterable[Sequence[str]]) -> None:
+    """UTF-8 CSV without a byte-order mark, ``\\n`` line ends (stable in version control)."""
     with path.open("w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle, lineterminator="\n")
-        writer.writerow(columns + extras)
-        for values, extra in rows:
-            writer.writerow([_text(values[c]) for c in columns] + [extra.get(c, "") for c in extras])
+        writer.writerow(header)
+        writer.writerows(rows)
+
+
+def _write_csv(path: Path, columns: list[str], rows: list[_Row]) -> None:
+    extras = _extra_columns(rows)
+    write_csv(
+        path,
+        columns + extras,
+        (
+            [cell_text(values[c]) for c in columns] + [extra.get(c, "") for c in extras]
+            for values, extra in rows
+        ),
+    )
 
 
 def _write_folder(problem: Problem, folder: Path) -> None:

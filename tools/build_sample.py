@@ -17,6 +17,7 @@ import random
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from dromologio import ATTRIBUTION
 from dromologio.models.vocab import SKILLS, WEEKDAYS
@@ -321,8 +322,23 @@ KPN_IOA = "ΚΕ.ΠΛΗ.ΝΕ.Τ. Ιωαννίνων"
 KPN_KYK = "ΚΕ.ΠΛΗ.ΝΕ.Τ. Κυκλάδων"
 
 
+def _technician(
+    technician_id: str,
+    name: str,
+    base_id: str,
+    skills: tuple[str, ...],
+    start: str,
+    end: str,
+    employer: str,
+    **options: Any,
+) -> TechnicianRow:
+    return TechnicianRow(
+        technician_id, name, base_id, skills, _minutes(start), _minutes(end), employer, **options
+    )
+
+
 def technicians() -> list[TechnicianRow]:
-    t = TechnicianRow
+    t = _technician
     return [
         t("T01", "Δημήτρης Τσιρογιάννης", "KPN-IOA", ("windows", "linux", "ltsp", "network"), "08:00", "16:00",
           KPN_IOA, has_4x4=True),

@@ -22,6 +22,7 @@ from collections.abc import Mapping, Sequence
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
+from dromologio.models.cells import parse_time
 from dromologio.models.vocab import SKILLS, TERRAINS
 
 from . import SAMPLE_DATE, sample_data_dir
@@ -292,8 +293,8 @@ def make_schools(
                         lon=lon,
                         directorate=directorate_of(settlement, school_type),
                         island=settlement.island,
-                        opens=opens,
-                        closes=closes,
+                        opens_min=parse_time(opens),
+                        closes_min=parse_time(closes),
                         needs_4x4=False,
                         terrain=settlement.terrain if settlement.terrain in TERRAINS else "plain",
                         settlement=settlement.code,
@@ -443,8 +444,8 @@ def build_technicians(
                     name=names[n],
                     base_id=base.base_id,
                     skills=tuple(s for s in SKILLS if s in skills),
-                    shift_start=shift[0],
-                    shift_end=shift[1],
+                    shift_start_min=parse_time(shift[0]),
+                    shift_end_min=parse_time(shift[1]),
                     employer=employers.get(base.base_id, base.name),
                     max_km_per_day=250.0 if not island and rng.random() < 0.25 else None,
                     has_4x4=not island and rng.random() < 0.35,

@@ -1,15 +1,16 @@
-"""The sample's tables as records and files: the contract's columns, one record class per table, CSV in and out."""
+"""The sample's tables as records and files: one record class per table, its cells by the table's spec, CSV in and out."""
 
 from __future__ import annotations
 
 import csv
-from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import Any, ClassVar
 
-from dromologio.models.table_specs import SPECS
-from dromologio.models.vocab import SKILLS
+from dromologio.models.cells import format_time
+from dromologio.models.table_specs import COORDINATES, SPECS, Column, TableSpec
+from dromologio.models.writers import cell_text, write_csv
 
 from . import sample_data_dir
 
@@ -75,9 +76,35 @@ class Settlement:
         ]
 
 
+class _TableRecord:
+    """A record of one table of the contract: its cells follow the table's spec (``models/table_specs.py``).
+
+    The record's attributes are the domain type's fields (``opens_min``, ``skills`` ...);
+    a column the record does not hold is written with the column's default.
+    """
+
+    spec: ClassVar[TableSpec]
+
+    def as_row(self) -> list[str]:
+        return [_cell(column, column.value_of(self)) for column in self.spec.columns]
+
+
+def _cell(column: Column, value: Any) -> str:
+    """The sample's text of a cell: coordinates with six decimals (about 10 cm), the rest as the writers write it."""
+    if column.kind in COORDINATES and value is not None:
+        return f"{value:.{COORDINATE_DECIMALS}f}"
+    return cell_text(value)
+
+
+#: decimals of the sample's latitudes and longitudes.
+COORDINATE_DECIMALS = 6
+
+
 @dataclass
-class SchoolRow:
+class SchoolRow(_TableRecord):
     """A school being built; ``settlement`` is the ELSTAT code it was placed at."""
+
+    spec: ClassVar[TableSpec] = SPECS["schools"]
 
     school_id: str
     name: str
@@ -85,58 +112,34 @@ class SchoolRow:
     lon: float
     directorate: str
     island: str
-    opens: str
-    closes: str
+    opens_min: int
+    closes_min: int
     needs_4x4: bool
     terrain: str
     settlement: str
     school_type: str
 
-    def as_row(self) -> list[str]:
-        return [
-            self.school_id,
-            self.name,
-            f"{self.lat:.6f}",
-            f"{self.lon:.6f}",
-            self.directorate,
-            self.island,
-            self.opens,
-            self.closes,
-            _bool(self.needs_4x4),
-            self.terrain,
-        ]
-
 
 @dataclass
-class TechnicianRow:
+class TechnicianRow(_TableRecord):
+    spec: ClassVar[TableSpec] = SPECS["technicians"]
+
     technician_id: str
     name: str
     base_id: str
     skills: tuple[str, ...]
-    shift_start: str
-    shift_end: str
+    shift_start_min: int
+    shift_end_min: int
     employer: str
     max_km_per_day: float | None = None
     has_4x4: bool = False
     cost_per_km: float | None = None
 
-    def as_row(self) -> list[str]:
-        return [
-            self.technician_id,
-            self.name,
-            self.base_id,
-            ";".join(s for s in SKILLS if s in self.skills),
-            self.shift_start,
-            self.shift_end,
-            self.employer,
-            "" if self.max_km_per_day is None else f"{self.max_km_per_day:g}",
-            _bool(self.has_4x4),
-            "" if self.cost_per_km is None else f"{self.cost_per_km:g}",
-        ]
-
 
 @dataclass
-class TicketRow:
+class TicketRow(_TableRecord):
+    spec: ClassVar[TableSpec] = SPECS["tickets"]
+
     ticket_id: str
     school_id: str
     opened_at: datetime
@@ -148,23 +151,11 @@ class TicketRow:
     warranty: bool = False
     due_by: datetime | None = None
 
-    def as_row(self) -> list[str]:
-        return [
-            self.ticket_id,
-            self.school_id,
-            _instant(self.opened_at),
-            self.category,
-            self.skill,
-            self.priority,
-            str(self.service_minutes),
-            _bool(self.remote),
-            _bool(self.warranty),
-            "" if self.due_by is None else _instant(self.due_by),
-        ]
-
 
 @dataclass(frozen=True)
-class BaseRow:
+class BaseRow(_TableRecord):
+    spec: ClassVar[TableSpec] = SPECS["bases"]
+
     base_id: str
     name: str
     lat: float
@@ -175,39 +166,15 @@ class BaseRow:
     directorate: str = ""
 
     def as_row(self) -> list[str]:
-        return [
-            self.base_id,
-            self.name,
-            f"{self.lat:.6f}",
-            f"{self.lon:.6f}",
-            self.island,
-            self.kind,
-            self.directorate,
-        ]
-
-
-def _bool(value: bool) -> str:
-    return "true" if value else "false"
-
-
-def _instant(value: datetime) -> str:
-    return value.isoformat(timespec="minutes")
+        return [*super().as_row(), self.directorate]
 
 
 def hhmm(minutes: int) -> str:
     """``HH:MM`` for minutes after midnight."""
-    return f"{minutes // 60:02d}:{minutes % 60:02d}"
+    return format_time(minutes)
 
 
 # --------------------------------------------------------------------------- files
-
-
-def write_csv(path: Path, header: Sequence[str], rows: Iterable[Sequence[str]]) -> None:
-    """Write UTF-8 CSV with ``\\n`` line ends (stable in version control)."""
-    with path.open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.writer(handle, lineterminator="\n")
-        writer.writerow(header)
-        writer.writerows(rows)
 
 
 def read_csv(path: Path) -> list[dict[str, str]]:
@@ -235,3 +202,24 @@ def load_settlements(path: Path | None = None) -> list[Settlement]:
         )
         for r in rows
     ]
+
+
+__all__ = [
+    "BASE_COLUMNS",
+    "COORDINATE_DECIMALS",
+    "FERRY_COLUMNS",
+    "PORT_COLUMNS",
+    "SCHOOL_COLUMNS",
+    "SETTLEMENT_COLUMNS",
+    "TECHNICIAN_COLUMNS",
+    "TICKET_COLUMNS",
+    "BaseRow",
+    "SchoolRow",
+    "Settlement",
+    "TechnicianRow",
+    "TicketRow",
+    "hhmm",
+    "load_settlements",
+    "read_csv",
+    "write_csv",
+]
