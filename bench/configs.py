@@ -65,8 +65,10 @@ DESCRIPTIONS: dict[str, str] = {
     "ils-sisr20-lean": "+ 20 visits removed per ruin on average",
     "ils-sisr20-auto": "+ annealing temperatures from the arc costs (a tenth to a thousandth of the mean arc)",
     "ils": "+ removed visits reinserted in random order: the tuned iterated local search, one process",
-    "default": "the product: guided local search in this process and the tuned iterated local search in a "
-    "second (two cores), the better plan kept",
+    "default": "the product: on days PyVRP can express (no crossings, 8 visits or more, 1 s or more) PyVRP's "
+    "search, then OR-Tools' guided local search on the exact model from PyVRP's routes; on other days "
+    "`num_workers` (2) searches, guided local search in this process and the tuned iterated local search "
+    "in a second (two cores, 3 s or more), the better plan kept",
     "one-core": "the product's search in one process, one core: PyVRP's search on the instance, then "
     "OR-Tools' guided local search on the exact model from PyVRP's routes",
     "ils-cost-insertion": "ils, reinsertion by cheapest cost over all removed visits",
