@@ -35,6 +35,7 @@ from dromologio.planning.costs import (
     period_cost_table,
     travelled_plan,
 )
+from dromologio.planning.estimate import month_share_of_year
 
 from .. import schemas
 from ..auth import Principal
@@ -368,7 +369,11 @@ def budget_costs(
     out = []
     for number in months:
         label = f"{year}-{number:02d}"
-        budget = round(yearly / 12 + sum(line.amount_eur for line in lines if line.month == number), 2)
+        budget = round(
+            yearly * month_share_of_year(year, number)
+            + sum(line.amount_eur for line in lines if line.month == number),
+            2,
+        )
         spent = _sum_eur(actual, employer, label)
         out.append(
             BudgetMonth(

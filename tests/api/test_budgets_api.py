@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
 
 from dromologio.models import Plan
+from dromologio.models.calendar import WorkCalendar
 from dromologio.models.readers import read_problem_dict
 from dromologio.planning.costs import plan_cost_table, travelled_plan
 
@@ -107,7 +109,12 @@ def test_actual_against_budget_counts_only_visits_done(
     params: dict[str, Any] = {"employer": employer, "year": 2026, "month": 11}
     before = client.get("/costs/budget", params=params, headers=ADMIN).json()
     november = before["months"][0]
-    assert november["month"] == "2026-11" and november["budget_eur"] == 110.0  # 10 + 1200 / 12
+    # The year line is spent evenly over the year's working days, as the estimate spends it.
+    calendar = WorkCalendar()
+    year_days = len(calendar.between(date(2026, 1, 1), date(2026, 12, 31)))
+    november_days = len(calendar.between(date(2026, 11, 1), date(2026, 11, 30)))
+    november_budget = round(10 + 1200 * november_days / year_days, 2)
+    assert november["month"] == "2026-11" and november["budget_eur"] == pytest.approx(november_budget)
     assert november["actual_eur"] == 0.0 and november["planned_eur"] > 0
     assert before["year_budget_eur"] == 1210.0
     for ticket in route.ticket_ids[:1]:
@@ -115,10 +122,16 @@ def test_actual_against_budget_counts_only_visits_done(
     after = client.get("/costs/budget", params=params, headers=ADMIN).json()["months"][0]
     travelled = plan_cost_table(problem, travelled_plan(plan, route.ticket_ids[:1]))
     assert after["actual_eur"] == pytest.approx(round(float(travelled["total_eur"].sum()), 2))
-    assert after["actual_eur"] > 0 and after["remaining_eur"] == pytest.approx(110.0 - after["actual_eur"])
+    assert after["actual_eur"] > 0 and after["remaining_eur"] == pytest.approx(
+        november_budget - after["actual_eur"]
+    )
     year = client.get("/costs/budget", params={"employer": employer, "year": 2026}, headers=ADMIN).json()
     assert [m["month"] for m in year["months"]] == [f"2026-{m:02d}" for m in range(1, 13)]
     assert year["year_actual_eur"] == after["actual_eur"]
+    spread = sum(m["budget_eur"] for m in year["months"]) - 10
+    assert spread == pytest.approx(1200, abs=0.06)  # every euro of the year line in some month
+    summer = {m["month"]: m["budget_eur"] for m in year["months"]}
+    assert summer["2026-08"] == 0.0  # schools closed: no working day for field visits
 
 
 def test_who_reads_actual_against_budget(client: TestClient, keys: dict[str, dict[str, str]]) -> None:

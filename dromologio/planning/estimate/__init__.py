@@ -10,7 +10,7 @@
 Charts and files of an estimate are written by :mod:`dromologio.reports.estimate`.
 """
 
-from .budget import BUDGET_COLUMNS, read_budget, window_days
+from .budget import BUDGET_COLUMNS, month_share_of_year, read_budget, window_days
 from .history import read_history
 from .projection import DEFAULT_PLAN_AT, Estimate, EstimateDay, estimate_costs
 from .regions import Region, independent_regions
@@ -26,6 +26,7 @@ __all__ = [
     "estimate_costs",
     "history_seasonality",
     "independent_regions",
+    "month_share_of_year",
     "read_budget",
     "read_history",
     "window_days",

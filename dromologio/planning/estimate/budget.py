@@ -154,6 +154,21 @@ def _period_days(
     return window_days(first, last, calendar, directorates)
 
 
+def month_share_of_year(
+    year: int, month: int, calendar: WorkCalendar | None = None, directorates: frozenset[str] = frozenset()
+) -> float:
+    """The share of a year's budget line that falls in one month: its working days over the year's.
+
+    A year line is spent evenly over the year's working days (the Greek school calendar by
+    default), as :func:`daily_table` spends it, so December with its holidays gets less than
+    March; 1/12 when the calendar has no working day in the year at all.
+    """
+    year_days = len(_period_days(f"{year}", calendar, directorates))
+    if year_days == 0:
+        return 1 / 12
+    return len(_period_days(f"{year}-{month:02d}", calendar, directorates)) / year_days
+
+
 def budget_lookup(budget: pd.DataFrame | None) -> dict[tuple[str, str], float]:
     if budget is None or budget.empty:
         return {}
