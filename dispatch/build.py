@@ -109,6 +109,8 @@ def build_day(
     move_eur: float = 0.0,
     overtime_used_min: Mapping[str, int] | None = None,
     allowances_so_far: Mapping[str, Allowances] | None = None,
+    horizon: Sequence[date] = (),
+    nights_away: Mapping[str, int] | None = None,
 ) -> DayModel:
     """Model one day: ``tickets`` are those that need a visit.
 
@@ -127,6 +129,8 @@ def build_day(
     ``commit_locks`` (the default) a locked ticket its technician can serve is mandatory.
     ``overtime_used_min``: per technician, the overtime planned earlier in the same week;
     ``allowances_so_far``: per technician, the allowances of the plan's earlier days (``fairness``).
+    ``horizon``: the plan's working days after this one, for tours over several nights
+    (:mod:`.tours`; empty: rolling); ``nights_away``: nights in a row spent away so far.
     """
     # 1. Data.
     day = day_context(
@@ -143,6 +147,8 @@ def build_day(
         commit_locks=commit_locks,
         overtime_used_min=overtime_used_min,
         allowances_so_far=allowances_so_far,
+        horizon=horizon,
+        nights_away=nights_away,
     )
 
     # 2. Pre-check every ticket: who could serve it alone today, or why nobody can.
@@ -213,6 +219,8 @@ def day_context(
     commit_locks: bool = True,
     overtime_used_min: Mapping[str, int] | None = None,
     allowances_so_far: Mapping[str, Allowances] | None = None,
+    horizon: Sequence[date] = (),
+    nights_away: Mapping[str, int] | None = None,
 ) -> Day:
     """The day's data every rule reads: places, one land travel matrix, today's sailings.
 
@@ -279,6 +287,8 @@ def day_context(
         commit_locks=commit_locks,
         overtime_used_min=dict(overtime_used_min or {}),
         allowances_so_far=dict(allowances_so_far or {}),
+        horizon=tuple(horizon) if allow_lodging else (),
+        nights_away=dict(nights_away or {}),
     )
 
 

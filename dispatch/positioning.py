@@ -6,7 +6,12 @@ the value of those tickets.  Reaching it takes two nodes at once — a sailing o
 night — which no insertion heuristic adds, so this constructor, after the island
 excursions, appends them to each technician's day where the timetable allows (the latest
 sailing straight from the island where the day ends that lands in time) and the night is
-worth more than its fare and allowances.  The local search improves from there.
+worth more than its fare and allowances.  In a tour over several days (:mod:`.tours`) a
+technician who starts the day away may do better staying one more night where it is and
+working there than taking the morning boat home: swapping the way home for the island's
+tickets and a night takes several moves at once, so this constructor tries it too (the
+island's most valuable tickets it can serve, then the night), kept when the tickets are worth
+more than the night.  The local search improves from there.
 """
 
 from __future__ import annotations
@@ -41,7 +46,7 @@ class PositioningBuilder:
             for node, info in enumerate(model.nodes)
             if info.kind == "lodging" and info.vehicle is not None and instance.drop_penalty[node] > 0
         ]
-        self._set(instance, model.nodes, inner, nights, sailings)
+        self._set(instance, model.nodes, inner, nights, sailings, _stays(model))
 
     def _set(
         self,
@@ -50,8 +55,12 @@ class PositioningBuilder:
         inner: Constructor | None,
         nights: Sequence[tuple[int, int]],
         sailings: dict[tuple[int, str], list[int]],
+        stays: Sequence[tuple[int, int, tuple[int, ...]]] = (),
     ) -> None:
         self.nodes = tuple(nodes)
+        self.penalty = [int(p) for p in instance.drop_penalty]
+        #: (vehicle, its night where it starts, the island's ticket nodes it may serve, best first).
+        self.stays = list(stays)
         self.inner = inner
         entry = instance.entry_cost
         self.entry = [0] * len(self.nodes) if entry is None else [int(c) for c in entry]
@@ -83,10 +92,15 @@ class PositioningBuilder:
             for v, n, _, _ in self.nights
             if v in vehicle_index and n in node_index and (vehicle_index[v], self.nodes[n].island) in sailings
         ]
-        if not nights:
+        stays = [
+            (vehicle_index[v], node_index[n], tuple(node_index[t] for t in work if t in node_index))
+            for v, n, work in self.stays
+            if v in vehicle_index and n in node_index
+        ]
+        if not nights and not stays:
             return inner
         view = object.__new__(PositioningBuilder)
-        view._set(instance, [self.nodes[n] for n in nodes], inner, nights, sailings)
+        view._set(instance, [self.nodes[n] for n in nodes], inner, nights, sailings, stays)
         return view
 
     def __call__(
@@ -110,4 +124,64 @@ class PositioningBuilder:
                 if feasible(candidate):
                     routes = candidate
                     break
+        for vehicle, night, work in self.stays:
+            if time.monotonic() >= deadline:
+                break
+            routes = self._stay(routes, vehicle, night, work, feasible)
         return routes
+
+    def _stay(
+        self,
+        routes: list[list[int]],
+        vehicle: int,
+        night: int,
+        work: Sequence[int],
+        feasible: FeasibilityOracle,
+    ) -> list[list[int]]:
+        """The vehicle's day as one more night where it starts, working there, when that pays."""
+        route = routes[vehicle]
+        if night in route or any(self.nodes[n].kind != "sailing" for n in route):
+            return routes  # already staying, or serving tickets on its way: leave it to the search
+        taken = {n for r in routes for n in r}
+        kept: list[int] = []
+        for node in work:
+            if node in taken:
+                continue
+            candidate = [list(r) for r in routes]
+            candidate[vehicle] = [*kept, node, night]
+            if feasible(candidate):
+                kept.append(node)
+        gained = sum(self.penalty[n] for n in kept)
+        saved = sum(self.entry[n] for n in route)
+        if not kept or gained + saved <= self.entry[night]:
+            return routes
+        candidate = [list(r) for r in routes]
+        candidate[vehicle] = [*kept, night]
+        return candidate
+
+
+def _stays(model: DayModel) -> list[tuple[int, int, tuple[int, ...]]]:
+    """Per vehicle that starts the day away: its night where it starts and the ticket nodes on
+    that island it may serve, the most valuable first."""
+    instance = model.instance
+    found: list[tuple[int, int, tuple[int, ...]]] = []
+    for node, info in enumerate(model.nodes):
+        vehicle = info.vehicle
+        if info.kind != "lodging" or vehicle is None:
+            continue
+        start = model.nodes[int(instance.vehicle_start[vehicle])]
+        if (
+            start.island != info.island
+            or model.nodes[int(instance.vehicle_end[vehicle])].island == info.island
+        ):
+            continue
+        work = [
+            n
+            for n, other in enumerate(model.nodes)
+            if other.kind == "ticket"
+            and other.island == info.island
+            and (instance.allowed_vehicles[n] is None or vehicle in (instance.allowed_vehicles[n] or ()))
+        ]
+        work.sort(key=lambda n: -int(instance.drop_penalty[n]))
+        found.append((vehicle, node, tuple(work)))
+    return found

@@ -2,7 +2,11 @@
 
 A plan over several working days is made day by day: tickets not served roll
 to the next day (their age, and so their value, grows); a technician who ends
-a day lodging on an island starts the next one there; the last day ends at home.
+a day lodging on an island starts the next one there; the last day ends at home
+(unless the plan ``continues`` into later days).  ``horizon="tours"`` (the default)
+lets each day look ahead over the plan's remaining days (:mod:`.tours`): a night away
+may lead to more nights as long as a later day brings the technician home;
+``"rolling"`` (the fast mode) allows a night only when tomorrow brings them home.
 """
 
 from __future__ import annotations
@@ -11,8 +15,9 @@ import os
 import time
 from collections import Counter
 from collections.abc import Collection, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
+from typing import Final, Literal
 
 from dromologio.geo import RoadEstimateModel, TravelModel, travel_model_for
 from dromologio.geo.closures import Closure
@@ -40,10 +45,20 @@ class DayResult:
     solution: InstanceSolution
 
 
+#: how a plan of several days is made: each day looking ahead over the rest (tours of
+#: several nights) or each day alone with tomorrow's sailings only (rolling, the fast mode).
+Horizon = Literal["rolling", "tours"]
+HORIZONS: Final[tuple[Horizon, ...]] = ("rolling", "tours")
+
+
 @dataclass(frozen=True)
 class Result:
     plan: Plan
     days: tuple[DayResult, ...]
+    #: where each technician starts the day after the plan (those lodging away), and the
+    #: nights in a row each has then spent away: a plan that ``continues`` hands these on.
+    next_starts: Mapping[str, StartPoint] = field(default_factory=dict)
+    nights_away: Mapping[str, int] = field(default_factory=dict)
 
     @property
     def model(self) -> DayModel:
@@ -120,6 +135,10 @@ def solve(
     closures: Sequence[Closure] = (),
     live: LiveState | None = None,
     executor: SolveExecutor | None = None,
+    horizon: Horizon = "tours",
+    continues: Sequence[date] = (),
+    starts: Mapping[str, StartPoint] | None = None,
+    nights_away: Mapping[str, int] | None = None,
 ) -> Result:
     """Plan ``days`` working days from ``plan_date``.  Every ticket ends in exactly one place.
 
@@ -135,9 +154,20 @@ def solve(
     where it is, nothing starts before now, and moving a visit of the published plan to
     another technician costs the stability term.  ``executor`` runs the parts of a day big enough
     to be solved in parts (:mod:`.decompose`; default: local processes).
+
+    ``horizon``: ``"tours"`` lets a night away lead to more nights as long as a later day of
+    the plan (or of ``continues``) brings the technician home, for at most the policy's
+    ``max_nights_away`` nights in a row; ``"rolling"`` allows a night only when tomorrow's
+    sailings bring the technician home.  ``continues``: working days after the plan that it
+    leads into (a simulation planning day by day): the plan's last day may then end away, and
+    tours look ahead over them.  ``starts`` and ``nights_away``: where technicians start the
+    first day (after a night away) and the nights in a row they have spent away (a previous
+    result's ``next_starts`` and ``nights_away``).
     """
     if days < 1:
         raise ValueError("days must be at least 1")
+    if horizon not in HORIZONS:
+        raise ValueError(f"horizon must be one of {', '.join(HORIZONS)}, not {horizon!r}")
     limit = problem.policy.solver_time_limit_s if time_limit_s is None else time_limit_s
     travel = travel or default_travel_model(problem)
     # The audit times road moves as the solver does (the same travel model).
@@ -146,7 +176,8 @@ def solve(
     calendar, directorates = problem_calendar(problem)
     dates = working_days(plan_date, days, calendar, directorates=directorates, force=True)
     pending = sorted_out.to_visit
-    starts: dict[str, StartPoint] = {}
+    starts = dict(starts or {})
+    nights = Counter(nights_away or {})
     if live is not None:
         live = live.completed(problem, dates[0])
         frozen = live.frozen()
@@ -163,6 +194,7 @@ def solve(
     for number, day in enumerate(dates):
         year, week, _ = day.isocalendar()
         last_day = number == len(dates) - 1
+        following = (*dates[number + 1 :], *continues)
         # Technicians away that day are left out of it; a Directorate's local holiday closes its schools.
         away = absent_on(problem.absences, [day])
         day_problem = problem.replace(
@@ -180,8 +212,10 @@ def solve(
                 day,
                 travel,
                 starts=starts,
-                allow_lodging=not last_day,
-                next_date=None if last_day else dates[number + 1],
+                allow_lodging=bool(following),
+                next_date=following[0] if following else None,
+                horizon=following if horizon == "tours" else (),
+                nights_away={t: n for t, n in nights.items() if n},
                 locks=locks,
                 closures=day_closures,
                 now_s=0 if today_live is None else today_live.now_s(day),
@@ -234,6 +268,8 @@ def solve(
         routes += day_routes
         previous_routes = day_routes
         for route in day_routes:
+            lodged = bool(route.stops) and route.stops[-1].lodging
+            nights[route.technician_id] = nights[route.technician_id] + 1 if lodged else 0
             overtime_used[(route.technician_id, year, week)] += route.overtime_min
             allowances[route.technician_id] = allowances.get(route.technician_id, Allowances()).plus(route)
         day_results.append(DayResult(model, solution))
@@ -258,7 +294,12 @@ def solve(
         vendor=sorted_out.vendor,
         kpis=kpis,
     )
-    return Result(plan=plan, days=tuple(day_results))
+    return Result(
+        plan=plan,
+        days=tuple(day_results),
+        next_starts=dict(starts),
+        nights_away={t: n for t, n in nights.items() if n and t in starts},
+    )
 
 
 def _kpis(

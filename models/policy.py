@@ -104,6 +104,8 @@ class Policy:
     overnight_eur: float = 80.0
     #: whether a plan may keep a technician away overnight.
     allow_overnight: bool = True
+    #: the most nights in a row a technician may spend away from home (a tour over several days).
+    max_nights_away: int = 4
     #: a same-day per diem also needs the route (start to end) to last at least this many
     #: hours (example: 0, no duration threshold).
     per_diem_min_hours: float = 0.0
@@ -202,6 +204,8 @@ class Policy:
             )
         if self.overtime_max_min_per_week is not None and self.overtime_max_min_per_week < 0:
             raise ValueError("overtime_max_min_per_week must not be negative (or null: no weekly limit)")
+        if self.max_nights_away < 1:
+            raise ValueError("max_nights_away must be at least 1 (allow_overnight false forbids nights away)")
         if self.overtime_max_min_per_day >= 24 * 60:
             raise ValueError("overtime_max_min_per_day must be less than a day (1440 minutes)")
         if not 0.0 <= self.per_diem_same_day_share <= 1.0:

@@ -164,6 +164,12 @@ class Day:
     tomorrow: Reach | None = None
     allow_lodging: bool = False
     next_date: date | None = None
+    #: a tour over the horizon: the plan's working days after this one (``next_date`` first); a
+    #: night away may then end in more nights as long as one of them brings the technician home
+    #: (:mod:`dromologio.dispatch.tours`).  Empty: rolling, home by ``next_date``'s sailings.
+    horizon: tuple[date, ...] = ()
+    #: per technician starting the day away, the nights in a row it has spent away so far.
+    nights_away: Mapping[str, int] = field(default_factory=dict)
     #: ticket id -> the only technician who may serve it.
     locks: Mapping[str, str] = field(default_factory=dict)
     closures: tuple[Closure, ...] = ()

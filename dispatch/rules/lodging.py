@@ -10,7 +10,9 @@ per diem (both charged here, on the lodging node: see also :mod:`.per_diem`).
   within the shift, and the ``ferry`` rule's ``no_round_trip`` says when no stay is allowed;
 - nodes: per technician, an optional night's stay at the first port of each island (or the
   mainland) across water from home where it could serve tickets — with the next plan date
-  known, only where tomorrow's sailings bring it home within the shift — and where it
+  known, only where a way home follows: tomorrow's sailings within the shift (rolling), or a
+  later day of the plan's horizon after more nights (a tour, :mod:`..tours`, at most
+  ``max_nights_away`` in a row) — and where it
   starts the day, when away; with the next plan date known, also on islands whose tickets
   nobody can serve today but the technician could serve tomorrow starting there (a night
   that *positions* the technician: :func:`positioning`);
@@ -30,8 +32,9 @@ from weakref import WeakKeyDictionary
 
 from dromologio.geo import UNREACHABLE_M, UNREACHABLE_S
 from dromologio.geo.ferries import FerryNetwork
-from dromologio.models import Technician, Ticket, checker
+from dromologio.models import Technician, checker
 
+from .. import tours
 from .base import COST_UNITS_PER_EUR, Day, InstanceDraft, NodeInfo, NodeList, Rule
 from .drop_value import ticket_value_eur
 
@@ -39,6 +42,11 @@ if TYPE_CHECKING:
     from .ferry import Reach
 
 RULE_ID: Final = "lodging"
+
+#: the objective's price of a night the horizon does not allow (the plan's last day, the
+#: overnight forbidden, ``max_nights_away`` reached) for a technician who could be home today:
+#: offered so that its day always has a plan, never chosen when the way home fits.
+STRANDED_NIGHT_EUR: Final = 10_000.0
 
 
 def may_stay_overnight(day: Day, technician: Technician) -> bool:
@@ -97,70 +105,58 @@ _POSITIONING: WeakKeyDictionary[Day, dict[tuple[str, str], float]] = WeakKeyDict
 
 
 def positioning(day: Day, nodes: NodeList) -> dict[tuple[str, str], float]:
-    """Nights that position a technician for tomorrow: (technician id, island) -> what they open, in EUR.
+    """Nights that position a technician for the days ahead: (technician id, island) -> EUR.
 
     With the next plan date known and a night away allowed, an island across water from the
-    technician's home counts when some of its tickets nobody can serve today could be served
-    tomorrow by the technician starting from the island's first port at the start of the shift
-    (skills, 4x4, the school's hours) and home by tomorrow's sailings within the shift and the
-    day's overtime.  The worth is the own value of those tickets tomorrow (priority x age x due,
-    no tier floor), the most valuable first, as many as one shift holds.
+    technician's home counts when tickets nobody can serve today could be served tomorrow by
+    the technician starting from the island's first port at the start of the shift (skills,
+    4x4, the school's hours), on that island or one tomorrow's sailings reach, with a way home
+    after: tomorrow within the shift and the day's overtime, or, in a tour over the horizon,
+    after more nights (:func:`.tours.tour_worth`).  The worth is the own value of those tickets
+    tomorrow (priority x age x due, no tier floor), as many as the tour's shifts hold, less the
+    allowances of the tour's nights after tonight.
     """
     found = _POSITIONING.get(day)
     if found is not None:
         return found
     found = {}
-    tomorrow = day.tomorrow
     routed = {t.ticket_id for t in nodes.routed}
     waiting = [t for t in day.tickets if t.ticket_id not in routed and t.ticket_id not in day.locks]
-    if tomorrow is not None and day.next_date is not None and waiting:
+    if day.tomorrow is not None and day.next_date is not None and waiting:
+        islands = sorted({p.island for p in day.problem.ports})
         for tech in day.technicians:
-            if not may_stay_overnight(day, tech):
+            if not may_stay_overnight(day, tech) or tours.nights_left(day, tech) < 1:
                 continue
-            found.update(_positioning_of(day, tech, waiting, tomorrow, day.next_date))
+            rules = day.rules_for(tech)
+            values = {t.ticket_id: ticket_value_eur(t, day.next_date, rules) for t in waiting}
+            home_island = day.problem.base_of(tech).island
+            for island in islands:
+                if island == home_island:
+                    continue
+                worth = tours.tour_worth(day, tech, island, waiting, values)
+                if worth > 0:
+                    found[(tech.technician_id, island)] = worth
     _POSITIONING[day] = found
     return found
 
 
-def _positioning_of(
-    day: Day, technician: Technician, waiting: list[Ticket], tomorrow: Reach, next_date: date
-) -> dict[tuple[str, str], float]:
-    home_island = day.problem.base_of(technician).island
-    home = day.home_of[technician.technician_id]
-    rules = day.rules_for(technician)
-    latest = (technician.shift_end_min + int(rules.overtime_max_min_per_day)) * 60
-    shift_s = (technician.shift_end_min - technician.shift_start_min) * 60
-    opened: dict[str, list[tuple[float, int]]] = {}
-    for ticket in waiting:
-        school = day.school_of(ticket)
-        if school.island == home_island or ticket.skill not in technician.skills:
-            continue
-        if school.needs_4x4 and not technician.has_4x4:
-            continue
-        ports = day.network.ports_on(school.island)
-        if not ports:
-            continue
-        here = day.here(ticket)
-        port = day.port_location[ports[0].port_id]
-        begin = max(technician.shift_start_min * 60 + tomorrow.road_s(port, here), school.opens_min * 60)
-        finish = begin + day.setup_s + ticket.service_minutes * 60
-        if finish > school.closes_min * 60:
-            continue
-        back = tomorrow.arrival(here, home, finish)
-        if back is None or back > latest:
-            continue
-        value = ticket_value_eur(ticket, next_date, rules)
-        opened.setdefault(school.island, []).append((value, day.setup_s + ticket.service_minutes * 60))
-    worth: dict[tuple[str, str], float] = {}
-    for island, tickets in opened.items():
-        total, busy = 0.0, 0
-        for value, work_s in sorted(tickets, reverse=True):
-            if busy + work_s > shift_s:
-                break
-            total, busy = total + value, busy + work_s
-        if total > 0:
-            worth[(technician.technician_id, island)] = total
-    return worth
+def night_allowed(day: Day, technician: Technician, island: str) -> bool:
+    """Whether tonight may be spent on ``island``: overnight allowed, and home within the horizon
+    (tomorrow when rolling) in no more nights in a row than ``max_nights_away``."""
+    if not may_stay_overnight(day, technician):
+        return False
+    if day.tomorrow is None:
+        return tours.nights_left(day, technician) >= 1
+    return tours.nights_home(day, technician, island) is not None
+
+
+def home_today(day: Day, technician: Technician) -> bool:
+    """Whether the technician, from where it starts, can be home today within the shift."""
+    from .shift import latest_return_s
+
+    tid = technician.technician_id
+    back = day.reach.arrival(day.start_of[tid], day.home_of[tid], day.departure_s(technician))
+    return back is not None and back <= latest_return_s(day, technician)
 
 
 def add_nodes(day: Day, nodes: NodeList) -> None:
@@ -173,12 +169,12 @@ def add_nodes(day: Day, nodes: NodeList) -> None:
             islands |= {
                 island
                 for island in nodes.ticket_islands(tech.technician_id) - {home}
-                if day.tomorrow is None or home_tomorrow(day, tech, island)
+                if night_allowed(day, tech, island)
             }
             islands |= {island for (tid, island) in worth if tid == tech.technician_id}
         # Without another night where they are (when no sailing takes them home within the
         # shift, or on a plan's last day), the day of a technician who starts away would have
-        # no plan at all.
+        # no plan at all: that night is always offered (dear when the horizon forbids it, below).
         start_island = day.start_points[tech.technician_id].island
         if start_island != home:
             islands.add(start_island)
@@ -189,6 +185,14 @@ def add_nodes(day: Day, nodes: NodeList) -> None:
             port = ports[0]
             info = NodeInfo("lodging", port.lat, port.lon, island, vehicle=vehicle)
             nodes.add(info, day.port_location[port.port_id])
+
+
+def _stranded(day: Day, technician: Technician, island: str) -> bool:
+    """A night where the technician starts, which the horizon does not allow, while home fits today."""
+    start = day.start_points[technician.technician_id].island
+    if island != start or night_allowed(day, technician, island):
+        return False
+    return home_today(day, technician)
 
 
 def encode(day: Day, draft: InstanceDraft) -> None:
@@ -202,7 +206,10 @@ def encode(day: Day, draft: InstanceDraft) -> None:
         draft.drop_penalty[node] = round(opens * COST_UNITS_PER_EUR)
         # A night away earns the overnight allowance and the full per diem.
         rules = day.rules_for(technician)
-        draft.entry_cost[node] = round((rules.overnight_eur + rules.per_diem_eur) * COST_UNITS_PER_EUR)
+        night_eur = rules.overnight_eur + rules.per_diem_eur
+        if _stranded(day, technician, info.island):
+            night_eur += STRANDED_NIGHT_EUR
+        draft.entry_cost[node] = round(night_eur * COST_UNITS_PER_EUR)
         draft.allowed_vehicles[node] = frozenset({info.vehicle})
         # After a night away the route ends: only the end node follows, at no travel.
         draft.duration[node, :] = UNREACHABLE_S

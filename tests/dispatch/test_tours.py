@@ -1,0 +1,118 @@
+"""Tours over the horizon on the sample's Cyclades: which nights lead home, and plans that take them.
+
+The Naxos technician T09 (07:00–15:00) reaches Ios by the 12:45 boat (14:10) and is home the
+next morning by the 08:20 from Ios; Andros has no way back to Naxos within a shift the next
+day, but a second night (on Tinos or Mykonos, reached in the morning) leads home the day after.
+A ticket on Ios (K0045, 08:15–14:00) cannot be served after the morning boat home, so serving it
+takes a second night on Ios: a chain of two nights that only a tour plans.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import date
+
+import pytest
+
+from dromologio.dispatch import solve
+from dromologio.dispatch.build import day_context
+from dromologio.dispatch.road_times import road_times
+from dromologio.dispatch.rules.base import Day
+from dromologio.dispatch.solve import default_travel_model
+from dromologio.dispatch.tours import nights_home
+from dromologio.dispatch.triage import triage
+from dromologio.models import Problem
+from dromologio.models.audit import audit_plan
+from dromologio.models.checker import check_plan
+from dromologio.models.readers import read_problem
+from dromologio.sample import sample_data_dir
+
+WED, THU, FRI = date(2026, 11, 25), date(2026, 11, 26), date(2026, 11, 27)
+IOS, ANDROS = "Ίος", "Άνδρος"
+
+
+@pytest.fixture(scope="module")
+def sample() -> Problem:
+    return read_problem(sample_data_dir())
+
+
+def wednesday(problem: Problem, horizon: tuple[date, ...], nights: dict[str, int] | None = None) -> Day:
+    return day_context(
+        problem,
+        triage(problem.tickets).to_visit,
+        WED,
+        default_travel_model(problem),
+        allow_lodging=True,
+        next_date=THU,
+        horizon=horizon,
+        nights_away=nights,
+    )
+
+
+def with_policy(problem: Problem, **values: object) -> Problem:
+    return problem.replace(policy=dataclasses.replace(problem.policy, **values))
+
+
+def test_a_night_on_ios_leads_home_tomorrow_and_one_on_andros_only_after_a_second(sample: Problem) -> None:
+    t09 = sample.technician_by_id["T09"]
+    tour = wednesday(sample, (THU, FRI))
+    assert nights_home(tour, t09, IOS) == 1
+    assert nights_home(tour, t09, ANDROS) == 2
+    rolling = wednesday(sample, ())
+    assert nights_home(rolling, t09, IOS) == 1
+    assert nights_home(rolling, t09, ANDROS) is None
+
+
+def test_the_cap_on_nights_in_a_row_and_the_end_of_the_horizon_close_a_tour(sample: Problem) -> None:
+    t09 = sample.technician_by_id["T09"]
+    assert nights_home(wednesday(with_policy(sample, max_nights_away=1), (THU, FRI)), t09, ANDROS) is None
+    assert nights_home(wednesday(sample, (THU, FRI), {"T09": 3}), t09, ANDROS) is None
+    assert nights_home(wednesday(sample, (THU,)), t09, ANDROS) is None
+
+
+def test_max_nights_away_must_allow_a_night() -> None:
+    problem_policy = read_problem(sample_data_dir()).policy
+    with pytest.raises(ValueError, match="max_nights_away"):
+        dataclasses.replace(problem_policy, max_nights_away=0)
+
+
+def ios_only(problem: Problem) -> Problem:
+    """T09 alone, with the one ticket on Ios."""
+    return problem.replace(
+        technicians=(problem.technician_by_id["T09"],),
+        tickets=tuple(t for t in problem.tickets if t.ticket_id == "K0045"),
+    )
+
+
+def ios_nights(problem: Problem, horizon: str) -> tuple[list[tuple[date, str, str]], int]:
+    problem = ios_only(problem)
+    result = solve(problem, WED, days=3, time_limit_s=1.0, seed=1, horizon=horizon)  # type: ignore[arg-type]
+    plan = result.plan.to_dict()
+    assert check_plan(problem, plan).ok, str(check_plan(problem, plan))
+    audit = audit_plan(problem, plan, road=road_times(problem, default_travel_model(problem)))
+    assert audit.ok, str(audit)
+    last = [r for r in result.plan.routes if r.date == FRI]
+    assert last and not any(r.stops[-1].lodging for r in last), "the horizon ends at home"
+    nights = [
+        (r.date, r.technician_id, r.stops[-1].island or "")
+        for r in result.plan.routes
+        if r.stops and r.stops[-1].lodging
+    ]
+    served = int(result.plan.kpis["visited"])  # type: ignore[call-overload]
+    return nights, served
+
+
+def test_a_chain_of_two_nights_on_ios_serves_its_ticket_when_it_pays(sample: Problem) -> None:
+    nights, served = ios_nights(sample, "tours")
+    assert (nights, served) == ([(WED, "T09", IOS), (THU, "T09", IOS)], 1)
+    rolling, served = ios_nights(sample, "rolling")
+    assert (THU, "T09", IOS) not in rolling and served == 0
+
+
+def test_no_chain_when_the_nights_cost_more_than_the_ticket_is_worth(sample: Problem) -> None:
+    dear = with_policy(sample, overnight_eur=2000.0)
+    assert ios_nights(dear, "tours") == ([], 0)
+
+
+def test_no_night_at_all_where_the_employer_forbids_it(sample: Problem) -> None:
+    assert ios_nights(with_policy(sample, allow_overnight=False), "tours") == ([], 0)
