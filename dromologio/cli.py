@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from contextlib import suppress
 from datetime import date
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -82,6 +83,13 @@ def validate(path: ProblemPath) -> None:
     )
 
 
+class PlanHorizon(StrEnum):
+    """How a plan of several days is made: tours over the horizon, or each day alone (fast)."""
+
+    tours = "tours"
+    rolling = "rolling"
+
+
 @app.command()
 def plan(
     path: ProblemPath,
@@ -95,6 +103,14 @@ def plan(
         float | None, typer.Option("--time-limit", help="solver time limit in seconds (default: policy)")
     ] = None,
     days: Annotated[int, typer.Option(min=1, help="working days to plan (tickets roll over)")] = 1,
+    horizon: Annotated[
+        PlanHorizon,
+        typer.Option(
+            "--horizon",
+            help="with --days > 1: tours (nights away chained over the days, home by the last one) "
+            "or rolling (each day alone, a night only when tomorrow brings the technician home: fast)",
+        ),
+    ] = PlanHorizon.tours,
     seed: Annotated[int, typer.Option(help="random seed of the search")] = 0,
     quiet: Annotated[bool, typer.Option(help="do not print the plan")] = False,
     force: Annotated[
@@ -165,6 +181,7 @@ def plan(
                 on_solution=progress,
                 closures=closures,
                 executor=executor,
+                horizon=horizon.value,
             )
         finally:
             if executor is not None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 from datetime import date
+from typing import Any
 
 import pytest
 
@@ -18,7 +19,7 @@ from dromologio.dispatch import solve
 from dromologio.dispatch.build import day_context
 from dromologio.dispatch.road_times import road_times
 from dromologio.dispatch.rules.base import Day
-from dromologio.dispatch.solve import default_travel_model
+from dromologio.dispatch.solve import Horizon, default_travel_model
 from dromologio.dispatch.tours import nights_home
 from dromologio.dispatch.triage import triage
 from dromologio.models import Problem
@@ -49,7 +50,7 @@ def wednesday(problem: Problem, horizon: tuple[date, ...], nights: dict[str, int
     )
 
 
-def with_policy(problem: Problem, **values: object) -> Problem:
+def with_policy(problem: Problem, **values: Any) -> Problem:
     return problem.replace(policy=dataclasses.replace(problem.policy, **values))
 
 
@@ -84,9 +85,9 @@ def ios_only(problem: Problem) -> Problem:
     )
 
 
-def ios_nights(problem: Problem, horizon: str) -> tuple[list[tuple[date, str, str]], int]:
+def ios_nights(problem: Problem, horizon: Horizon) -> tuple[list[tuple[date, str, str]], int]:
     problem = ios_only(problem)
-    result = solve(problem, WED, days=3, time_limit_s=1.0, seed=1, horizon=horizon)  # type: ignore[arg-type]
+    result = solve(problem, WED, days=3, time_limit_s=1.0, seed=1, horizon=horizon)
     plan = result.plan.to_dict()
     assert check_plan(problem, plan).ok, str(check_plan(problem, plan))
     audit = audit_plan(problem, plan, road=road_times(problem, default_travel_model(problem)))
@@ -98,7 +99,7 @@ def ios_nights(problem: Problem, horizon: str) -> tuple[list[tuple[date, str, st
         for r in result.plan.routes
         if r.stops and r.stops[-1].lodging
     ]
-    served = int(result.plan.kpis["visited"])  # type: ignore[call-overload]
+    served = len(result.plan.visited_ticket_ids)
     return nights, served
 
 
