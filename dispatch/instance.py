@@ -13,6 +13,7 @@ Costs are integers in *cost units* (the product: milli-euro).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 import numpy as np
 import numpy.typing as npt
@@ -80,6 +81,11 @@ class RoutingInstance:
     #: (m,) per vehicle, the group it is planned with when a big day is solved in parts
     #: (:mod:`dispatch.decompose`: the technician's partner body, Directorate and island); None = by end depot.
     vehicle_group: IntArray | None = None
+    #: (m, 4) per vehicle, a break of fixed length floating in a window: the earliest and latest
+    #: start, the length (0: no break) and the guard kept free after it (a visit's setup, which
+    #: the break must not overlap); it overlaps no node's service, and may fall while waiting,
+    #: before the vehicle leaves or after it is back (:class:`VehicleBreak`).  None = no breaks.
+    vehicle_break: IntArray | None = None
     name: str = field(default="", compare=False)
 
     def __post_init__(self) -> None:
@@ -130,6 +136,11 @@ class RoutingInstance:
                 raise ValueError(f"{vehicle_array} has shape {array.shape}, expected {(m,)}")
         if self.vehicle_group is not None and self.vehicle_group.shape != (m,):
             raise ValueError(f"vehicle_group has shape {self.vehicle_group.shape}, expected {(m,)}")
+        if self.vehicle_break is not None:
+            if self.vehicle_break.shape != (m, 4):
+                raise ValueError(f"vehicle_break has shape {self.vehicle_break.shape}, expected {(m, 4)}")
+            if (self.vehicle_break < 0).any() or (self.vehicle_break[:, 0] > self.vehicle_break[:, 1]).any():
+                raise ValueError("vehicle_break needs 0 <= earliest start <= latest start and a length >= 0")
         if (self.demand is None) != (self.vehicle_capacity is None):
             raise ValueError("demand and vehicle_capacity go together")
         depots = set(self.vehicle_start.tolist()) | set(self.vehicle_end.tolist())
@@ -152,6 +163,18 @@ class RoutingInstance:
     def visit_nodes(self) -> tuple[int, ...]:
         depots = self.depot_nodes
         return tuple(i for i in range(self.num_nodes) if i not in depots)
+
+    @property
+    def has_breaks(self) -> bool:
+        """True when some vehicle takes a break (:attr:`vehicle_break`)."""
+        return self.vehicle_break is not None and bool((self.vehicle_break[:, 2] > 0).any())
+
+    def break_of(self, vehicle: int) -> VehicleBreak | None:
+        """The vehicle's break, or None when it takes none."""
+        if self.vehicle_break is None or int(self.vehicle_break[vehicle, 2]) <= 0:
+            return None
+        earliest, latest, length, guard = (int(v) for v in self.vehicle_break[vehicle])
+        return VehicleBreak(earliest, latest, length, guard)
 
     def setup_of(self, node: int) -> int:
         return 0 if self.setup is None else int(self.setup[node])
@@ -298,6 +321,20 @@ class RoutingInstance:
         return cost
 
 
+class VehicleBreak(NamedTuple):
+    """A vehicle's break: its earliest and latest start, its length, and the guard after it.
+
+    The model reserves ``length + guard``: the guard keeps the setup of the visit that follows
+    clear of the break (OR-Tools keeps a break off a node's service only), at the price of up to
+    ``guard`` of waiting.
+    """
+
+    earliest: int
+    latest: int
+    length: int
+    guard: int = 0
+
+
 @dataclass
 class SharedClass:
     """An arc-cost class several vehicles share: rates (per distance, per time, far-zone entry),
@@ -325,6 +362,8 @@ class InstanceSolution:
     history: tuple[tuple[float, int], ...]
     solve_seconds: float
     status: str
+    #: per vehicle, the start of its break in the solution (None: no break); empty when none has one.
+    break_start: tuple[int | None, ...] = ()
 
     @property
     def first_solution_seconds(self) -> float | None:

@@ -15,7 +15,8 @@ How the instance maps onto PyVRP:
 - visit nodes are optional clients whose prize is the node's drop penalty (a
   node that must be visited is a required client);
 - each vehicle is a vehicle type of one, starting and ending at depots of its own,
-  with its shift as time window and its km cap as ``max_distance``;
+  with its shift as time window (shortened by its lunch break, which PyVRP cannot
+  express) and its km cap as ``max_distance``;
 - skills are routing profiles: vehicles that may visit the same nodes share a
   profile, whose matrices make every other node unreachable;
 - costs: each profile's "distance" is the vehicle's arc cost (distance and time
@@ -140,6 +141,11 @@ def build_model(instance: RoutingInstance) -> PyvrpModel:
     vehicle_types = []
     for vehicle in range(m):
         early, late = (int(v) for v in instance.vehicle_windows[vehicle])
+        lunch = instance.break_of(vehicle)
+        if lunch is not None:
+            # PyVRP knows no breaks: a shift shorter by the break leaves room for it in most routes
+            # (OR-Tools checks each one and places the break, or starts from its own solution).
+            late = max(early, late - lunch.length - lunch.guard)
         cap = int(instance.vehicle_max_distance[vehicle])
         vehicle_types.append(
             pyvrp.VehicleType(

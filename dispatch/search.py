@@ -232,6 +232,48 @@ def _iterated_local_search(
     return found
 
 
+def _add_breaks(
+    routing: pywrapcp.RoutingModel,
+    manager: pywrapcp.RoutingIndexManager,
+    instance: RoutingInstance,
+    order: IntArray,
+    time_dimension: pywrapcp.RoutingDimension,
+) -> list[Any]:
+    """Each vehicle's break (``instance.vehicle_break``) as an interval on the "time" dimension.
+
+    A break falls before the vehicle leaves, after it is back, or on an arc i -> j inside
+    [cumul(i) + service(i), cumul(j)): never during the service at a node; the arc's slack grows
+    by the break, so the arc keeps its travel and setup besides.  OR-Tools 9.15's Python binding
+    takes node visit transits only (no "post travel" for j's setup), so the interval is the break
+    and its guard: the break itself ends a setup before j's service starts.  Returns the interval
+    of each vehicle (None for a vehicle without a break).
+    """
+    intervals: list[Any] = [None] * instance.num_vehicles
+    if not instance.has_breaks:
+        return intervals
+    solver = routing.solver()
+    # The time spent at each node (its service), which no break overlaps.  OR-Tools reads this
+    # list by routing index (an end depot has an index of its own), not by node.
+    ends = routing.Size() + routing.vehicles()
+    node_visit_transits = [
+        int(instance.service[int(order[manager.IndexToNode(index)])]) for index in range(ends)
+    ]
+    for vehicle in range(instance.num_vehicles):
+        window = instance.break_of(vehicle)
+        if window is None:
+            continue
+        interval = solver.FixedDurationIntervalVar(
+            window.earliest,  # start_min
+            window.latest,  # start_max
+            window.length + window.guard,  # duration: the break, then the next visit's setup kept clear
+            False,  # optional: every vehicle with a break takes it
+            f"break {vehicle}",
+        )
+        time_dimension.SetBreakIntervalsOfVehicle([interval], vehicle, node_visit_transits)
+        intervals[vehicle] = interval
+    return intervals
+
+
 def search_instance(
     instance: RoutingInstance,
     *,
@@ -325,6 +367,8 @@ def search_instance(
                 time_dimension.SetCumulVarSoftUpperBound(
                     routing.End(vehicle), soft_end, int(instance.vehicle_overtime_cost[vehicle])
                 )
+
+    breaks = _add_breaks(routing, manager, instance, order, time_dimension)
 
     # Distance caps (max km per day), only when some vehicle has one.
     if (instance.vehicle_max_distance >= 0).any():
@@ -424,6 +468,7 @@ def search_instance(
             index = solution.Value(routing.NextVar(index))
         returns.append(int(solution.Min(time_dimension.CumulVar(index))))
         routes.append(tuple(sequence))
+    break_start = tuple(None if interval is None else int(solution.StartMin(interval)) for interval in breaks)
     dropped = tuple(i for i in instance.visit_nodes if i not in visited)
     return InstanceSolution(
         routes=tuple(routes),
@@ -435,4 +480,5 @@ def search_instance(
         history=tuple(progress.history),
         solve_seconds=solve_seconds,
         status=status,
+        break_start=break_start if instance.has_breaks else (),
     )

@@ -51,6 +51,12 @@ Rule ids (module constants, the ``rule`` of a violation):
   A policy rule, not a contract rule.
 - ``WORK_DAYS``: a technician visits schools on a weekday that is not one of its
   ``work_days`` (optional column of ``technicians.csv``).  An extension rule.
+- ``LUNCH_BREAK``: the policy of the technician's employer asks for a lunch break
+  (``lunch_break_min`` > 0) and its shift overlaps the lunch window by at least the break,
+  the route has visits, and its ``lunch_break`` is missing, shorter than ``lunch_break_min``,
+  outside the lunch window or the shift, or overlaps work at a school or a sailing, or leaves
+  a move by road less time than the straight line at ``MAX_ROAD_SPEED_KMH`` needs (with the
+  check-in before a sailing).  A policy rule, not a contract rule.
 - ``KM_CAP``: a route's ``distance_km`` exceeds the technician's ``max_km_per_day``.
 - ``DISTANCE``: a route's ``distance_km`` is less than the straight-line length of its
   moves by road.
@@ -98,6 +104,7 @@ FERRY_CHECK_IN: Final = "FERRY_CHECK_IN"
 OVERNIGHT_ALLOWED: Final = "OVERNIGHT_ALLOWED"
 KM_CAP: Final = "KM_CAP"
 WORK_DAYS: Final = "WORK_DAYS"
+LUNCH_BREAK: Final = "LUNCH_BREAK"
 DISTANCE: Final = "DISTANCE"
 
 #: Every rule id, in the order of the module docstring.
@@ -129,6 +136,7 @@ RULES: Final = (
     FERRY_CHECK_IN,
     OVERNIGHT_ALLOWED,
     WORK_DAYS,
+    LUNCH_BREAK,
     KM_CAP,
     DISTANCE,
 )
@@ -573,6 +581,7 @@ class _Checker:
             elif stop.type == "ferry":
                 self._check_sailing(route, i, stop)
         self._check_order(route)
+        self._check_lunch_break(route, technician)
         land_km = self._check_moves(route, technician)
         self._check_distance(route, technician, land_km)
 
@@ -767,6 +776,69 @@ class _Checker:
             if stops[i].type == "ferry" and _instant(stops[i].arrive) < _instant(stops[i].depart):
                 self._add(TIME_ORDER, "ferry arrives before it departs", route, i)
 
+    def _check_lunch_break(self, route: Route, technician: Technician | None) -> None:
+        """The break the policy asks for is there, long enough, in the window, and over no work or sailing."""
+        if technician is None:
+            return
+        policy = self.problem.policy.for_employer(technician.employer)
+        span = policy.lunch_span_min(technician.shift_start_min, technician.shift_end_min)
+        lunch = route.lunch_break
+        asked = f"{policy.lunch_break_min} min between {_hhmm(span[0])} and {_hhmm(span[1])}" if span else ""
+        if lunch is None:
+            if span is not None and route.visits:
+                self._add(LUNCH_BREAK, f"no lunch break; the policy asks for {asked}", route)
+            return
+        if span is not None:
+            if lunch.minutes < policy.lunch_break_min:
+                self._add(
+                    LUNCH_BREAK,
+                    f"lunch break {lunch.start:%H:%M}-{lunch.end:%H:%M} lasts {lunch.minutes:.0f} min; "
+                    f"the policy asks for {asked}",
+                    route,
+                )
+            if lunch.start < _at(route.date, span[0]) or lunch.end > _at(route.date, span[1]):
+                self._add(
+                    LUNCH_BREAK,
+                    f"lunch break {lunch.start:%H:%M}-{lunch.end:%H:%M} is outside the lunch window; "
+                    f"the policy asks for {asked}",
+                    route,
+                )
+        for i, stop in enumerate(route.stops):
+            if stop.type == "visit":
+                busy, what = (_instant(stop.start), _instant(stop.end)), "work at the school"
+            elif stop.type == "ferry":
+                busy, what = (_instant(stop.depart), _instant(stop.arrive)), "the sailing"
+            else:
+                continue
+            if lunch.start < busy[1] and busy[0] < lunch.end:
+                self._add(
+                    LUNCH_BREAK,
+                    f"lunch break {lunch.start:%H:%M}-{lunch.end:%H:%M} overlaps {what} "
+                    f"({busy[0]:%H:%M}-{busy[1]:%H:%M})",
+                    route,
+                    i,
+                )
+
+    def _break_within(self, route: Route, leave: datetime, arrive: datetime) -> float:
+        """Minutes of the route's lunch break between ``leave`` and ``arrive`` (0 without a break)."""
+        lunch = route.lunch_break
+        if lunch is None:
+            return 0.0
+        return max(0.0, _minutes(min(arrive, lunch.end), max(leave, lunch.start)))
+
+    def _short_of_break(
+        self, route: Route, index: int, what: str, have: float, need: float, lunch: float
+    ) -> None:
+        """A move that has the time it needs, but not once the lunch break is taken out of it."""
+        if lunch > 0 and have >= need - TIME_TOLERANCE_MIN and have - lunch < need - TIME_TOLERANCE_MIN:
+            self._add(
+                LUNCH_BREAK,
+                f"the lunch break takes {lunch:.0f} of the {have:.0f} min of {what}, which needs at least "
+                f"{need:.0f} min",
+                route,
+                index,
+            )
+
     # ---------------------------------------------------------------- moves, ferries, km
 
     def _place(self, route: Route, index: int, stop: Stop, technician: Technician | None) -> _Place:
@@ -861,6 +933,8 @@ class _Checker:
         km = haversine_km(lat, lon, b.lat, b.lon)
         need = min_road_minutes(km)
         have = _minutes(b.arrive, leave)
+        lunch = self._break_within(route, leave, b.arrive)
+        self._short_of_break(route, index, f"the drive to {b.label} ({km:.1f} km)", have, need, lunch)
         if 0 <= have < need - TIME_TOLERANCE_MIN:  # going back in time is a TIME_ORDER finding
             self._add(
                 TRAVEL_SPEED,
@@ -880,6 +954,9 @@ class _Checker:
         need = min_road_minutes(km)
         have = _minutes(depart, leave)
         check_in = self.problem.policy.ferry_check_in_min
+        # The break may share the check-in (waiting at the port), not the drive there.
+        lunch = self._break_within(route, leave, depart)
+        self._short_of_break(route, index, f"the way to port {port.port_id} ({km:.1f} km)", have, need, lunch)
         if have < 0:
             pass  # going back in time is a TIME_ORDER finding
         elif have < need - TIME_TOLERANCE_MIN:

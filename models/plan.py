@@ -101,6 +101,29 @@ class Stop:
 
 
 @dataclass(frozen=True)
+class LunchBreak:
+    """A route's lunch break: when it starts and ends (the ``lunch_break`` policy)."""
+
+    start: datetime
+    end: datetime
+
+    def __post_init__(self) -> None:
+        if self.end < self.start:
+            raise ValueError("a lunch break ends before it starts")
+
+    @property
+    def minutes(self) -> float:
+        return (self.end - self.start).total_seconds() / 60.0
+
+    def to_dict(self) -> dict[str, str]:
+        return {"start": _iso_minute(self.start), "end": _iso_minute(self.end)}
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> LunchBreak:
+        return cls(_parse_instant(data["start"]), _parse_instant(data["end"]))
+
+
+@dataclass(frozen=True)
 class Route:
     """One technician's working day."""
 
@@ -113,6 +136,8 @@ class Route:
     costs: Mapping[str, float] = field(default_factory=dict)
     #: minutes the route ends after the technician's shift ends (overtime; 0: within the shift).
     overtime_min: int = 0
+    #: the lunch break, when the policy asks for one (None: none taken).
+    lunch_break: LunchBreak | None = None
 
     def __post_init__(self) -> None:
         if self.overtime_min < 0:
@@ -141,6 +166,8 @@ class Route:
             out["costs"] = {k: round(v, 2) for k, v in self.costs.items()}
         if self.overtime_min:
             out["overtime_min"] = self.overtime_min
+        if self.lunch_break is not None:
+            out["lunch_break"] = self.lunch_break.to_dict()
         return out
 
     @classmethod
@@ -154,6 +181,7 @@ class Route:
             cost_eur=float(data.get("cost_eur", 0.0)),
             costs=dict(data.get("costs", {})),
             overtime_min=int(data.get("overtime_min", 0)),
+            lunch_break=LunchBreak.from_dict(data["lunch_break"]) if data.get("lunch_break") else None,
         )
 
 

@@ -45,6 +45,9 @@ EMPLOYER_FIELDS: tuple[str, ...] = (
     "overtime_eur_per_hour",
     "fairness_eur_per_allowance_eur",
     "fairness_eur_per_night",
+    "lunch_break_min",
+    "lunch_window_start",
+    "lunch_window_end",
 )
 _MAPPING_FIELDS = ("priority_value_eur", "road_speed_kmh", "road_circuity", "vehicle_rates")
 _NON_NEGATIVE_MONEY = (
@@ -159,6 +162,12 @@ class Policy:
     #: ... and one whose nights away so far are above its employer's mean pays this per new night
     #: away (example: 30; 0, the default: no term).  Objective only: routes' costs stay what is paid.
     fairness_eur_per_night: float = 0.0
+    #: a lunch break of this many minutes in every route with visits, floating between
+    #: ``lunch_window_start`` and ``lunch_window_end`` (``HH:MM``); 0 (the default): no break.
+    #: Technicians whose shift overlaps the window by less than the break need none.
+    lunch_break_min: int = 0
+    lunch_window_start: str = "12:00"
+    lunch_window_end: str = "14:30"
 
     def __post_init__(self) -> None:
         for name in _MAPPING_FIELDS:
@@ -211,12 +220,45 @@ class Policy:
         if not 0.0 <= self.per_diem_same_day_share <= 1.0:
             raise ValueError("per_diem_same_day_share must be between 0 and 1")
         _check_vehicle_rates(self.vehicle_rates, "vehicle_rates", complete=True)
+        self._check_lunch_break()
         object.__setattr__(self, "employers", _frozen_employers(self.employers))
         for employer in self.employers or {}:
             try:
                 self.for_employer(employer)
             except (ValueError, TypeError) as error:
                 raise ValueError(f"employers[{employer!r}]: {error}") from None
+
+    def _check_lunch_break(self) -> None:
+        if isinstance(self.lunch_break_min, bool) or not isinstance(self.lunch_break_min, int):
+            raise ValueError("lunch_break_min must be a whole number of minutes (0: no lunch break)")
+        if not 0 <= self.lunch_break_min < 24 * 60:
+            raise ValueError("lunch_break_min must be between 0 and 1439 minutes")
+        start, end = self.lunch_window_min
+        if self.lunch_break_min and end - start < self.lunch_break_min:
+            raise ValueError(
+                f"the lunch window (lunch_window_start {self.lunch_window_start}, lunch_window_end "
+                f"{self.lunch_window_end}) is shorter than lunch_break_min ({self.lunch_break_min} min): "
+                "widen the window or shorten the break"
+            )
+
+    @property
+    def lunch_window_min(self) -> tuple[int, int]:
+        """The lunch window (``lunch_window_start``, ``lunch_window_end``) in minutes of the day."""
+        return (
+            _clock_min(self.lunch_window_start, "lunch_window_start"),
+            _clock_min(self.lunch_window_end, "lunch_window_end"),
+        )
+
+    def lunch_span_min(self, shift_start_min: int, shift_end_min: int) -> tuple[int, int] | None:
+        """Where a shift's lunch break lies: the lunch window within the shift, in minutes of the day;
+        None when the policy asks for no break or the shift overlaps the window by less than it."""
+        if self.lunch_break_min <= 0:
+            return None
+        window_start, window_end = self.lunch_window_min
+        start, end = max(window_start, shift_start_min), min(window_end, shift_end_min)
+        if end - start < self.lunch_break_min:
+            return None
+        return start, end
 
     def overtime_today_min(self, used_this_week_min: int = 0) -> int:
         """Overtime minutes a route may take today, after ``used_this_week_min`` earlier this week."""
@@ -262,6 +304,18 @@ class Policy:
         for f in dataclasses.fields(self):
             out[f.name] = _plain(getattr(self, f.name))
         return out
+
+
+def _clock_min(value: object, name: str) -> int:
+    """Minutes of the day of an ``HH:MM`` time; a clear error naming the field otherwise."""
+    text = value if isinstance(value, str) else ""
+    hours, sep, minutes = text.partition(":")
+    if not (sep and hours.isdigit() and minutes.isdigit() and len(minutes) == 2):
+        raise ValueError(f"{name} must be a time of day as HH:MM (e.g. 12:00), not {value!r}")
+    total = int(hours) * 60 + int(minutes)
+    if int(minutes) >= 60 or total >= 24 * 60:
+        raise ValueError(f"{name} must be a time of day between 00:00 and 23:59, not {value!r}")
+    return total
 
 
 def _plain(value: Any) -> Any:
@@ -320,6 +374,15 @@ def _frozen_employers(employers: object) -> Mapping[str, Mapping[str, Any]] | No
                 if not isinstance(value, bool):
                     raise ValueError(f"{where}.allow_overnight must be true or false, not {value!r}")
                 values[name] = value
+            elif name in ("lunch_window_start", "lunch_window_end"):
+                _clock_min(value, f"{where}.{name}")
+                values[name] = value
+            elif name == "lunch_break_min":
+                if not _is_number(value) or value != int(value):
+                    raise ValueError(
+                        f"{where}.lunch_break_min must be a whole number of minutes, not {value!r}"
+                    )
+                values[name] = int(value)
             elif name == "vehicle_rates":
                 _check_vehicle_rates(value, f"{where}.vehicle_rates", complete=False)
                 values[name] = MappingProxyType({k: float(v) for k, v in value.items()})

@@ -52,7 +52,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
 from .checker import haversine_km
-from .plan import Route, Stop, overtime_minutes
+from .plan import LunchBreak, Route, Stop, overtime_minutes
 from .policy import Policy
 from .problem import Problem, Sailing, School, Technician, Ticket
 from .service_columns import home_zone, outside_zone_eur, school_zone
@@ -379,6 +379,7 @@ class Schedule:
         home: Move,
         depart: int,
         finish: int,
+        lunch: int | None = None,
     ) -> None:
         self.problem = problem
         self.travel = travel
@@ -387,6 +388,8 @@ class Schedule:
         self.home = home
         self.depart = depart
         self.finish = finish
+        #: when the lunch break starts (minutes of the day); None: the day takes none.
+        self.lunch = lunch
         self._price: Price | None = None
 
     @property
@@ -488,15 +491,82 @@ class Schedule:
             round(sum(price.parts.values()), 2),
             dict(price.parts),
             self.overtime_min,
+            self._lunch_break(),
         )
+
+    def _lunch_break(self) -> LunchBreak | None:
+        if self.lunch is None:
+            return None
+        length = self.problem.policy.for_employer(self.day.technician.employer).lunch_break_min
+        return LunchBreak(_instant(self.day.date, self.lunch), _instant(self.day.date, self.lunch + length))
+
+
+#: where a day's lunch break goes: ("before", k) where the technician is, before the move to
+#: visit k (k = the number of visits: the move home); ("port", k) at the port, waiting for the first
+#: sailing of that move; ("arrive", k) on arriving at visit k, before work; ("back", 0) once back.
+_LunchPlace = tuple[str, int]
+
+
+@dataclass(frozen=True)
+class _Lunch:
+    """A lunch break to place: where, its window (minutes of the day), its length, and the guard
+    kept free after it on the way (a visit's setup, as the solver's model keeps it)."""
+
+    place: _LunchPlace
+    earliest: int
+    latest_end: int
+    length: int
+    guard: int
+
+    def starts(self, clock: int) -> int | None:
+        """When a break that may start from ``clock`` starts, or None when it no longer fits."""
+        start = max(clock, self.earliest)
+        return start if start + self.length <= self.latest_end else None
+
+    def at_port(self, move: Move, clock: int, check_in: int) -> int | None:
+        """The break while waiting at the port of ``move``'s first sailing (left at ``clock``)."""
+        if not move.crossings:
+            return None
+        depart = move.crossings[0].depart
+        start = self.starts(clock + move.lead_minutes)
+        if start is None or start + self.length + self.guard > depart:
+            return None
+        if depart - clock < move.lead_minutes + check_in + self.length + self.guard:
+            return None
+        return start
 
 
 def time_day(problem: Problem, travel: Travel, day: Day, visits: Sequence[Visit]) -> Schedule | None:
     """The day that serves ``visits`` in this order as early as the rules allow, or None.
 
     None when a school cannot be reached, or worked at, within its hours, the shift
-    cannot hold the day, or the km cap is passed.
+    cannot hold the day, or the km cap is passed.  When the employer's policy asks for a
+    lunch break (``lunch_break_min``) and the day has visits, the break is tried at every
+    place it can go (before each move, at the port waiting for a sailing, on arriving at each
+    school, once back) and the day that ends earliest is kept; None when it fits nowhere.  A
+    break taken on the way keeps ``visit_setup_min`` more free, as the solver's model does.
     """
+    policy = problem.policy.for_employer(day.technician.employer)
+    span = policy.lunch_span_min(day.technician.shift_start_min, day.technician.shift_end_min)
+    if span is None or not visits:
+        return _timed(problem, travel, day, visits, None)
+    moves = range(len(visits) + 1)
+    places: list[_LunchPlace] = [("before", k) for k in moves] + [("port", k) for k in moves]
+    places += [("arrive", k) for k in range(len(visits))] + [("back", 0)]
+    best: Schedule | None = None
+    for place in places:
+        lunch = _Lunch(place, span[0], span[1], policy.lunch_break_min, problem.policy.visit_setup_min)
+        timed = _timed(problem, travel, day, visits, lunch)
+        if timed is not None and (best is None or timed.finish < best.finish):
+            best = timed
+    return best
+
+
+def _timed(
+    problem: Problem, travel: Travel, day: Day, visits: Sequence[Visit], lunch: _Lunch | None
+) -> Schedule | None:
+    """The day in this order as early as the rules allow, with the lunch break where ``lunch``
+    says; None when it cannot be."""
     technician = day.technician
     policy = problem.policy
     shift_start = technician.shift_start_min
@@ -507,7 +577,20 @@ def time_day(problem: Problem, travel: Travel, day: Day, visits: Sequence[Visit]
     road_km = 0.0
     schools = problem.school_by_id
     tickets = problem.ticket_by_id
-    for visit in visits:
+    place = lunch.place if lunch is not None else ("", -1)
+    lunch_start: int | None = None
+    first_leave = clock
+    for k in range(len(visits) + 1):
+        if lunch is not None and place == ("before", k):
+            lunch_start = lunch.starts(clock)
+            if lunch_start is None:
+                return None
+            clock = lunch_start + lunch.length + lunch.guard
+        if k == 0:
+            first_leave = clock
+        if k == len(visits):
+            break
+        visit = visits[k]
         school = schools.get(visit.school_id)
         if school is None:
             return None
@@ -515,7 +598,16 @@ def time_day(problem: Problem, travel: Travel, day: Day, visits: Sequence[Visit]
         move = travel.move(here, clock, target)
         if move is None:
             return None
+        if lunch is not None and place == ("port", k):
+            lunch_start = lunch.at_port(move, clock, travel.check_in)
+            if lunch_start is None:
+                return None
         begin = max(move.arrive, school.opens_min)
+        if lunch is not None and place == ("arrive", k):
+            lunch_start = lunch.starts(move.arrive)
+            if lunch_start is None:
+                return None
+            begin = max(begin, lunch_start + lunch.length, move.arrive + lunch.length + lunch.guard)
         work = policy.visit_setup_min
         for ticket_id in visit.ticket_ids:
             ticket = tickets[ticket_id]
@@ -531,15 +623,30 @@ def time_day(problem: Problem, travel: Travel, day: Day, visits: Sequence[Visit]
     home = travel.move(here, clock, day.end)
     if home is None:
         return None
+    if lunch is not None and place == ("port", len(visits)):
+        lunch_start = lunch.at_port(home, clock, travel.check_in)
+        if lunch_start is None:
+            return None
     road_km += home.road_km
     finish = home.arrive if stays or here != day.end else clock
     if finish > shift_end:
         return None
+    if lunch is not None and place[0] == "back":
+        lunch_start = lunch.starts(finish)
+        if lunch_start is None:
+            return None
     cap = technician.max_km_per_day
     if cap is not None and round(road_km, 1) > cap:
         return None
-    depart = _latest_departure(stays[0] if stays else None, home, shift_start, travel.check_in)
-    return Schedule(problem, travel, day, tuple(stays), home, depart, finish)
+    depart = max(
+        first_leave, _latest_departure(stays[0] if stays else None, home, shift_start, travel.check_in)
+    )
+    if lunch_start is not None and stays and place in (("arrive", 0), ("port", 0)):
+        # Reach the first school (or port) by the break: the drive never runs into it.
+        first = stays[0].move
+        if place == ("port", 0) or not first.crossings:
+            depart = min(depart, max(first_leave, lunch_start - first.lead_minutes))
+    return Schedule(problem, travel, day, tuple(stays), home, depart, finish, lunch_start)
 
 
 def latest_return_min(problem: Problem, technician: Technician) -> int:

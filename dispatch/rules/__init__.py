@@ -18,6 +18,7 @@ Hard rules (a plan never breaks them):
 - ``lodging``      — a night away only across water, in a multi-day plan, where allowed (:mod:`.lodging`)
 - ``km_cap``       — a day's km stay within the technician's cap (:mod:`.km_cap`)
 - ``work_days``    — a part-time technician works only on its work days (:mod:`.work_days`)
+- ``lunch_break``  — a route with visits holds a lunch break inside the lunch window (:mod:`.lunch_break`)
 
 Soft rules (terms of the objective, in EUR):
 
@@ -52,6 +53,7 @@ from . import (
     km_cap,
     lock,
     lodging,
+    lunch_break,
     own_directorate,
     per_diem,
     preventive,
@@ -84,6 +86,7 @@ SECOND_VISIT: Final = second_visit.RULE_ID
 PREVENTIVE: Final = preventive.RULE_ID
 WORK_DAYS: Final = work_days.RULE_ID
 ZONE: Final = zone.RULE_ID
+LUNCH_BREAK: Final = lunch_break.RULE_ID
 
 #: The hard rules, in the order of their pre-checks and nodes.
 HARD_RULES: Final[tuple[Rule, ...]] = (
@@ -97,6 +100,7 @@ HARD_RULES: Final[tuple[Rule, ...]] = (
     lodging.RULE,
     km_cap.RULE,
     work_days.RULE,
+    lunch_break.RULE,
 )
 #: The soft rules: the terms of the objective.
 SOFT_RULES: Final[tuple[Rule, ...]] = (
@@ -130,6 +134,7 @@ __all__ = [
     "KM_CAP",
     "LOCK",
     "LODGING",
+    "LUNCH_BREAK",
     "OWN_DIRECTORATE",
     "PER_DIEM",
     "PRECHECKS",

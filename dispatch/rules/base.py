@@ -329,6 +329,8 @@ class InstanceDraft:
         self.vehicle_soft_end: IntArray | None = None
         self.vehicle_overtime_cost: IntArray | None = None
         self.balance_cost = 0
+        #: per vehicle, its break: earliest and latest start, length, guard (the ``lunch_break`` rule).
+        self.vehicle_break: IntArray | None = None
         #: ticket nodes whose value outweighs every lower-priority ticket and the day's travel.
         self.protected: set[int] = set()
         #: ticket nodes that must be visited (a lock commits): no rule gives them a drop penalty.
@@ -365,5 +367,6 @@ class InstanceDraft:
             visit_cost=self.visit_cost if self.visit_cost.any() else None,
             vehicle_soft_end=self.vehicle_soft_end,
             vehicle_overtime_cost=self.vehicle_overtime_cost,
+            vehicle_break=self.vehicle_break,
             name=name,
         )
