@@ -1,6 +1,6 @@
 """A printable route sheet for one technician (Greek), rendered from a jinja2 template.
 
-Per day: the stops with times, the port and the time to be there before each sailing (the
+Per day: the stops with times (and the lunch break), the port and the time to be there before each sailing (the
 policy's ``ferry_check_in_min``), the school's address and phone when ``schools.csv`` has
 them (optional columns), a map link per stop, the tickets and a box to sign; then driving
 apart from time on board, travel money apart from the per diem, in Greek number and date format.
@@ -16,6 +16,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 
 from dromologio.models import Plan, Problem, Route, School, Stop
 from dromologio.models.calendar import today
+from dromologio.models.plan import LunchBreak
 from dromologio.models.vocab import PRIORITY_LABELS_EL, SKILL_LABELS_EL
 from dromologio.planning.costs import employer_policy, route_costs
 
@@ -132,10 +133,21 @@ def _visit_row(problem: Problem, stop: Stop, number: int) -> SheetRow:
     )
 
 
+def _break_row(lunch: LunchBreak) -> SheetRow:
+    return SheetRow("break", f"{hhmm(lunch.start)}–{hhmm(lunch.end)}", f"Διάλειμμα ({round(lunch.minutes)}′)")
+
+
 def _rows(problem: Problem, route: Route, check_in_min: int) -> list[SheetRow]:
     rows: list[SheetRow] = []
     number = 0
+    lunch = route.lunch_break
     for stop in route.stops:
+        # The lunch break before the first stop that begins after it starts (a wait at a school
+        # shows as the visit's arrival before its work).
+        begins = stop.arrive if stop.type in ("visit", "end") else stop.depart
+        if lunch is not None and begins is not None and begins > lunch.start:
+            rows.append(_break_row(lunch))
+            lunch = None
         point = map_url(stop.lat, stop.lon) if stop.lat is not None and stop.lon is not None else ""
         if stop.type == "start":
             place = (
@@ -152,6 +164,8 @@ def _rows(problem: Problem, route: Route, check_in_min: int) -> list[SheetRow]:
         else:
             place = f"Διανυκτέρευση ({stop.island or ''})" if stop.lodging else "Επιστροφή στη βάση"
             rows.append(SheetRow("end", hhmm(stop.arrive), place, map_url=point))
+    if lunch is not None:
+        rows.append(_break_row(lunch))
     return rows
 
 

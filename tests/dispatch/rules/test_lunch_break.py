@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from datetime import datetime, timedelta
 
@@ -18,6 +19,7 @@ from dromologio.models.plan import LunchBreak
 from dromologio.models.plan_io import plan_csv_rows
 from dromologio.models.readers import read_problem
 from dromologio.models.retime import Travel, day_of, time_day, visits_of
+from dromologio.reports.exports import route_sheet_html
 from dromologio.sample import SAMPLE_DATE, sample_data_dir
 from tests.dispatch.rules import model_of
 from tests.factories import DAY, problem, school, technician, ticket
@@ -184,3 +186,15 @@ def test_the_sample_with_a_half_hour_lunch_break_passes_checker_and_audit() -> N
     assert check_plan(p, plan.to_dict()).ok
     audit = audit_plan(p, plan, road=road_times(p, default_travel_model(p)))
     assert audit.ok and not audit.not_audited, str(audit)
+
+
+def test_the_route_sheet_shows_the_break_between_the_stops_around_it() -> None:
+    p = long_day(LUNCH)
+    plan = solve(p, DAY, time_limit_s=1.0).plan
+    lunch = only_route(plan).lunch_break
+    assert lunch is not None
+    text = " ".join(re.sub(r"<[^>]+>", " ", route_sheet_html(plan, p, "T1")).split())
+    shown = f"{lunch.start:%H:%M}–{lunch.end:%H:%M} Διάλειμμα (30′)"
+    assert shown in text
+    # After the first school's work, before the return to base.
+    assert text.index("Σχολείο") < text.index(shown) < text.index("Επιστροφή στη βάση")

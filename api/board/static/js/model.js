@@ -37,7 +37,7 @@ export function portsFromGeojson(plan, geojson) {
 
 /**
  * Blocks of one route's day, minutes since that day's midnight.  Visits and waits at schools
- * are exact (arrive → start → end); sailings are exact; the road time of a leg that ends at a
+ * are exact (arrive → start → end); sailings and the lunch break are exact; the road time of a leg that ends at a
  * port is not in the plan, so it is estimated from the straight-line distance, scaled so that
  * the route's road legs add up to its travel_minutes.
  */
@@ -80,16 +80,43 @@ function routeBlocks(route, ports) {
   const roadMinutes = Math.max(0, (route.travel_minutes ?? 0) - sailMinutes);
   const scale = estimated > 0 ? roadMinutes / estimated : 1;
   const blocks = [];
+  // The lunch break ("Διάλειμμα / Break"): in a leg's slack or a wait, which it splits; before the
+  // drive when the drive no longer fits ahead of it.  Before leaving or once back, on its own.
+  const pause = route.lunch_break
+    ? { kind: 'break', start: minutesOf(route.lunch_break.start, day), end: minutesOf(route.lunch_break.end, day) }
+    : null;
+  let paused = false;
+  const within = (b) => pause && !paused && pause.start >= b.start && pause.end <= b.end;
+  const waitAround = (start, end, extra = {}) => {
+    if (within({ start, end })) {
+      paused = true;
+      if (pause.start > start) blocks.push({ ...extra, kind: 'wait', start, end: pause.start });
+      blocks.push(pause);
+      if (end > pause.end) blocks.push({ ...extra, kind: 'wait', start: pause.end, end });
+    } else if (end > start) {
+      blocks.push({ ...extra, kind: 'wait', start, end });
+    }
+  };
   for (const b of raw) {
     if (b.kind === 'road') {
       const gap = Math.max(0, b.end - b.start);
-      const drive = Math.min(gap, Math.round(estimate(b) * scale));
+      let drive = Math.min(gap, Math.round(estimate(b) * scale));
       if (b.from && b.to && (b.from[0] !== b.to[0] || b.from[1] !== b.to[1])) {
         legs.push({ kind: 'road', latlngs: [b.from, b.to] });
       }
+      if (within(b) && pause.start - b.start < drive) {
+        // The break first, then the drive.
+        waitAround(b.start, pause.end);
+        drive = Math.min(drive, b.end - pause.end);
+        if (drive > 0) blocks.push({ kind: 'drive', start: pause.end, end: pause.end + drive });
+        if (b.end > pause.end + drive) blocks.push({ kind: 'wait', start: pause.end + drive, end: b.end });
+        continue;
+      }
       if (drive > 0) blocks.push({ kind: 'drive', start: b.start, end: b.start + drive });
       // Waiting for a sailing happens at the port; any other slack, before arriving.
-      if (gap - drive > 0) blocks.push({ kind: 'wait', start: b.start + drive, end: b.end });
+      waitAround(b.start + drive, b.end);
+    } else if (b.kind === 'wait') {
+      waitAround(b.start, b.end, { schoolId: b.stop.school_id, ticketIds: b.stop.ticket_ids || [] });
     } else if (b.kind === 'sail') {
       if (b.from && b.to) legs.push({ kind: 'sea', latlngs: [b.from, b.to] });
       blocks.push({ kind: 'sail', start: b.start, end: b.end, fromPort: b.stop.from_port, toPort: b.stop.to_port });
@@ -103,6 +130,7 @@ function routeBlocks(route, ports) {
       });
     }
   }
+  if (pause && !paused) blocks.push(pause);
   return { blocks, legs };
 }
 

@@ -1,4 +1,4 @@
-// The time board: one row per technician, drive / sailing / visit / wait blocks on an hours axis,
+// The time board: one row per technician, drive / sailing / visit / wait / break blocks on an hours axis,
 // in the technician's map colour.  Rows take dropped tickets (lock to that technician).
 
 import { t } from './i18n.js';
@@ -88,7 +88,7 @@ export class TimeBoard {
       h('div', { class: 'tb-head' }, h('div', { class: 'row-label' }), h('div', { class: 'axis' }, ticks)),
       h('div', { class: 'tb-body' }, rows),
       h('div', { class: 'tb-legend' },
-        ['drive', 'sail', 'visit', 'wait'].map((k) => h('span', {}, h('span', { class: `block ${k} sample` }), t(k)))),
+        ['drive', 'sail', 'visit', 'wait', 'break'].map((k) => h('span', {}, h('span', { class: `block ${k} sample` }), t(k)))),
     );
   }
 
