@@ -3,11 +3,13 @@
     python -m bench.islands_overtime [--limit 5] [--days 5]
 
 Plans the embedded sample from its first day (Mon 23 Nov 2026) over one day and over
-``--days`` working days (rolling: each day optimised alone), once with the sample's policy
+``--days`` working days, rolling (each day alone, a night only when tomorrow brings the
+technician home) and in tours (nights chained over the horizon, home by the last day), once
+with the sample's policy
 (the shift end is hard) and once with an hour of overtime a day and three a week
 (``overtime_max_min_per_day`` 60, ``overtime_max_min_per_week`` 180, 20 EUR an hour).
-Reports island tickets served and left at the end, nights away, overtime, cost and
-objective; every plan goes through the independent checker.  Writes
+Reports island tickets served and left at the end, nights away (and the longest run of
+nights in a row), overtime, cost and objective; every plan goes through the independent checker.  Writes
 ``bench/results/islands_overtime.csv`` and prints a markdown table.
 """
 
@@ -20,8 +22,9 @@ from dataclasses import replace
 from pathlib import Path
 
 from dromologio.dispatch import solve
+from dromologio.dispatch.solve import Horizon
 from dromologio.dispatch.triage import triage
-from dromologio.models import Problem
+from dromologio.models import Plan, Problem
 from dromologio.models.checker import check_plan
 from dromologio.models.readers import read_problem
 from dromologio.sample import SAMPLE_DATE, sample_data_dir
@@ -36,9 +39,20 @@ def with_overtime(problem: Problem) -> Problem:
     return problem.replace(policy=policy)
 
 
-def run(problem: Problem, label: str, days: int, limit: float) -> dict[str, object]:
+def longest_tour(plan: Plan) -> int:
+    """The most nights in a row any technician spends away."""
+    longest = 0
+    for technician in {r.technician_id for r in plan.routes}:
+        run = 0
+        for route in sorted((r for r in plan.routes if r.technician_id == technician), key=lambda r: r.date):
+            run = run + 1 if route.stops and route.stops[-1].lodging else 0
+            longest = max(longest, run)
+    return longest
+
+
+def run(problem: Problem, label: str, days: int, limit: float, horizon: Horizon) -> dict[str, object]:
     started = time.perf_counter()
-    result = solve(problem, SAMPLE_DATE, days=days, time_limit_s=limit, seed=1)
+    result = solve(problem, SAMPLE_DATE, days=days, time_limit_s=limit, seed=1, horizon=horizon)
     wall = time.perf_counter() - started
     plan = result.plan
     report = check_plan(problem, plan.to_dict())
@@ -49,6 +63,7 @@ def run(problem: Problem, label: str, days: int, limit: float) -> dict[str, obje
     return {
         "policy": label,
         "days": days,
+        "horizon": horizon if days > 1 else "-",
         "time_limit_s": limit,
         "island_tickets": len(island_tickets),
         "island_served": len(island_tickets & served),
@@ -56,6 +71,7 @@ def run(problem: Problem, label: str, days: int, limit: float) -> dict[str, obje
         "visited": len(served),
         "to_visit": plan.kpis["to_visit"],
         "nights_away": plan.kpis["nights_away"],
+        "longest_tour": longest_tour(plan),
         "overtime_min": plan.kpis.get("overtime_minutes", 0),
         "cost_eur": plan.kpis["cost_eur"],
         "objective_eur": plan.kpis["objective_eur"],
@@ -70,9 +86,10 @@ def main() -> None:
     parser.add_argument("--days", type=int, default=5)
     args = parser.parse_args()
     sample = read_problem(sample_data_dir())
+    runs: list[tuple[int, Horizon]] = [(1, "rolling"), (args.days, "rolling"), (args.days, "tours")]
     rows = [
-        run(problem, label, days, args.limit)
-        for days in (1, args.days)
+        run(problem, label, days, args.limit, horizon)
+        for days, horizon in runs
         for label, problem in (("hard shift end", sample), ("overtime 60/180", with_overtime(sample)))
     ]
     RESULTS.parent.mkdir(parents=True, exist_ok=True)

@@ -34,7 +34,10 @@ Rule ids (module constants, the ``rule`` of a violation):
 - ``ROUTE_ENDS_AT_BASE``: a start or end that is not a lodging stop is not at the base.
 - ``LODGING``: a night away is not an ``end`` with lodging followed, on the next plan
   date, by a ``start`` with lodging at the same place and island (so the last day
-  ends at the base), or a lodging stop lacks its island.
+  ends at the base, unless the plan ``continues``), a day that starts lodging does not
+  start where the previous day's route (of the plan, or ``before`` it) ended lodging, a
+  technician spends more nights in a row away than its employer's ``max_nights_away``,
+  or a lodging stop lacks its island.
 - ``TIME_ORDER``: a visit does not have arrive <= start <= end, or a stop begins
   before the previous stop is over.
 - ``TRAVEL_SPEED``: a move by road is faster than the straight line at ``MAX_ROAD_SPEED_KMH``.
@@ -66,7 +69,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter, defaultdict
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any, Final
@@ -209,8 +212,20 @@ def min_road_minutes(km: float) -> float:
     return km / MAX_ROAD_SPEED_KMH * 60.0
 
 
-def check_plan(problem: Problem, plan: Plan | Mapping[str, Any]) -> CheckReport:
-    """Check ``plan`` (a :class:`Plan` or its JSON document) against the contract's rules."""
+def check_plan(
+    problem: Problem,
+    plan: Plan | Mapping[str, Any],
+    *,
+    before: Sequence[Route] = (),
+    continues: bool = False,
+) -> CheckReport:
+    """Check ``plan`` (a :class:`Plan` or its JSON document) against the contract's rules.
+
+    A plan that is one part of a longer one (a simulation planning day by day): ``before``
+    holds the routes of the day before the plan's first date (a technician starting that date
+    lodging away must start where its route of the day before ended lodging), and with
+    ``continues`` the plan's last day may end lodging away (the next part starts there).
+    """
     if not isinstance(plan, Plan):
         parsed, problems = _parse(plan)
         if parsed is None:
@@ -219,7 +234,7 @@ def check_plan(problem: Problem, plan: Plan | Mapping[str, Any]) -> CheckReport:
     malformed = _check_types(plan)
     if malformed:
         return CheckReport(tuple(malformed))
-    return CheckReport(tuple(_Checker(problem, plan).run()))
+    return CheckReport(tuple(_Checker(problem, plan, before, continues).run()))
 
 
 # --------------------------------------------------------------------------- parsing
@@ -353,9 +368,14 @@ class _Place:
 
 
 class _Checker:
-    def __init__(self, problem: Problem, plan: Plan) -> None:
+    def __init__(
+        self, problem: Problem, plan: Plan, before: Sequence[Route] = (), continues: bool = False
+    ) -> None:
         self.problem = problem
         self.plan = plan
+        #: per technician, its latest route before the plan (a night away the plan continues).
+        self.before = {r.technician_id: r for r in sorted(before, key=lambda r: r.date)}
+        self.continues = continues
         self.found: list[Violation] = []
         self.dates = sorted(set(plan.dates))
         self.route_of: dict[tuple[str, date], Route] = {}
@@ -366,6 +386,7 @@ class _Checker:
         self._check_tickets()
         self._check_route_days()
         self._check_weekly_overtime()
+        self._check_nights_in_a_row()
         for route in self.plan.routes:
             self._check_route(route)
         return self.found
@@ -478,6 +499,26 @@ class _Checker:
                     f"the policy allows {int(limit)} min a week",
                 )
 
+    def _check_nights_in_a_row(self) -> None:
+        """No technician away more nights in a row than its employer's ``max_nights_away``."""
+        for technician in self.problem.technicians:
+            limit = self.problem.policy.for_employer(technician.employer).max_nights_away
+            run: list[Route] = []
+            for day in self.dates:
+                route = self.route_of.get((technician.technician_id, day))
+                if route is None or not route.stops or not route.stops[-1].lodging:
+                    run = []
+                    continue
+                run.append(route)
+                if len(run) == limit + 1:
+                    self._add(
+                        LODGING,
+                        f"spends {len(run)} nights in a row away from {run[0].date.isoformat()} on; the "
+                        f"policy allows {limit} (max_nights_away)",
+                        route,
+                        len(route.stops) - 1,
+                    )
+
     def _neighbour_route(self, route: Route, step: int) -> Route | None:
         if route.date not in self.dates:
             return None
@@ -525,6 +566,8 @@ class _Checker:
     def _check_lodging_end(self, route: Route, index: int) -> None:
         following = self._neighbour_route(route, +1)
         nxt = following.stops[0] if following is not None and following.stops else None
+        if following is None and self.continues and route.date == self.dates[-1]:
+            return  # the plan continues: its next part starts where this night is spent
         if following is None:
             self._add(
                 LODGING,
@@ -544,6 +587,8 @@ class _Checker:
 
     def _check_lodging_start(self, route: Route, stop: Stop) -> None:
         before = self._neighbour_route(route, -1)
+        if before is None and self.dates and route.date == self.dates[0]:
+            before = self.before.get(route.technician_id)
         prev = before.stops[-1] if before is not None and before.stops else None
         if before is None or prev is None or prev.type != "end" or not prev.lodging:
             self._add(

@@ -22,9 +22,9 @@ from dromologio.dispatch.rules.base import Day
 from dromologio.dispatch.solve import Horizon, default_travel_model
 from dromologio.dispatch.tours import nights_home
 from dromologio.dispatch.triage import triage
-from dromologio.models import Problem
+from dromologio.models import Plan, Problem
 from dromologio.models.audit import audit_plan
-from dromologio.models.checker import check_plan
+from dromologio.models.checker import LODGING, check_plan
 from dromologio.models.readers import read_problem
 from dromologio.sample import sample_data_dir
 
@@ -117,3 +117,49 @@ def test_no_chain_when_the_nights_cost_more_than_the_ticket_is_worth(sample: Pro
 
 def test_no_night_at_all_where_the_employer_forbids_it(sample: Problem) -> None:
     assert ios_nights(with_policy(sample, allow_overnight=False), "tours") == ([], 0)
+
+
+@pytest.fixture(scope="module")
+def chain(sample: Problem) -> tuple[Problem, Plan]:
+    """T09's two nights on Ios (Wednesday and Thursday), home on Friday."""
+    problem = ios_only(sample)
+    plan = solve(problem, WED, days=3, time_limit_s=1.0, seed=1).plan
+    assert [(r.date, r.stops[-1].lodging) for r in plan.routes] == [(WED, True), (THU, True), (FRI, False)]
+    return problem, plan
+
+
+def part(plan: Plan, *days: date) -> Plan:
+    return dataclasses.replace(
+        plan, dates=days, routes=tuple(r for r in plan.routes if r.date in days), unassigned=()
+    )
+
+
+def lodging_findings(problem: Problem, plan: Plan, **options: Any) -> list[str]:
+    return [v.message for v in check_plan(problem, plan, **options).violations if v.rule == LODGING]
+
+
+def test_a_part_of_a_tour_starts_where_the_night_before_it_was_spent(chain: tuple[Problem, Plan]) -> None:
+    problem, plan = chain
+    wednesday_routes = part(plan, WED).routes
+    assert lodging_findings(problem, part(plan, THU, FRI))
+    assert not lodging_findings(problem, part(plan, THU, FRI), before=wednesday_routes)
+    elsewhere = [
+        dataclasses.replace(
+            r, stops=(*r.stops[:-1], dataclasses.replace(r.stops[-1], island="Νάξος", lat=37.1))
+        )
+        for r in wednesday_routes
+    ]
+    assert lodging_findings(problem, part(plan, THU, FRI), before=elsewhere)
+
+
+def test_a_part_may_end_away_only_when_the_plan_continues(chain: tuple[Problem, Plan]) -> None:
+    problem, plan = chain
+    assert lodging_findings(problem, part(plan, WED, THU))
+    assert not lodging_findings(problem, part(plan, WED, THU), continues=True)
+
+
+def test_more_nights_in_a_row_than_the_policy_allows_is_a_finding(chain: tuple[Problem, Plan]) -> None:
+    problem, plan = chain
+    assert not lodging_findings(problem, plan)
+    (finding,) = lodging_findings(with_policy(problem, max_nights_away=1), plan)
+    assert "2 nights in a row" in finding and "max_nights_away" in finding
