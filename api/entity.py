@@ -7,15 +7,20 @@ From the spec :meth:`EntitySpec.models` builds the ``Base`` / ``Create`` / ``Upd
 ``Public`` pydantic models (``pydantic.create_model``), and :meth:`EntitySpec.values`,
 :meth:`EntitySpec.answer` and :meth:`EntitySpec.merged` move values between bodies, rows
 and answers.  The generic routes (:mod:`dromologio.api.routes.resource`) use nothing else of an entity.
+
+An *extension* field (``Attr.in_extra``: a file's optional extension column, such as a
+school's ``zone``) is a named field of the bodies and answers, stored as text in the row's
+``extra`` column under its name, as the files and the domain objects keep it.  Sent inside
+``extra`` instead, it is taken as the field (and validated as such).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, NamedTuple, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, create_model
+from pydantic import BaseModel, ConfigDict, Field, create_model, model_validator
 from pydantic.fields import FieldInfo
 from pydantic_core import PydanticUndefined
 
@@ -51,6 +56,24 @@ class Response(BaseModel):
 
 class EntityBody(Request):
     """A request body built from an entity spec."""
+
+    #: the extension fields: sent in ``extra``, they are taken as the fields.
+    extension_names: ClassVar[tuple[str, ...]] = ()
+
+    @model_validator(mode="before")
+    @classmethod
+    def _lift_extension_columns(cls, data: Any) -> Any:
+        if not cls.extension_names or not isinstance(data, dict) or not isinstance(data.get("extra"), dict):
+            return data
+        extra = dict(data["extra"])
+        lifted = dict(data)
+        for name in cls.extension_names:
+            if name in extra:
+                value = extra.pop(name)
+                if lifted.get(name) is None:
+                    lifted[name] = None if value is None or not str(value).strip() else value
+        lifted["extra"] = extra
+        return lifted
 
     if TYPE_CHECKING:
         # The fields come from the spec at run time; statically they read as Any.
@@ -100,6 +123,9 @@ class Attr:
     in_public: bool = True
     #: a field of the domain object (``dromologio.models``), not the service's own.
     in_domain: bool = True
+    #: an extension column kept in the row's ``extra`` under its name (``to_column`` makes its
+    #: text, ``from_column`` reads it); the domain object finds it in its own ``extra``.
+    in_extra: bool = False
 
     @property
     def col(self) -> str:
@@ -171,14 +197,47 @@ class EntitySpec:
         public = _model(
             f"{self.title}Public", EntityAnswer, {a.name: a.public_field() for a in self.attrs if a.in_public}
         )
-        return EntityModels(base, made, _model(f"{self.title}Update", EntityBody, changes), public)
+        change = _model(f"{self.title}Update", EntityBody, changes)
+        names = tuple(a.name for a in self.attrs if a.in_extra)
+        for model in (base, made, change):
+            model.extension_names = names
+        return EntityModels(base, made, change, public)
 
     # --- values between bodies, rows, domain objects and answers ---------------------------
 
     def values(self, body: BaseModel) -> dict[str, Any]:
-        """A create body's row columns (the id included)."""
+        """A create body's row columns (the id included); extension fields go into ``extra``."""
         data = body.model_dump()
-        return {a.col: a.to_column(data[a.name]) for a in self.create_attrs}
+        values = {a.col: a.to_column(data[a.name]) for a in self.create_attrs if not a.in_extra}
+        extensions = {
+            a.name: a.to_column(data[a.name])
+            for a in self.create_attrs
+            if a.in_extra and data[a.name] is not None
+        }
+        if extensions:
+            values["extra"] = {**(values.get("extra") or {}), **extensions}
+        return values
+
+    def split_extra(self, row: Any) -> tuple[dict[str, Any], dict[str, Any]]:
+        """The extension fields of a row, and the rest of its ``extra``.
+
+        A stored text that does not read as its field stays in ``extra`` (shown, never dropped).
+        """
+        stored = dict(getattr(row, "extra", None) or {})
+        named: dict[str, Any] = {}
+        for attr in (a for a in self.attrs if a.in_extra):
+            text = stored.get(attr.name)
+            if text is None or not str(text).strip():
+                stored.pop(attr.name, None)
+                named[attr.name] = None
+                continue
+            try:
+                named[attr.name] = attr.from_column(text)
+            except ValueError:
+                named[attr.name] = None
+                continue
+            del stored[attr.name]
+        return named, stored
 
     def from_row(self, row: Any) -> Any:
         """The domain object of a row (or of a mapping of its columns)."""
@@ -196,7 +255,13 @@ class EntitySpec:
 
     def answer(self, row: Any, public: type[EntityAnswer], **given: Any) -> EntityAnswer:
         """A row as the resource's answer; ``given`` fields as they are."""
-        values = {a.name: a.from_column(getattr(row, a.col)) for a in self.attrs if a.in_public}
+        values = {
+            a.name: a.from_column(getattr(row, a.col)) for a in self.attrs if a.in_public and not a.in_extra
+        }
+        if any(a.in_extra for a in self.attrs):
+            named, rest = self.split_extra(row)
+            values.update(named)
+            values["extra"] = rest
         return public.model_validate({**values, **given})
 
     def merged(self, row: Any, change: BaseModel, *, replace_nulls: bool = True) -> dict[str, Any]:
@@ -205,7 +270,11 @@ class EntitySpec:
         A null in the PATCH body replaces the value when ``replace_nulls``, else keeps it.
         """
         fields = {a.name: a for a in self.create_attrs}
-        data = {a.json_name: a.from_column(getattr(row, a.col)) for a in fields.values()}
+        data = {a.json_name: a.from_column(getattr(row, a.col)) for a in fields.values() if not a.in_extra}
+        if any(a.in_extra for a in fields.values()):
+            named, rest = self.split_extra(row)
+            # A stored text that does not read as its field is judged as the field (422 naming it).
+            data.update({**named, "extra": rest})
         for name, value in change.model_dump(exclude_unset=True).items():
             if name in fields and (value is not None or replace_nulls):
                 data[fields[name].json_name] = value

@@ -7,11 +7,25 @@ contract's column names (``docs/problem-format.md``), with the same units and te
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
-from typing import Any, Literal
+import datetime as dt
+from collections.abc import Callable, Iterable, Mapping
+from typing import Annotated, Any, Literal
+
+from pydantic import AfterValidator
 
 from dromologio.models import SKILLS, WEEKDAYS, Base, Port, Sailing, School, Technician, Ticket
-from dromologio.models.cells import GREECE_LAT, GREECE_LON
+from dromologio.models.cells import GREECE_LAT, GREECE_LON, CellError, parse_date
+from dromologio.models.service_columns import (
+    HOME_ZONE,
+    LAST_MAINTENANCE,
+    MAINTENANCE_DAYS,
+    MAX_MAINTENANCE_DAYS,
+    WORK_DAYS,
+    ZONE,
+    parse_maintenance_days,
+    parse_work_days,
+    parse_zone,
+)
 
 from .entity import Attr, EntitySpec
 from .fieldtypes import (
@@ -129,6 +143,57 @@ def day_range(first: str, last: str, what: str, *, alias: str | None = None) -> 
     )
 
 
+# --- extension columns (zones, work days, preventive care): named fields kept in ``extra`` ---
+
+
+def _weekdays_text(text: str) -> str:
+    """``Τρι;Πέμ`` or ``thu;tue`` as ``Tue;Thu`` (422 naming the fix otherwise)."""
+    try:
+        return ";".join(_weekday_order(parse_work_days(text)))
+    except CellError as error:
+        raise ValueError(f"{error.message} — fix: {error.fix}") from None
+
+
+WorkDays = Annotated[str, AfterValidator(_weekdays_text)]
+ZoneName = Annotated[str, AfterValidator(parse_zone)]
+
+
+def extension(
+    name: str, type_: Any, description: str, example: Any, to_text: Callable[[Any], str], read: Callable[[str], Any],
+    **constraints: Any,
+) -> Attr:  # fmt: skip
+    """An optional extension column of the files, a named field stored in the row's ``extra``."""
+    return Attr(
+        name,
+        type_ | None,
+        description,
+        default=None,
+        example=example,
+        constraints=constraints,
+        to_column=to_text,
+        from_column=read,
+        in_domain=False,
+        in_extra=True,
+    )
+
+
+SCHOOL_EXTENSIONS = (
+    extension(ZONE, ZoneName, "the zone (of a zone sub-station) the school belongs to; null: none",
+              "Κόνιτσα", str, parse_zone, min_length=1, max_length=300),
+    extension(MAINTENANCE_DAYS, int, "days between preventive visits; null: no preventive care",
+              120, str, parse_maintenance_days, ge=1, le=MAX_MAINTENANCE_DAYS),
+    extension(LAST_MAINTENANCE, Day, "the day of the last preventive visit; null: never (due at once)",
+              "2026-09-15", dt.date.isoformat, parse_date),
+)  # fmt: skip
+TECHNICIAN_EXTENSIONS = (
+    extension(WORK_DAYS, WorkDays, "the weekdays a part-time technician works, ';'-separated, English or "
+              "Greek (Tue;Thu, Τρι;Πέμ), answered as Tue;Thu; null: every working day",
+              "Tue;Thu", str, _weekdays_text, min_length=1, max_length=100),
+    extension(HOME_ZONE, ZoneName, "the zone the technician serves first (a visit outside it costs "
+              "outside_zone_eur); null: none", "Κόνιτσα", str, parse_zone, min_length=1, max_length=300),
+)  # fmt: skip
+
+
 REGION = EntitySpec(
     "Region",
     (
@@ -193,6 +258,7 @@ SCHOOL = EntitySpec(
             constraints=_NOTE,
             in_domain=False,
         ),
+        *SCHOOL_EXTENSIONS,
         EXTRA,
     ),
     domain=School,
@@ -273,6 +339,7 @@ TECHNICIAN = EntitySpec(
             example=0.15,
             constraints={"ge": 0},
         ),
+        *TECHNICIAN_EXTENSIONS,
         EXTRA,
     ),
     domain=Technician,
