@@ -5,7 +5,7 @@ into the OR-Tools model, which checks it against every rule, prices it exactly
 and polishes it.  PyVRP (hybrid genetic search, MIT) is very strong on the plain
 part of a day — time windows, optional visits with prizes, several depots, shifts,
 per-vehicle rates, skills and km caps — and knows nothing of sailings, lodging or
-far-zone allowances, so only instances without those are handed to it
+far-zone allowances or breaks, so only instances without those are handed to it
 (:func:`expressible`).
 
 How the instance maps onto PyVRP:
@@ -15,8 +15,7 @@ How the instance maps onto PyVRP:
 - visit nodes are optional clients whose prize is the node's drop penalty (a
   node that must be visited is a required client);
 - each vehicle is a vehicle type of one, starting and ending at depots of its own,
-  with its shift as time window (shortened by its lunch break, which PyVRP cannot
-  express) and its km cap as ``max_distance``;
+  with its shift as time window and its km cap as ``max_distance``;
 - skills are routing profiles: vehicles that may visit the same nodes share a
   profile, whose matrices make every other node unreachable;
 - costs: each profile's "distance" is the vehicle's arc cost (distance and time
@@ -45,8 +44,11 @@ UNREACHABLE = 10**9
 
 
 def expressible(instance: RoutingInstance) -> bool:
-    """True when PyVRP can express the instance: no fares or lodging, i.e. no crossings to plan."""
+    """True when PyVRP can express the instance: no fares or lodging, i.e. no crossings to plan,
+    and no breaks (PyVRP has none: routes planned without them may leave no room for one)."""
     if instance.entry_cost is not None and bool(np.any(instance.entry_cost)):
+        return False
+    if instance.has_breaks:
         return False
     return len(instance.visit_nodes) > 0
 
@@ -141,11 +143,6 @@ def build_model(instance: RoutingInstance) -> PyvrpModel:
     vehicle_types = []
     for vehicle in range(m):
         early, late = (int(v) for v in instance.vehicle_windows[vehicle])
-        lunch = instance.break_of(vehicle)
-        if lunch is not None:
-            # PyVRP knows no breaks: a shift shorter by the break leaves room for it in most routes
-            # (OR-Tools checks each one and places the break, or starts from its own solution).
-            late = max(early, late - lunch.length - lunch.guard)
         cap = int(instance.vehicle_max_distance[vehicle])
         vehicle_types.append(
             pyvrp.VehicleType(

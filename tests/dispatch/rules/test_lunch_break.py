@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 import pytest
 
 from dromologio.dispatch import solve
+from dromologio.dispatch.pyvrp_search import expressible
 from dromologio.dispatch.road_times import road_times
 from dromologio.dispatch.rules import lunch_break
 from dromologio.dispatch.solve import default_travel_model
@@ -78,6 +79,14 @@ def test_each_technician_whose_shift_meets_the_window_gets_its_break() -> None:
     ]
     assert model_of(replace(p, policy=Policy())).instance.vehicle_break is None
     assert lunch_break.RULE.hard and lunch_break.RULE.admits is None
+
+
+def test_a_day_with_breaks_is_not_handed_to_pyvrp() -> None:
+    tickets = [ticket(f"K{i}", f"S{i}") for i in range(10)]
+    schools = [school(f"S{i}", i, -i) for i in range(10)]
+    plain = problem(schools, [technician("T1"), technician("T2")], tickets)
+    assert expressible(model_of(plain).instance)
+    assert not expressible(model_of(replace(plain, policy=LUNCH)).instance)
 
 
 def test_a_long_day_takes_its_break_between_the_repairs_and_passes_checker_and_audit() -> None:
