@@ -5,7 +5,8 @@ Policy (``policy.json``, per employer): ``lunch_break_min`` (0, the default: no 
 anywhere in the window (within the technician's shift) and never overlaps work at a school,
 a drive or a sailing; it may fall while the technician waits (for a school to open, for a
 sailing), before it leaves its start or after it is back.  A technician whose shift overlaps
-the window by less than the break needs none.
+the window by less than the break needs none.  Re-planned from now (:mod:`dromologio.dispatch.live`), the break
+starts no earlier than the technician is free; once the window has passed, none is planned.
 
 - pre-check: none (a break never keeps a single visit out: the window is longer than the break);
 - encoding: ``vehicle_break`` (per vehicle: earliest and latest start, length, in seconds;
@@ -37,7 +38,11 @@ def break_of(day: Day, technician: Technician) -> VehicleBreak | None:
     if span is None:
         return None
     length_s = rules.lunch_break_min * 60
-    return VehicleBreak(span[0] * 60, span[1] * 60 - length_s, length_s, day.setup_s)
+    # Re-planned from now: the break is still ahead (what is done before now stays as it was).
+    earliest, latest = max(span[0] * 60, day.departure_s(technician)), span[1] * 60 - length_s
+    if earliest > latest:
+        return None
+    return VehicleBreak(earliest, latest, length_s, day.setup_s)
 
 
 def encode(day: Day, draft: InstanceDraft) -> None:

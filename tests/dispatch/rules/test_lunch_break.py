@@ -78,6 +78,11 @@ def test_each_technician_whose_shift_meets_the_window_gets_its_break() -> None:
         [13 * 3600, 13 * 3600 + 45 * 60, 45 * 60, 600],  # its employer's 45 min from 13:00
     ]
     assert model_of(replace(p, policy=Policy())).instance.vehicle_break is None
+    # Re-planned from 13:10, the break is still ahead; from 14:10 the window has passed.
+    later = model_of(p, now_s=13 * 3600 + 600).instance.vehicle_break
+    assert later is not None and later[0].tolist() == [13 * 3600 + 600, 14 * 3600, 1800, 600]
+    passed = model_of(p, now_s=14 * 3600 + 600).instance.vehicle_break
+    assert passed is None or not passed[:, 2].any()
     assert lunch_break.RULE.hard and lunch_break.RULE.admits is None
 
 
