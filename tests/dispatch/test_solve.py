@@ -16,8 +16,12 @@ from dromologio.models import Problem
 from dromologio.models.checker import check_plan
 from tests.factories import DAY, problem, school, technician, ticket
 
+#: the problems here have a handful of visits: the first solution and the local search's first
+#: descent settle them within milliseconds, so a short limit gives the plans a long one gives.
+LIMIT_S = 0.3
 
-def solve_valid(p: Problem, time_limit_s: float = 1.0, **kwargs: object) -> Result:
+
+def solve_valid(p: Problem, time_limit_s: float = LIMIT_S, **kwargs: object) -> Result:
     result = solve(p, DAY, time_limit_s=time_limit_s, **kwargs)  # type: ignore[arg-type]
     report = check_plan(p, result.plan.to_dict())
     assert report.ok, str(report)
@@ -201,7 +205,7 @@ def test_a_locked_ticket_goes_to_its_technician_or_says_why_not() -> None:
         [technician("T1", has_4x4=True), technician("T2")],
         [ticket("K1", "S1"), ticket("K2", "S2")],
     )
-    result = solve(p, DAY, time_limit_s=1.0, locks={"K1": "T2", "K2": "T2"})
+    result = solve(p, DAY, time_limit_s=LIMIT_S, locks={"K1": "T2", "K2": "T2"})
     assert check_plan(p, result.plan.to_dict()).ok
     assert technician_of(result) == {"K1": "T2"}
     assert reason_codes(result) == {"K2": "locked"}
@@ -219,9 +223,9 @@ def test_a_school_closed_by_snow_is_explained_and_open_again_the_next_day() -> N
         [technician("T1")],
         [ticket("K1", "S1"), ticket("K2", "S2")],
     )
-    result = solve(p, DAY, time_limit_s=1.0, closures=[snow])
+    result = solve(p, DAY, time_limit_s=LIMIT_S, closures=[snow])
     assert check_plan(p, result.plan.to_dict()).ok
     assert reason_codes(result) == {"K1": "closed"}
     assert "closed by snow on 2026-11-23" in result.plan.unassigned[0].reason
-    later = solve(p, DAY + timedelta(days=1), time_limit_s=1.0, closures=[snow])
+    later = solve(p, DAY + timedelta(days=1), time_limit_s=LIMIT_S, closures=[snow])
     assert set(later.plan.visited_ticket_ids) == {"K1", "K2"}
