@@ -2,17 +2,17 @@
 
 A plan of several working days may keep a technician away for more than one night: a night
 on an island is allowed when a later day of the plan's horizon (:attr:`.rules.base.Day.horizon`)
-brings the technician home within a shift (and the day's overtime), staying on the island or
-hopping to another one by a morning sailing in between, for no more nights in a row than the
-employer's ``max_nights_away``.  Without a horizon (rolling plans, the fast mode) a night is
-allowed only when tomorrow's sailings bring the technician home.
+brings the technician home from that island within a shift (and the day's overtime), for no
+more nights in a row than the employer's ``max_nights_away``.  In between, the technician may
+stay or move on to another island where the same holds (each night is judged by its own
+island), so a tour can always end: staying put until the day that brings it home is allowed.
+Without a horizon (rolling plans, the fast mode) a night is allowed only when tomorrow's
+sailings bring the technician home.
 
-The look-ahead is a walk over islands, one plan day at a time: each morning the technician,
-from the first port of an island where it spent the night, either gets home by that day's
-sailings within the shift, or reaches another island's port (or stays) for one more night.
-:func:`nights_home` counts the nights of the shortest such tour; the ``lodging`` rule offers a
-night only where it is finite, and values a night that positions a technician by the tickets
-the tour makes reachable on the following days (:func:`tour_worth`), less its later nights.
+:func:`nights_home` counts the nights until the first day whose sailings bring the technician
+home from the island's first port at the start of the shift; the ``lodging`` rule offers a night
+only where it is finite, and values a night that positions a technician by the tickets the
+tour makes reachable on the following days (:func:`tour_worth`), less its later nights.
 """
 
 from __future__ import annotations
@@ -58,8 +58,11 @@ def reach_on(day: Day, on: date) -> Reach:
 
 
 def latest_home_s(day: Day, technician: Technician) -> int:
-    """The latest a technician may be home on a later day: the shift's end and a day's overtime."""
-    return (technician.shift_end_min + int(day.rules_for(technician).overtime_max_min_per_day)) * 60
+    """The latest a technician may be home on a later day: the shift's end and a day's overtime
+    (the shift's end alone under a weekly limit, which earlier days may have used up)."""
+    rules = day.rules_for(technician)
+    overtime = int(rules.overtime_max_min_per_day) if rules.overtime_max_min_per_week is None else 0
+    return (technician.shift_end_min + overtime) * 60
 
 
 def nights_left(day: Day, technician: Technician) -> int:
@@ -77,10 +80,10 @@ def nights_home(day: Day, technician: Technician, island: str, after: int = 0) -
     """The fewest nights away, tonight on ``island`` included, after which the technician is home.
 
     ``after``: the tour's first morning is the ``after``-th day of :func:`horizon_of` (0: tomorrow),
-    the nights before it already spent away.  Each morning from the first port of an island at the
-    start of the shift, home within the shift and the day's overtime ends the tour; else the
-    technician stays or sails to another island for one more night.  None when no day of the
-    horizon brings the technician home within :func:`nights_left` nights.
+    the nights before it already spent away.  Each morning, from the island's first port at the
+    start of the shift, home within the shift (:func:`latest_home_s`) ends the tour; else the
+    technician stays one more night.  None when no day of the horizon brings the technician home
+    within :func:`nights_left` nights.
     """
     key = (technician.technician_id, island, after)
     cached = _NIGHTS.setdefault(day, {})
@@ -93,34 +96,20 @@ def _walk(day: Day, technician: Technician, island: str, after: int) -> int | No
     horizon = horizon_of(day)
     allowed = nights_left(day, technician)
     home = day.home_of[technician.technician_id]
-    home_island = day.problem.base_of(technician).island
+    port = _port(day, island)
     start_s = technician.shift_start_min * 60
     latest = latest_home_s(day, technician)
-    islands = sorted({p.island for p in day.problem.ports} - {home_island})
-    where = {island}
+    if port is None:
+        return None
     for k in range(after, len(horizon)):
         nights = k + 1  # tonight and every night until the morning of horizon[k]
         if nights > allowed:
             return None
-        reach = reach_on(day, horizon[k])
-        for here in sorted(where):
-            port = _port(day, here)
-            back = None if port is None else reach.arrival(port, home, start_s)
-            if back is not None and back <= latest:
-                return nights
+        back = reach_on(day, horizon[k]).arrival(port, home, start_s)
+        if back is not None and back <= latest:
+            return nights
         if not day.horizon:
             return None  # rolling: home by tomorrow's sailings or no night
-        moved = set(where)
-        for here in where:
-            port = _port(day, here)
-            for other in islands:
-                there = _port(day, other)
-                if port is None or there is None or other in moved:
-                    continue
-                arrived = reach.arrival(port, there, start_s)
-                if arrived is not None and arrived <= latest:
-                    moved.add(other)
-        where = moved
     return None
 
 

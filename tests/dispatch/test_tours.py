@@ -1,8 +1,9 @@
 """Tours over the horizon on the sample's Cyclades: which nights lead home, and plans that take them.
 
 The Naxos technician T09 (07:00–15:00) reaches Ios by the 12:45 boat (14:10) and is home the
-next morning by the 08:20 from Ios; Andros has no way back to Naxos within a shift the next
-day, but a second night (on Tinos or Mykonos, reached in the morning) leads home the day after.
+next morning by the 08:20 from Ios; from Syros no boat brings it home within Tuesday's shift
+(the 07:45 to Paros, for the boat on to Naxos, runs on Mondays, Wednesdays and Fridays), so a night there on Monday
+leads home only after a second night.
 A ticket on Ios (K0045, 08:15–14:00) cannot be served after the morning boat home, so serving it
 takes a second night on Ios: a chain of two nights that only a tour plans.
 """
@@ -28,8 +29,9 @@ from dromologio.models.checker import LODGING, check_plan
 from dromologio.models.readers import read_problem
 from dromologio.sample import sample_data_dir
 
+MON, TUE = date(2026, 11, 23), date(2026, 11, 24)
 WED, THU, FRI = date(2026, 11, 25), date(2026, 11, 26), date(2026, 11, 27)
-IOS, ANDROS = "Ίος", "Άνδρος"
+IOS, SYROS = "Ίος", "Σύρος"
 
 
 @pytest.fixture(scope="module")
@@ -37,14 +39,14 @@ def sample() -> Problem:
     return read_problem(sample_data_dir())
 
 
-def wednesday(problem: Problem, horizon: tuple[date, ...], nights: dict[str, int] | None = None) -> Day:
+def monday(problem: Problem, horizon: tuple[date, ...], nights: dict[str, int] | None = None) -> Day:
     return day_context(
         problem,
         triage(problem.tickets).to_visit,
-        WED,
+        MON,
         default_travel_model(problem),
         allow_lodging=True,
-        next_date=THU,
+        next_date=TUE,
         horizon=horizon,
         nights_away=nights,
     )
@@ -54,21 +56,21 @@ def with_policy(problem: Problem, **values: Any) -> Problem:
     return problem.replace(policy=dataclasses.replace(problem.policy, **values))
 
 
-def test_a_night_on_ios_leads_home_tomorrow_and_one_on_andros_only_after_a_second(sample: Problem) -> None:
+def test_a_night_on_ios_leads_home_tomorrow_and_one_on_syros_only_after_a_second(sample: Problem) -> None:
     t09 = sample.technician_by_id["T09"]
-    tour = wednesday(sample, (THU, FRI))
+    tour = monday(sample, (TUE, WED))
     assert nights_home(tour, t09, IOS) == 1
-    assert nights_home(tour, t09, ANDROS) == 2
-    rolling = wednesday(sample, ())
+    assert nights_home(tour, t09, SYROS) == 2
+    rolling = monday(sample, ())
     assert nights_home(rolling, t09, IOS) == 1
-    assert nights_home(rolling, t09, ANDROS) is None
+    assert nights_home(rolling, t09, SYROS) is None
 
 
 def test_the_cap_on_nights_in_a_row_and_the_end_of_the_horizon_close_a_tour(sample: Problem) -> None:
     t09 = sample.technician_by_id["T09"]
-    assert nights_home(wednesday(with_policy(sample, max_nights_away=1), (THU, FRI)), t09, ANDROS) is None
-    assert nights_home(wednesday(sample, (THU, FRI), {"T09": 3}), t09, ANDROS) is None
-    assert nights_home(wednesday(sample, (THU,)), t09, ANDROS) is None
+    assert nights_home(monday(with_policy(sample, max_nights_away=1), (TUE, WED)), t09, SYROS) is None
+    assert nights_home(monday(sample, (TUE, WED), {"T09": 3}), t09, SYROS) is None
+    assert nights_home(monday(sample, (TUE,)), t09, SYROS) is None
 
 
 def test_max_nights_away_must_allow_a_night() -> None:
