@@ -179,16 +179,28 @@ def build_model(instance: RoutingInstance) -> PyvrpModel:
     return PyvrpModel(data=data, node_of_index=node_of_index)
 
 
+#: PyVRP's cost of a solution that breaks a constraint (``CostEvaluator.cost``: the largest int64).
+INFEASIBLE_COST = float(np.iinfo(np.int64).max)
+#: share of its time PyVRP may search without a feasible solution before it gives the rest back.
+FEASIBLE_BY_SHARE = 0.5
+
+
 class _Stop:
-    """PyVRP's stopping criterion: the deadline, or the caller asking to stop."""
+    """PyVRP's stopping criterion: the deadline, the caller asking to stop, or no feasible
+    solution after :data:`FEASIBLE_BY_SHARE` of the time (the rest is worth more to OR-Tools,
+    whose first plan is feasible by construction)."""
 
     def __init__(self, time_limit_s: float, should_stop: Callable[[], bool] | None) -> None:
-        self.deadline = time.monotonic() + max(0.05, time_limit_s)
+        started = time.monotonic()
+        self.deadline = started + max(0.05, time_limit_s)
+        self.feasible_by = started + FEASIBLE_BY_SHARE * max(0.05, time_limit_s)
         self.should_stop = should_stop
 
     def __call__(self, best_cost: float) -> bool:
-        del best_cost
-        return time.monotonic() >= self.deadline or (self.should_stop is not None and self.should_stop())
+        now = time.monotonic()
+        if best_cost >= INFEASIBLE_COST and now >= self.feasible_by:
+            return True
+        return now >= self.deadline or (self.should_stop is not None and self.should_stop())
 
 
 def search_routes(
