@@ -2,11 +2,16 @@
 
 dromologio service-report DIR PLAN.json... --month 2026-11 [--directorate D] [--employer E] [--out FOLDER]
 dromologio slots DIR SCHOOL --skill network [--minutes 60] [--days 5] [--plan PLAN.json ...] [--after DATE]
+dromologio service-whatif SCENARIOS.yaml [--days 20] [--time-limit 1] [--month 2026-12] --out FOLDER
 
 ``service-report`` takes a month's plans as made (:mod:`dromologio.planning.service.sources`):
 every visit made as planned, a ticket visited again later not solved by the earlier visit.
 ``slots`` inserts the visit into each working day's plan given with ``--plan`` (a day
-without one: nobody's plan yet).  :func:`register` adds both commands to an application.
+without one: nobody's plan yet).  ``service-whatif`` simulates a scenario file's scenarios
+(every daily plan through the checker) and writes preventive coverage by day, urgent response,
+part-time days, km and € and each scenario's month report (:mod:`dromologio.planning.service.simulated`);
+its ``problem: sample-zones`` is the sample with the Konitsa zone sub-station.
+:func:`register` adds the commands to an application.
 """
 
 from __future__ import annotations
@@ -170,10 +175,101 @@ def slots(
     console.print(table)
 
 
+def service_whatif(
+    file: Annotated[Path, typer.Argument(help="scenario file (YAML or JSON)", show_default=False)],
+    out: Annotated[
+        Path, typer.Option("--out", help="folder for the tables, the chart and the reports")
+    ] = Path("out/service-whatif"),
+    days: Annotated[
+        int | None, typer.Option(min=1, help="working days (default: the file's, else 20)")
+    ] = None,
+    time_limit: Annotated[
+        float | None,
+        typer.Option("--time-limit", help="solver seconds per day (default: the file's, else 1)"),
+    ] = None,
+    seed: Annotated[int | None, typer.Option(help="random seed (default: the file's, else 1)")] = None,
+    month: Annotated[
+        str | None,
+        typer.Option("--month", help="month of the service report, YYYY-MM (default: the busiest)"),
+    ] = None,
+) -> None:
+    """Τι θα γινόταν αν, με προληπτικές επισκέψεις / what-if with preventive visits: coverage, urgent
+    response, part-time days and the month's service report (every daily plan checked)."""
+    from dromologio.models import read_problem
+    from dromologio.planning.scenarios import NamedProblems, ScenarioError, load_scenarios
+    from dromologio.planning.service import simulated
+    from dromologio.planning.service.report import Month
+    from dromologio.planning.simulate import SimulationError, SimulationSettings, run_scenarios
+    from dromologio.reports.service.whatif import write_whatif
+    from dromologio.sample import sample_data_dir
+    from dromologio.sample.zones import with_zone_substation
+
+    named: NamedProblems = {
+        "sample": sample_data_dir(),
+        "sample-zones": lambda: with_zone_substation(read_problem(sample_data_dir())),
+    }
+    try:
+        scenario_set = load_scenarios(file, named=named)
+        baseline = scenario_set.load_problem()
+        wanted = Month.parse(month) if month else None
+        settings = SimulationSettings(
+            days=days or scenario_set.days or 20,
+            start=scenario_set.start,
+            time_limit_s=time_limit or scenario_set.time_limit_s or 1.0,
+            seed=seed if seed is not None else scenario_set.seed if scenario_set.seed is not None else 1,
+            check=True,
+            keep_plans=True,
+        )
+        with console.status("Προσομοίωση / simulating…") as status:
+            results = run_scenarios(
+                baseline,
+                scenario_set.scenarios,
+                settings,
+                arrivals=scenario_set.arrivals,
+                scheduler="serial",
+                reference=scenario_set.reference,
+                progress=lambda name, done: status.update(f"Προσομοίωση / simulating: {name}, day {done}"),
+            )
+    except (OSError, ValueError, ScenarioError, SimulationError) as error:
+        errors.print(f"[bold red]{file.name}: {error}[/]", highlight=False)
+        raise typer.Exit(2 if not isinstance(error, SimulationError) else 1) from error
+    import pandas as pd
+
+    reported = wanted or simulated.busiest_month(results.horizon)
+    summary = simulated.whatif_summary(baseline, results.runs)
+    part_time = pd.DataFrame(
+        [{"scenario": r.scenario, **p} for r in results.runs for p in simulated.part_time_days(baseline, r)]
+    )
+    reports = {r.scenario: simulated.month_report(baseline, r, reported) for r in results.runs}
+    paths = write_whatif(out, summary, simulated.coverage_table(baseline, results.runs), part_time, reports)
+    table = Table(
+        title=f"{file.name}: {results.horizon[0]} .. {results.horizon[-1]}, {results.wall_seconds:.0f} s"
+    )
+    table.add_column("")
+    for run in results.runs:
+        table.add_column(run.scenario, overflow="fold")
+    for column in summary.columns[1:]:
+        table.add_row(str(column), *(str(v) for v in summary[column]))
+    console.print(table)
+    for name, report in reports.items():
+        first = report.table.iloc[0]
+        console.print(
+            f"{name} · {reported}: {first['tickets']} αιτήματα / tickets, "
+            f"απόκριση / response {first['response_h_mean']} h, επίλυση / resolution "
+            f"{first['resolution_h_mean']} h, 1η επίσκεψη / first-visit fix {first['first_visit_fix_rate']}, "
+            f"προληπτική κάλυψη / preventive coverage {first['preventive_coverage']}, "
+            f"{report.distance_km:.0f} km, {report.cost_eur:.0f} €",
+            highlight=False,
+        )
+    for name, path in paths.items():
+        console.print(f"{name}: {path}", highlight=False)
+
+
 def register(application: typer.Typer) -> None:
-    """Add ``service-report`` and ``slots`` to ``application``."""
+    """Add ``service-report``, ``slots`` and ``service-whatif`` to ``application``."""
     application.command("service-report")(service_report)
     application.command("slots")(slots)
+    application.command("service-whatif")(service_whatif)
 
 
 register(app)

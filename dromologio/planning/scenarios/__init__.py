@@ -34,6 +34,8 @@ Each change is a mapping with one key, its kind (:data:`CHANGE_KINDS`):
 - ``winter_closure``: schools of the given ``terrain`` (default ``mountainous``) and/or the
   listed ``schools`` cannot be reached on the given ``dates`` / ``days``: their tickets are
   held back those days with the reason "closed by snow on <date>";
+- ``preventive_visits``: ``true``: the days also plan the preventive visits due (schools with
+  ``maintenance_days``), each visit made moving the school's ``last_maintenance``;
 - ``policy``: fields of ``policy.json`` overridden (mappings such as
   ``priority_value_eur`` are merged).
 
@@ -69,6 +71,7 @@ from .prepare import (
     prepare_scenario,
     prepare_scenarios,
 )
+from .preventive import PreventiveVisits
 from .staff import (
     MAX_BASE_DISTANCE_KM,
     AddTechnician,
@@ -93,6 +96,7 @@ __all__ = [
     "NamedProblems",
     "PolicyChange",
     "PreparedScenario",
+    "PreventiveVisits",
     "RemoveTechnicians",
     "ScaleTickets",
     "Scenario",

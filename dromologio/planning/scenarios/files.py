@@ -10,7 +10,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from os import PathLike
@@ -34,8 +34,9 @@ __all__ = [
 
 #: ways of drawing daily ticket arrivals (see :mod:`dromologio.planning.simulate`).
 ARRIVAL_MODELS: Final = ("fitted", "history")
-#: problems known by name (``problem: sample`` in a file), as paths the caller gives.
-NamedProblems: TypeAlias = Mapping[str, str | PathLike[str]]
+#: problems known by name (``problem: sample`` in a file): paths the caller gives, or functions
+#: that make the problem (a variant of the sample that has no folder of its own).
+NamedProblems: TypeAlias = Mapping[str, str | PathLike[str] | Callable[[], Problem]]
 
 
 @dataclass(frozen=True)
@@ -124,7 +125,8 @@ def load_baseline(
     from dromologio.models import read_problem
 
     if named and spec in named:
-        return read_problem(Path(named[spec]))
+        known = named[spec]
+        return known() if callable(known) else read_problem(Path(known))
     return read_problem(_resolve(spec, Path(folder)))
 
 

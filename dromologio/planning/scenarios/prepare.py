@@ -11,6 +11,7 @@ from dromologio.models import Problem, Sailing
 
 from .conditions import FerryStrike, PolicyChange, ScaleTickets, WinterClosure
 from .parsing import Change, ChangeError, ScenarioError
+from .preventive import PreventiveVisits
 from .staff import AddTechnician, ChangeSkills, HousePartners, MoveBase, RemoveTechnicians
 
 __all__ = [
@@ -35,6 +36,7 @@ _PARSERS: Final[Mapping[str, Any]] = {
         FerryStrike,
         WinterClosure,
         PolicyChange,
+        PreventiveVisits,
     )
 }
 #: the kinds of change a scenario may make, in the order of the documentation.
@@ -86,6 +88,8 @@ class PreparedScenario:
     strikes: tuple[tuple[date, FerryStrike], ...] = ()
     closures: tuple[tuple[date, frozenset[str]], ...] = ()
     description: str = ""
+    #: the days also plan the preventive visits due (the ``preventive_visits`` change).
+    preventive: bool = False
 
     def sailings_on(self, day: date) -> tuple[Sailing, ...]:
         """The timetable of ``day``: the problem's sailings less those a strike cancels."""
@@ -131,6 +135,7 @@ def prepare_scenario(baseline: Problem, scenario: Scenario, horizon: Sequence[da
         strikes=tuple(strikes),
         closures=tuple(closures),
         description=scenario.describe(),
+        preventive=any(isinstance(c, PreventiveVisits) for c in scenario.changes),
     )
 
 

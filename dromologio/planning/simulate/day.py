@@ -25,6 +25,7 @@ from dromologio.models.checker import check_plan
 from dromologio.planning.scenarios import PreparedScenario
 
 from .arrivals import ArrivalSource
+from .preventive import with_due_visits
 from .records import (
     DayRecord,
     PlanCheckError,
@@ -94,6 +95,7 @@ def _record(ticket: Ticket, school: School, day: date, *, backlog: bool) -> Tick
         day,
         backlog,
         triage,
+        category=ticket.category,
     )
 
 
@@ -119,6 +121,7 @@ def advance(context: DayContext, state: SimulationState) -> SimulationState:
             ticket, problem.school_by_id[ticket.school_id], day, backlog=False
         )
     open_tickets = (*state.open_tickets, *arrivals)
+    open_tickets, records = with_due_visits(scenario, day, open_tickets, records)
     closed = scenario.closed_on(day)
     held = tuple(t for t in open_tickets if t.needs_visit and t.school_id in closed)
     held_ids = {t.ticket_id for t in held}

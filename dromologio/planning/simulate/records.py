@@ -73,11 +73,13 @@ class TicketRecord:
     first_planned: date
     #: True for tickets of the opening backlog (the baseline's tickets).
     backlog: bool
-    #: "visit", "remote" or "vendor".
+    #: "visit", "remote" or "vendor"; "preventive" for a preventive visit.
     triage: str
     #: start of the visit that served it (None while open).
     served_at: datetime | None = None
     technician_id: str | None = None
+    #: the helpdesk category (repeat faults are counted per school and category).
+    category: str = ""
 
 
 @dataclass(frozen=True)
