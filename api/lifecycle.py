@@ -5,7 +5,9 @@ admin **publishes** it: it becomes *the* plan of its days in its Directorates, a
 then are its tickets' "planned" / "unassigned" events written into their history.
 
 One published plan per Directorate and day: publishing a plan supersedes every published
-plan that shares a Directorate and a day with it (state ``superseded``); the new one is
+plan that shares a Directorate and a day with it (state ``superseded``) — and is refused
+when that would leave a Directorate and day of theirs (from its first day on) without a
+plan, e.g. an Ioannina-only plan over a published Ioannina + Arta one; the new one is
 the next **version** of the series the first of them began (``version_of``, ``version``),
 with who published it, when, and what changed per technician.  An urgent re-plan of a
 published plan is published in its place at once, as its next version.  **Closing**
@@ -145,6 +147,24 @@ def overlapping_published(session: Session, row: PlanRow) -> list[PlanRow]:
     return [p for p in candidates if days & set(plan_dates(p))]
 
 
+def left_without_plan(row: PlanRow, replaced: Sequence[PlanRow]) -> list[tuple[str, str]]:
+    """(Directorate, day) pairs from ``row``'s first day on that the plans it replaces cover and
+    ``row`` does not: publishing it would leave them without a plan in force."""
+    days = plan_dates(row)
+    if not days:
+        return []
+    first = min(days)
+    covered = {(d, day) for d in row.directorates or [] for day in days}
+    held = {
+        (d, day)
+        for old in replaced
+        for d in old.directorates or []
+        for day in plan_dates(old)
+        if day >= first
+    }
+    return sorted(held - covered)
+
+
 def owners(result: dict[str, Any] | None) -> dict[str, str]:
     """ticket id -> technician of a plan document's visits."""
     plan = Plan.from_dict(result or {"dates": [], "routes": []})
@@ -187,6 +207,16 @@ def publish(
             "independent checker (GET /plans/{plan_id}/check): it is not published",
         )
     replaced = overlapping_published(session, row)
+    uncovered = left_without_plan(row, replaced)
+    if uncovered:
+        listed = ", ".join(f"{directorate} {day}" for directorate, day in uncovered)
+        raise ApiError(
+            409,
+            f"Η δημοσίευση του '{row.plan_id}' θα άφηνε χωρίς πλάνο: {listed}. Σχεδιάστε και αυτές "
+            "τις Διευθύνσεις, ή επανασχεδιάστε το δημοσιευμένο πλάνο. / "
+            f"publishing plan '{row.plan_id}' would leave without a plan: {listed} (the published "
+            "plan it replaces covers them); plan those Directorates too, or re-plan the published plan",
+        )
     for old in replaced:
         if not all(principal.may_write_directorate(d) for d in old.directorates or []):
             raise forbidden(

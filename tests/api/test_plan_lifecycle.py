@@ -136,3 +136,23 @@ def test_an_urgent_replan_of_the_published_plan_is_its_next_version(
     unknown = {**urgent, "pinned_technicians": ["NOBODY"]}
     refused = client.post(f"/plans/{replan['plan_id']}/urgent", json=unknown, headers=dispatcher)
     assert refused.status_code == 422 and "NOBODY" in refused.text
+
+
+def test_a_plan_of_fewer_directorates_never_leaves_one_without_a_plan(
+    client: TestClient, tiny: dict[str, Any]
+) -> None:
+    assert client.post("/import", json=tiny, headers=ADMIN).status_code == 200
+    both = _plan(client)
+    assert client.post(f"/plans/{both}/publish", headers=ADMIN).status_code == 200
+    ioannina = _plan(client, directorates=[IOANNINA])
+    refused = client.post(f"/plans/{ioannina}/publish", headers=ADMIN)
+    assert refused.status_code == 409, refused.text
+    assert ARTA in refused.json()["detail"] and DAY in refused.json()["detail"]
+    # Nothing changed: the plan of both Directorates stays in force for each of them.
+    for directorate in (IOANNINA, ARTA):
+        day = client.get(f"/days/{DAY}/plan", params={"directorate": directorate}, headers=ADMIN)
+        assert day.json()["plan_id"] == both
+    assert client.get(f"/plans/{ioannina}/job", headers=ADMIN).json()["state"] == "draft"
+    # A plan of both Directorates replaces it.
+    again = _plan(client)
+    assert client.post(f"/plans/{again}/publish", headers=ADMIN).json()["version"] == 2
