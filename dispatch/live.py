@@ -34,7 +34,8 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING
 
-from dromologio.models import Plan, Problem, Route, Stop
+from dromologio.models import Plan, Problem, Route, Stop, Technician
+from dromologio.models.plan import overtime_minutes
 
 from .rules.base import COST_UNITS_PER_EUR, DAY_S, InstanceDraft, StartPoint
 from .rules.drop_value import MAX_PENALTY
@@ -118,7 +119,7 @@ class LiveState:
             begin = min(begin, max(now_s, technician.shift_start_min * 60))
             work = setup_s + sum(problem.ticket_by_id[t].service_minutes * 60 for t in ticket_ids)
             stretch = now_s if self.now.date() == plan_date else 0
-            end = max(begin + work, min(stretch, technician.shift_end_min * 60))
+            end = max(begin + work, min(stretch, latest_end_s(problem, technician)))
             stop = Stop(
                 "visit",
                 lat=school.lat,
@@ -210,7 +211,7 @@ def live_from_plan(
                 work = setup_s + sum(problem.ticket_by_id[t].service_minutes * 60 for t in running)
                 # Work runs on until now (on the plan's day); a day already over keeps its times.
                 stretch = now_s if now.date() == plan_date else 0
-                end = max(begin + work, min(stretch, technician.shift_end_min * 60))
+                end = max(begin + work, min(stretch, latest_end_s(problem, technician)))
                 assert stop.arrive is not None
                 frozen.append(
                     replace(
@@ -329,15 +330,25 @@ def splice(
         first = crossed[0].depart if crossed else kept[0].arrive if kept else start.depart
         assert first is not None
         departed = live.departed.get(route.technician_id)
-        shift_start = _at(route.date, technician.shift_start_min)
+        shift_start = _at(route.date, technician.shift_start_min * 60)
         depart = departed if departed is not None and departed <= first else min(shift_start, first)
         home = Stop("start", lat=base.lat, lon=base.lon, depart=depart)
         spliced = replace(route, stops=(home, *crossed, *kept, *middle, end), distance_km=distance_km)
         spliced = replace(spliced, travel_minutes=travel_minutes)
+        # The end moved (home from where it is): its overtime is what the policy pays for.
+        spliced = replace(spliced, overtime_min=overtime_minutes(spliced, technician.shift_end_min))
         costs = route_costs(problem, spliced)
         total = costs.pop("total")
         out.append(replace(spliced, cost_eur=total, costs={k: v for k, v in costs.items() if v}))
     return out
+
+
+def latest_end_s(problem: Problem, technician: Technician) -> int:
+    """Until when work running at ``now`` may stretch: the shift's end plus the overtime the
+    employer's policy allows a day (and a week: the live day is the plan's first), as the day
+    plan's ``shift`` rule bounds a route."""
+    overtime = problem.policy.for_employer(technician.employer).overtime_today_min(0)
+    return min(DAY_S - 60, (technician.shift_end_min + overtime) * 60)
 
 
 def pin_routes(
