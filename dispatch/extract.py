@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
+from itertools import pairwise
 
 from dromologio.models import Problem, Route, Stop, Unassigned
 from dromologio.models.plan import LunchBreak, overtime_minutes
@@ -28,7 +29,7 @@ def _instant(day: date, seconds: int) -> datetime:
 @dataclass(frozen=True)
 class _Gap:
     """Time between leaving one place (``leave_s``) and what comes next (``next_s``: work at a school,
-    a sailing's departure, the return), ``travel_s`` of it on the road; ``stop`` is the visit whose
+    a sailing's departure, the return, the next ticket at the same school), ``travel_s`` of it on the road; ``stop`` is the visit whose
     arrival moves when the break is taken before the drive (None: nothing to move)."""
 
     leave_s: int
@@ -173,6 +174,11 @@ def extract_routes(
             start_s = solution.service_start[group[0]] - instance.setup_of(group[0])
             end_s = solution.service_start[group[-1]] + int(instance.service[group[-1]])
             gaps.append(_Gap(leave_s, start_s, leg_s, stop=len(stops)))
+            # Between two tickets at the school: a pause in the visit's work.
+            gaps += [
+                _Gap(solution.service_start[a] + int(instance.service[a]), solution.service_start[b], 0)
+                for a, b in pairwise(group)
+            ]
             stops.append(
                 Stop(
                     "visit",

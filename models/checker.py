@@ -57,9 +57,10 @@ Rule ids (module constants, the ``rule`` of a violation):
 - ``LUNCH_BREAK``: the policy of the technician's employer asks for a lunch break
   (``lunch_break_min`` > 0) and its shift overlaps the lunch window by at least the break,
   the route has visits, and its ``lunch_break`` is missing, shorter than ``lunch_break_min``,
-  outside the lunch window or the shift, or overlaps work at a school or a sailing, or leaves
-  a move by road less time than the straight line at ``MAX_ROAD_SPEED_KMH`` needs (with the
-  check-in before a sailing).  A policy rule, not a contract rule.
+  outside the lunch window or the shift, or overlaps a sailing or work at a school (a pause
+  inside a visit, between its tickets, leaves the visit at least its tickets' service minutes),
+  or leaves a move by road less time than the straight line at ``MAX_ROAD_SPEED_KMH`` needs.
+  A policy rule, not a contract rule.
 - ``KM_CAP``: a route's ``distance_km`` exceeds the technician's ``max_km_per_day``.
 - ``DISTANCE``: a route's ``distance_km`` is less than the straight-line length of its
   moves by road.
@@ -851,6 +852,15 @@ class _Checker:
         for i, stop in enumerate(route.stops):
             if stop.type == "visit":
                 busy, what = (_instant(stop.start), _instant(stop.end)), "work at the school"
+                # A pause between its tickets is no overlap when the work still fits around it.
+                tickets = [
+                    self.problem.ticket_by_id[t] for t in stop.ticket_ids if t in self.problem.ticket_by_id
+                ]
+                inside = lunch.start >= busy[0] and lunch.end <= busy[1]
+                if inside and _minutes(busy[1], busy[0]) - lunch.minutes >= sum(
+                    t.service_minutes for t in tickets
+                ):
+                    continue
             elif stop.type == "ferry":
                 busy, what = (_instant(stop.depart), _instant(stop.arrive)), "the sailing"
             else:

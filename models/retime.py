@@ -503,7 +503,8 @@ class Schedule:
 
 #: where a day's lunch break goes: ("before", k) where the technician is, before the move to
 #: visit k (k = the number of visits: the move home); ("port", k) at the port, waiting for the first
-#: sailing of that move; ("arrive", k) on arriving at visit k, before work; ("back", 0) once back.
+#: sailing of that move; ("arrive", k) on arriving at visit k, before work; ("within", k) between two
+#: tickets of visit k; ("back", 0) once back.
 _LunchPlace = tuple[str, int]
 
 
@@ -543,7 +544,7 @@ def time_day(problem: Problem, travel: Travel, day: Day, visits: Sequence[Visit]
     cannot hold the day, or the km cap is passed.  When the employer's policy asks for a
     lunch break (``lunch_break_min``) and the day has visits, the break is tried at every
     place it can go (before each move, at the port waiting for a sailing, on arriving at each
-    school, once back) and the day that ends earliest is kept; None when it fits nowhere.  A
+    school, between two tickets at one school, once back) and the day that ends earliest is kept; None when it fits nowhere.  A
     break taken on the way keeps ``visit_setup_min`` more free, as the solver's model does.
     """
     policy = problem.policy.for_employer(day.technician.employer)
@@ -553,6 +554,7 @@ def time_day(problem: Problem, travel: Travel, day: Day, visits: Sequence[Visit]
     moves = range(len(visits) + 1)
     places: list[_LunchPlace] = [("before", k) for k in moves] + [("port", k) for k in moves]
     places += [("arrive", k) for k in range(len(visits))] + [("back", 0)]
+    places += [("within", k) for k, visit in enumerate(visits) if len(visit.ticket_ids) > 1]
     best: Schedule | None = None
     for place in places:
         lunch = _Lunch(place, span[0], span[1], policy.lunch_break_min, problem.policy.visit_setup_min)
@@ -560,6 +562,23 @@ def time_day(problem: Problem, travel: Travel, day: Day, visits: Sequence[Visit]
         if timed is not None and (best is None or timed.finish < best.finish):
             best = timed
     return best
+
+
+def _pause_within(problem: Problem, visit: Visit, work_from: int, lunch: _Lunch) -> tuple[int, int] | None:
+    """The break between two tickets of one visit whose work starts at ``work_from``: when it starts,
+    and the minutes it adds to the visit (waiting for the window, the break, its guard); None when
+    it fits between none of them."""
+    services = [problem.ticket_by_id[t].service_minutes for t in visit.ticket_ids]
+    between = [work_from + sum(services[:j]) for j in range(1, len(services))]
+    if not between:
+        return None
+    # The last boundary before the window opens, else the first one in it.
+    ready = [c for c in between if c <= lunch.earliest]
+    boundary = max(ready) if ready else min(between)
+    start = lunch.starts(boundary)
+    if start is None:
+        return None
+    return start, start - boundary + lunch.length + lunch.guard
 
 
 def _timed(
@@ -614,6 +633,12 @@ def _timed(
             work += ticket.service_minutes
             if ticket.opened_at.date() >= day.date:
                 begin = max(begin, _opened_minute(ticket, day.date))
+        if lunch is not None and place == ("within", k):
+            pause = _pause_within(problem, visit, begin + policy.visit_setup_min, lunch)
+            if pause is None:
+                return None
+            lunch_start, paused = pause
+            work += paused
         end = begin + work
         if end > school.closes_min or end > shift_end:
             return None

@@ -212,3 +212,28 @@ def test_the_route_sheet_shows_the_break_between_the_stops_around_it() -> None:
     assert shown in text
     # After the first school's work, before the return to base.
     assert text.index("Σχολείο") < text.index(shown) < text.index("Επιστροφή στη βάση")
+
+
+def test_a_break_between_two_tickets_at_one_school_pauses_the_visit() -> None:
+    # A window from 10:00 to 10:40 and 3 h 40 of work at a school open until 12:45: the only
+    # room is between the two repairs.
+    p = problem(
+        [school("S1", 5, closes="12:45")],
+        [technician("T1")],
+        [ticket("K1", "S1", service_minutes=90), ticket("K2", "S1", service_minutes=120)],
+        policy=replace(LUNCH, lunch_window_start="10:00", lunch_window_end="10:40"),
+    )
+    plan = solve(p, DAY, time_limit_s=1.0).plan
+    route = only_route(plan)
+    (visit,) = route.visits
+    lunch = route.lunch_break
+    assert lunch is not None and visit.start is not None and visit.end is not None
+    assert visit.start < lunch.start and lunch.end < visit.end
+    assert check_plan(p, plan.to_dict()).ok
+    report = audit_plan(p, plan, road=road_times(p, default_travel_model(p)))
+    assert report.ok and not report.not_audited
+    # The visit's work must still fit around the pause: 30 minutes shorter, it no longer does.
+    short = replace(visit, end=visit.end - timedelta(minutes=30))
+    squeezed = replace(route, stops=tuple(short if s is visit else s for s in route.stops))
+    found = check_plan(p, replace(plan, routes=(squeezed,)).to_dict()).violations
+    assert any(v.rule == LUNCH_BREAK and "overlaps work at the school" in v.message for v in found)
