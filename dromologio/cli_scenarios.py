@@ -14,6 +14,7 @@ import contextlib
 import shlex
 from collections.abc import Iterator, Sequence
 from datetime import date
+from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -39,6 +40,15 @@ errors = Console(stderr=True)
 DEFAULT_DAYS = 20
 DEFAULT_TIME_LIMIT_S = 3.0
 DEFAULT_SEED = 1
+
+
+class SimulationHorizon(StrEnum):
+    """How each simulated day looks ahead (``SimulationSettings.horizon``)."""
+
+    tours = "tours"
+    rolling = "rolling"
+    day = "day"
+
 
 ScenarioFile = Annotated[
     Path, typer.Argument(help="scenario file (.yaml, .yml or .json)", show_default=False, exists=False)
@@ -158,6 +168,14 @@ def run(
         str | None, typer.Option(help="first working day, YYYY-MM-DD (default: the file's)")
     ] = None,
     check: Annotated[bool, typer.Option(help="run the independent checker on every daily plan")] = False,
+    horizon: Annotated[
+        SimulationHorizon,
+        typer.Option(
+            "--horizon",
+            help="how each day looks ahead: tours (nights chained over the remaining days), rolling "
+            "(a night only when tomorrow brings the technician home) or day (every day ends at home)",
+        ),
+    ] = SimulationHorizon.tours,
     doc: Annotated[
         Path | None,
         typer.Option(help="also put the report into this markdown file (between scenario markers)"),
@@ -185,6 +203,7 @@ def run(
         time_limit_s=_first(time_limit, scenario_set.time_limit_s, DEFAULT_TIME_LIMIT_S),
         seed=int(_first(seed, scenario_set.seed, DEFAULT_SEED)),
         check=check,
+        horizon=horizon.value,
     )
     try:
         history_path = scenario_set.history_path()

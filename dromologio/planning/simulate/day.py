@@ -129,6 +129,7 @@ def advance(context: DayContext, state: SimulationState) -> SimulationState:
     day_problem = problem.replace(
         tickets=tuple(t for t in open_tickets if t.ticket_id not in held_ids), sailings=sailings
     )
+    continues = _continues(settings, scenario.horizon[number + 1 :])
     result = solve(
         day_problem,
         day,
@@ -136,6 +137,10 @@ def advance(context: DayContext, state: SimulationState) -> SimulationState:
         seed=settings.seed,
         params=settings.params,
         closures=holiday_closures(problem, day),
+        horizon="tours" if settings.horizon == "tours" else "rolling",
+        continues=continues,
+        starts=state.starts,
+        nights_away=state.nights_away,
     )
     plan = result.plan
     if held:
@@ -147,7 +152,12 @@ def advance(context: DayContext, state: SimulationState) -> SimulationState:
             kpis=kpis,
         )
     if settings.check:
-        report = check_plan(problem.replace(tickets=open_tickets, sailings=sailings), plan)
+        report = check_plan(
+            problem.replace(tickets=open_tickets, sailings=sailings),
+            plan,
+            before=state.lodged,
+            continues=bool(continues),
+        )
         if not report.ok:
             raise PlanCheckError(f"scenario '{scenario.name}', plan of {day.isoformat()}: {report}")
     shifts: list[ShiftRecord] = []
@@ -204,7 +214,20 @@ def advance(context: DayContext, state: SimulationState) -> SimulationState:
         shifts=(*state.shifts, *shifts),
         plans=(*state.plans, plan.to_dict()) if settings.keep_plans else state.plans,
         seconds=state.seconds + time.perf_counter() - started,
+        lodged=tuple(r for r in plan.routes if r.stops and r.stops[-1].lodging),
+        starts=dict(result.next_starts),
+        nights_away=dict(result.nights_away),
     )
+
+
+def _continues(settings: SimulationSettings, following: tuple[date, ...]) -> tuple[date, ...]:
+    """The working days after today that today's plan leads into: the rest of the horizon in
+    tours, tomorrow when rolling, none when every day ends at home."""
+    if settings.horizon == "tours":
+        return following
+    if settings.horizon == "rolling":
+        return following[:1]
+    return ()
 
 
 def finish(context: DayContext, state: SimulationState) -> ScenarioRun:

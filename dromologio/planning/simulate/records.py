@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, Final
 
 from dromologio.dispatch import SearchParams
-from dromologio.models import School, Ticket
+from dromologio.dispatch.build import StartPoint
+from dromologio.models import Route, School, Ticket
 
 __all__ = [
     "AREAS",
+    "SIMULATION_HORIZONS",
     "DayRecord",
     "PlanCheckError",
     "ScenarioRun",
@@ -22,6 +24,9 @@ __all__ = [
     "area_of",
     "closed_reason",
 ]
+
+#: how a simulated day looks ahead (:attr:`SimulationSettings.horizon`).
+SIMULATION_HORIZONS: Final = ("tours", "rolling", "day")
 
 #: where a school lies, for KPIs: on an island, in mountainous terrain (mainland), or elsewhere.
 AREAS: Final = ("island", "mountain", "mainland")
@@ -51,12 +56,18 @@ class SimulationSettings:
     check: bool = False
     #: keep every daily plan (as its JSON document) in the result.
     keep_plans: bool = False
+    #: how each day looks ahead: "tours" (a night away may lead to more, home by a later day of
+    #: the horizon), "rolling" (a night only when tomorrow brings the technician home) or "day"
+    #: (no nights away: every day ends at home).
+    horizon: str = "tours"
 
     def __post_init__(self) -> None:
         if self.days < 1:
             raise ValueError("days must be at least 1")
         if self.time_limit_s <= 0:
             raise ValueError("time_limit_s must be positive")
+        if self.horizon not in SIMULATION_HORIZONS:
+            raise ValueError(f"horizon must be one of {', '.join(SIMULATION_HORIZONS)}, not {self.horizon!r}")
 
 
 @dataclass(frozen=True)
@@ -133,6 +144,11 @@ class SimulationState:
     shifts: tuple[ShiftRecord, ...] = ()
     plans: tuple[dict[str, Any], ...] = ()
     seconds: float = 0.0
+    #: the routes of the day before that ended lodging away, and where those technicians start.
+    lodged: tuple[Route, ...] = ()
+    starts: Mapping[str, StartPoint] = field(default_factory=dict)
+    #: per technician lodging away, the nights in a row it has spent away.
+    nights_away: Mapping[str, int] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
