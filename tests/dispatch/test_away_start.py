@@ -11,6 +11,8 @@ from __future__ import annotations
 import dataclasses
 from datetime import datetime, timedelta
 
+import pytest
+
 from dromologio.dispatch import solve
 from dromologio.dispatch.engine import FeasibilityOracle
 from dromologio.dispatch.excursions import ExcursionBuilder
@@ -76,6 +78,12 @@ def solve_audited(p: Problem) -> Result:
     return result
 
 
+@pytest.fixture(scope="module")
+def away_result() -> Result:
+    """The two days of :func:`away_problem`, solved once for the tests that read them."""
+    return solve_audited(away_problem())
+
+
 def ferries(result: Result) -> list[tuple[str, str, str, str]]:
     return [
         (r.date.isoformat(), str(s.from_port), str(s.to_port), s.depart.strftime("%H:%M") if s.depart else "")
@@ -85,8 +93,8 @@ def ferries(result: Result) -> list[tuple[str, str, str, str]]:
     ]
 
 
-def test_the_way_home_after_a_night_away_serves_a_ticket_on_another_island() -> None:
-    result = solve_audited(away_problem())
+def test_the_way_home_after_a_night_away_serves_a_ticket_on_another_island(away_result: Result) -> None:
+    result = away_result
     monday, tuesday = result.plan.routes
     assert monday.ticket_ids == ("K_AND",) and monday.stops[-1].lodging
     assert tuesday.stops[0].lodging and tuesday.stops[0].island == ANDROS
@@ -98,10 +106,12 @@ def test_the_way_home_after_a_night_away_serves_a_ticket_on_another_island() -> 
     assert result.plan.unassigned == ()
 
 
-def test_the_first_solution_sends_a_technician_away_home_by_the_island_of_a_ticket() -> None:
+def test_the_first_solution_sends_a_technician_away_home_by_the_island_of_a_ticket(
+    away_result: Result,
+) -> None:
     """The excursion constructor alone, on Tuesday's model: the way home passes Tinos."""
     p = away_problem()
-    model = solve(p, DAY, days=2, time_limit_s=1.0).days[1].model
+    model = away_result.days[1].model
     builder = ExcursionBuilder(p, model)
     built: list[list[list[int]]] = []
 
@@ -117,9 +127,9 @@ def test_the_first_solution_sends_a_technician_away_home_by_the_island_of_a_tick
     assert stops == [("sailing", ANDROS), ("ticket", TINOS), ("sailing", TINOS)]
 
 
-def test_the_repair_audits_a_day_that_starts_after_a_night_away() -> None:
+def test_the_repair_audits_a_day_that_starts_after_a_night_away(away_result: Result) -> None:
     """The day's plan the repair audits carries the night before, so the checker accepts the day."""
-    result = solve_audited(away_problem())
+    result = away_result
     monday_routes = [r for r in result.plan.routes if r.date == DAY]
     tuesday = result.days[1]
     alone = day_plan(away_problem(), tuesday.model, tuesday.solution)
