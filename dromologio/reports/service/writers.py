@@ -110,7 +110,9 @@ def service_chart_png(report: ServiceReport) -> bytes:
         axes.set_ylabel("ώρες (διάμεσος) / hours (median)")
         axes.set_title(title, fontsize="medium")
         axes.grid(True, axis="y", alpha=0.3)
-    panels[0].legend(fontsize="small")
+        # Head room above the bars for the legend.
+        axes.set_ylim(0, 1.3 * max([*response, *resolution, 1.0]))
+    panels[0].legend(fontsize="small", loc="upper left", ncols=2)
     figure.suptitle(report.title, fontsize="medium")
     buffer = io.BytesIO()
     figure.savefig(buffer, format="png", dpi=90)
