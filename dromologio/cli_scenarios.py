@@ -26,7 +26,7 @@ from dromologio.reports.width import WideOption, fold_columns, is_narrow, print_
 
 if TYPE_CHECKING:
     from dromologio.models import Problem
-    from dromologio.planning.scenarios import ScenarioSet
+    from dromologio.planning.scenarios import NamedProblems, ScenarioSet
     from dromologio.planning.simulate import Tick
 
 scenarios_app = typer.Typer(
@@ -66,11 +66,17 @@ def _fail(title: str, lines: list[str], code: int = 2) -> typer.Exit:
     return typer.Exit(code)
 
 
-def named_problems() -> dict[str, Path]:
-    """Problems a scenario file (or ``--problem``) may name: ``sample``, the embedded sample."""
+def named_problems() -> NamedProblems:
+    """Problems a scenario file (or ``--problem``) may name: ``sample``, the embedded sample, and
+    ``sample-zones``, the sample with the Konitsa zone sub-station and preventive care."""
+    from dromologio.models import read_problem
     from dromologio.sample import sample_data_dir
+    from dromologio.sample.zones import with_zone_substation
 
-    return {"sample": sample_data_dir()}
+    return {
+        "sample": sample_data_dir(),
+        "sample-zones": lambda: with_zone_substation(read_problem(sample_data_dir())),
+    }
 
 
 def _load(file: Path, problem_path: Path | None) -> tuple[ScenarioSet, Problem]:

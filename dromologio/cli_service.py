@@ -195,21 +195,15 @@ def service_whatif(
 ) -> None:
     """Τι θα γινόταν αν, με προληπτικές επισκέψεις / what-if with preventive visits: coverage, urgent
     response, part-time days and the month's service report (every daily plan checked)."""
-    from dromologio.models import read_problem
-    from dromologio.planning.scenarios import NamedProblems, ScenarioError, load_scenarios
+    from dromologio.cli_scenarios import named_problems
+    from dromologio.planning.scenarios import ScenarioError, load_scenarios
     from dromologio.planning.service import simulated
     from dromologio.planning.service.report import Month
     from dromologio.planning.simulate import SimulationError, SimulationSettings, run_scenarios
     from dromologio.reports.service.whatif import write_whatif
-    from dromologio.sample import sample_data_dir
-    from dromologio.sample.zones import with_zone_substation
 
-    named: NamedProblems = {
-        "sample": sample_data_dir(),
-        "sample-zones": lambda: with_zone_substation(read_problem(sample_data_dir())),
-    }
     try:
-        scenario_set = load_scenarios(file, named=named)
+        scenario_set = load_scenarios(file, named=named_problems())
         baseline = scenario_set.load_problem()
         wanted = Month.parse(month) if month else None
         settings = SimulationSettings(
