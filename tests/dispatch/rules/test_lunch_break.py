@@ -20,6 +20,7 @@ from dromologio.models.plan import LunchBreak
 from dromologio.models.plan_io import plan_csv_rows
 from dromologio.models.readers import read_problem
 from dromologio.models.retime import Travel, day_of, time_day, visits_of
+from dromologio.planning.slots import PROBE_ID, DayPlan, suggest_slots
 from dromologio.reports.exports import route_sheet_html
 from dromologio.sample import SAMPLE_DATE, sample_data_dir
 from tests.dispatch.rules import model_of
@@ -237,3 +238,14 @@ def test_a_break_between_two_tickets_at_one_school_pauses_the_visit() -> None:
     squeezed = replace(route, stops=tuple(short if s is visit else s for s in route.stops))
     found = check_plan(p, replace(plan, routes=(squeezed,)).to_dict()).violations
     assert any(v.rule == LUNCH_BREAK and "overlaps work at the school" in v.message for v in found)
+
+
+def test_slot_suggestions_keep_the_break_of_the_day_they_join() -> None:
+    p = long_day(LUNCH, second_minutes=60)
+    plan = solve(p, DAY, time_limit_s=1.0).plan
+    (slot,) = suggest_slots("S1", skill="network", minutes=30, day_plans={DAY: DayPlan(p, plan)}, count=1)
+    assert_break_clear_of_work(slot.route)
+    probe = replace(p.tickets[0], ticket_id=PROBE_ID, skill="network", service_minutes=30)
+    day_problem = p.replace(tickets=(*p.tickets, probe))
+    others = tuple(r for r in plan.routes if r.technician_id != slot.technician_id)
+    assert check_plan(day_problem, replace(plan, routes=(*others, slot.route), unassigned=())).ok
