@@ -195,6 +195,13 @@ def _stranded(day: Day, technician: Technician, island: str) -> bool:
     return home_today(day, technician)
 
 
+def _held(day: Day, technician: Technician, island: str) -> bool:
+    """A technician who starts the day on ``island``, away from home, with no way home today."""
+    start = day.start_points[technician.technician_id].island
+    home = day.problem.base_of(technician).island
+    return island == start != home and not home_today(day, technician)
+
+
 def encode(day: Day, draft: InstanceDraft) -> None:
     end_nodes = draft.end_nodes
     for node, info in draft.of_kind("lodging"):
@@ -204,6 +211,10 @@ def encode(day: Day, draft: InstanceDraft) -> None:
         # Skipping a night that positions the technician for tomorrow forgoes what it opens.
         opens = _POSITIONING.get(day, {}).get((technician.technician_id, info.island), 0.0)
         draft.drop_penalty[node] = round(opens * COST_UNITS_PER_EUR)
+        if _held(day, technician, info.island):
+            # No way home today (a strike, a timetable the look-ahead could not foresee): the
+            # night where it is is not optional, else the solver would leave the route empty.
+            draft.drop_penalty[node] = -1
         # A night away earns the overnight allowance and the full per diem.
         rules = day.rules_for(technician)
         night_eur = rules.overnight_eur + rules.per_diem_eur

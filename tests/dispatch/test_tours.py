@@ -11,19 +11,19 @@ takes a second night on Ios: a chain of two nights that only a tour plans.
 from __future__ import annotations
 
 import dataclasses
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 import pytest
 
 from dromologio.dispatch import solve
-from dromologio.dispatch.build import day_context
+from dromologio.dispatch.build import StartPoint, day_context
 from dromologio.dispatch.road_times import road_times
 from dromologio.dispatch.rules.base import Day
 from dromologio.dispatch.solve import Horizon, default_travel_model
 from dromologio.dispatch.tours import nights_home
 from dromologio.dispatch.triage import triage
-from dromologio.models import Plan, Problem
+from dromologio.models import Plan, Problem, Route, Stop
 from dromologio.models.audit import audit_plan
 from dromologio.models.checker import LODGING, check_plan
 from dromologio.models.readers import read_problem
@@ -165,3 +165,34 @@ def test_more_nights_in_a_row_than_the_policy_allows_is_a_finding(chain: tuple[P
     assert not lodging_findings(problem, plan)
     (finding,) = lodging_findings(with_policy(problem, max_nights_away=1), plan)
     assert "2 nights in a row" in finding and "max_nights_away" in finding
+
+
+def test_a_technician_held_away_by_a_strike_stays_another_night_where_it_is(sample: Problem) -> None:
+    """T07 slept on Andros; on Monday no boat runs: its day is one more night there, not an empty route."""
+    andros = next(p for p in sample.ports if p.island == "Άνδρος")
+    struck = sample.replace(sailings=(), tickets=(), technicians=(sample.technician_by_id["T07"],))
+    monday, tuesday = date(2026, 11, 30), date(2026, 12, 1)
+    night = StartPoint(andros.lat, andros.lon, andros.island, lodging=True)
+    result = solve(struck, monday, time_limit_s=0.3, seed=1, continues=(tuesday,), starts={"T07": night})
+    (route,) = result.plan.routes
+    assert route.stops[0].lodging and route.stops[-1].lodging and route.stops[-1].island == andros.island
+    friday = Route(
+        "T07",
+        date(2026, 11, 27),
+        (
+            Stop("start", lat=0.0, lon=0.0, depart=datetime(2026, 11, 27, 7, 0)),
+            Stop(
+                "end",
+                lat=andros.lat,
+                lon=andros.lon,
+                arrive=datetime(2026, 11, 27, 15, 0),
+                lodging=True,
+                island=andros.island,
+            ),
+        ),
+        distance_km=0.0,
+        travel_minutes=0,
+        cost_eur=0.0,
+    )
+    assert not lodging_findings(struck, result.plan, before=(friday,), continues=True)
+    assert result.next_starts["T07"].island == andros.island and result.nights_away == {"T07": 1}
