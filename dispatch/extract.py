@@ -28,9 +28,10 @@ def _instant(day: date, seconds: int) -> datetime:
 
 @dataclass(frozen=True)
 class _Gap:
-    """Time between leaving one place (``leave_s``) and what comes next (``next_s``: work at a school,
-    a sailing's departure, the return, the next ticket at the same school), ``travel_s`` of it on the road; ``stop`` is the visit whose
-    arrival moves when the break is taken before the drive (None: nothing to move)."""
+    """Time between leaving one place (``leave_s``) and what comes next (``next_s``: work at a
+    school, a sailing's departure, the return, the next ticket at the same school), ``travel_s``
+    of it on the road; ``stop`` is the visit whose arrival moves when the break is taken before
+    the drive (None: nothing to move)."""
 
     leave_s: int
     next_s: int
