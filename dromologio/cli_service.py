@@ -16,7 +16,7 @@ its ``problem: sample-zones`` is the sample with the Konitsa zone sub-station.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Annotated
 
@@ -64,6 +64,7 @@ def service_report(
     out: Annotated[Path | None, typer.Option("--out", help="folder for CSV, xlsx, PNG and HTML")] = None,
 ) -> None:
     """Αναφορά υπηρεσίας / service report of a month: times, fixes, repeats, km and €."""
+    from dromologio.planning.preventive import coverage_by_area, maintained_by, visits_in_plans
     from dromologio.planning.service.report import COLUMN_TITLES, Month
     from dromologio.planning.service.report import service_report as compute
     from dromologio.planning.service.sources import histories_from_plans, route_money
@@ -76,12 +77,21 @@ def service_report(
         raise typer.Exit(2) from error
     problem = read_problem_or_exit(path)
     read = _read_plans(plans)
+    # Preventive coverage at the month's end: the schools' last visits moved by the plans' own.
+    month_end = wanted.next_first_day - timedelta(days=1)
+    in_scope = tuple(s for s in problem.schools if directorate in (None, s.directorate))
+    by_area: dict[str, float | None] | None = None
+    if in_scope:
+        scoped = problem.replace(schools=in_scope, tickets=(), travel_times=())
+        covered = coverage_by_area(maintained_by(scoped, visits_in_plans(read, until=month_end)), month_end)
+        by_area = covered if covered["all"] is not None else None
     report = compute(
         histories_from_plans(problem, read),
         route_money(problem, read),
         wanted,
         directorate=directorate,
         employer=employer,
+        preventive_coverage=by_area,
     )
     table = Table(title=report.title)
     for column in report.table.columns:
@@ -91,7 +101,8 @@ def service_report(
     console.print(table)
     console.print(
         f"διαδρομές / routes {report.routes} · {report.distance_km:.1f} km · {report.cost_eur:.2f} € · "
-        f"επαναλήψεις / repeat faults {len(report.repeats)} · προληπτική κάλυψη / preventive coverage n/a",
+        f"επαναλήψεις / repeat faults {len(report.repeats)} · προληπτική κάλυψη / preventive coverage "
+        f"{report.table.iloc[0]['preventive_coverage']}",
         highlight=False,
     )
     if out is not None:

@@ -14,7 +14,7 @@ or unassigned with ``no_slack`` (:func:`plan_with_preventive`).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -144,6 +144,31 @@ def after_plan(problem: Problem, plans: Iterable[Plan]) -> Problem:
     return problem.replace(schools=schools, tickets=tuple(t for t in problem.tickets if not is_preventive(t)))
 
 
+def visits_in_plans(plans: Iterable[Plan], until: date | None = None) -> dict[str, date]:
+    """Per school, the last day (up to ``until``) ``plans`` visit it for preventive care, read from
+    the plans alone (a visit serving a ``PM-...`` ticket)."""
+    seen: dict[str, date] = {}
+    for plan in plans:
+        for route in plan.routes:
+            if until is not None and route.date > until:
+                continue
+            for stop in route.visits:
+                if stop.school_id and any(t.startswith(PREFIX) for t in stop.ticket_ids):
+                    seen[stop.school_id] = max(route.date, seen.get(stop.school_id, route.date))
+    return seen
+
+
+def maintained_by(problem: Problem, visits: Mapping[str, date]) -> Problem:
+    """``problem`` with each school's ``last_maintenance`` moved forward to its day in ``visits``."""
+    schools = []
+    for school in problem.schools:
+        visited, last = visits.get(school.school_id), last_maintenance(school)
+        if visited is not None and (last is None or visited > last):
+            school = replace(school, extra={**school.extra, LAST_MAINTENANCE: visited.isoformat()})
+        schools.append(school)
+    return problem.replace(schools=tuple(schools))
+
+
 def coverage(problem: Problem, as_of: date) -> float | None:
     """The share of schools with preventive care seen within their interval on ``as_of`` (None: none has it)."""
     cared = [s for s in problem.schools if maintenance_days(s) is not None]
@@ -162,5 +187,8 @@ def coverage_by_area(problem: Problem, as_of: date) -> dict[str, float | None]:
     out: dict[str, float | None] = {"all": coverage(problem, as_of)}
     for area in AREAS:
         schools = tuple(s for s in problem.schools if area_of(s.island, s.terrain) == area)
-        out[area] = coverage(problem.replace(schools=schools, tickets=()), as_of) if schools else None
+        if not schools:
+            out[area] = None
+            continue
+        out[area] = coverage(problem.replace(schools=schools, tickets=(), travel_times=()), as_of)
     return out

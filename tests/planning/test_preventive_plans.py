@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import json
 from datetime import date
 from pathlib import Path
@@ -61,3 +62,33 @@ def test_plan_with_preventive_puts_every_due_visit_in_exactly_one_place(tmp_path
     without = runner.invoke(app, args)
     assert without.exit_code == 0, without.output
     assert not any(t.startswith(PREFIX) for t in _places(json.loads(out.read_text(encoding="utf-8"))))
+
+
+def test_the_service_report_of_the_month_counts_the_plans_preventive_visits(tmp_path: Path) -> None:
+    folder = _zone_sample(tmp_path / "zones")
+    shares: dict[str, float] = {}
+    for name, extra in (("with", ["--preventive"]), ("without", [])):
+        out = tmp_path / f"plan-{name}.json"
+        args = [
+            "plan",
+            str(folder),
+            "--date",
+            DAY,
+            "--force",
+            "--time-limit",
+            "1",
+            "--quiet",
+            "--out",
+            str(out),
+        ]
+        assert runner.invoke(app, [*args, *extra]).exit_code == 0
+        report = tmp_path / f"report-{name}"
+        made = runner.invoke(
+            app, ["service-report", str(folder), str(out), "--month", "2026-11", "--out", str(report)]
+        )
+        assert made.exit_code == 0, made.output
+        with (report / "service-report.csv").open(encoding="utf-8-sig") as handle:
+            overall = next(row for row in csv.reader(handle, delimiter=";") if row[0] == "all")
+        shares[name] = float(overall[-1])
+    # The preventive visits made on 2026-11-24 count at the month's end; without them it decays.
+    assert 0 < shares["without"] < shares["with"] <= 1
