@@ -140,7 +140,7 @@ class TableSpec:
     name: str
     what: str
     columns: tuple[Column, ...]
-    model: Callable[..., Any]
+    model: type[Any]
     id_column: str | None = None
     #: the :class:`~.problem.Problem` field that holds the rows (the table's name unless said).
     problem_field: str = ""

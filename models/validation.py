@@ -18,15 +18,8 @@ from .errors import InputError, InputIssue
 from .partial import ProblemTables, StoredIds
 from .policy import Policy
 from .problem import (
-    Base,
-    KnownTravelTime,
-    Port,
     Problem,
     ProblemError,
-    Sailing,
-    School,
-    Technician,
-    Ticket,
 )
 from .sources import ParsedRow, RawPolicy, RawRow, RawTable, Source, row_issue
 from .table_specs import (
@@ -645,19 +638,19 @@ def _straight_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     return 2.0 * 6371.0088 * math.asin(min(1.0, math.sqrt(a)))
 
 
+def _entities(parsed: Mapping[str, list[ParsedRow] | None]) -> dict[str, Any]:
+    """Each table's domain objects, by the field of the problem that holds them (``ferries``: ``sailings``)."""
+    return {SPECS[t].rows_field: _items(parsed.get(t), SPECS[t].model) for t in TABLES}
+
+
 def validated_problem(source: Source) -> Problem:
     parsed, policy = _check(source, None)
     try:
         return Problem(
-            schools=_items(parsed["schools"], School),
-            bases=_items(parsed["bases"], Base),
-            technicians=_items(parsed["technicians"], Technician),
-            tickets=_items(parsed["tickets"], Ticket),
-            ports=_items(parsed["ports"], Port),
-            sailings=_items(parsed["ferries"], Sailing),
+            **_entities(parsed),
             policy=policy,
             name=source.name,
-            travel_times=_items(parsed.get(KNOWN_TIMES_TABLE), KnownTravelTime),
+            travel_times=_items(parsed.get(KNOWN_TIMES_TABLE), KNOWN_TIMES.model),
         )
     except ProblemError as error:
         raise InputError(
@@ -668,12 +661,7 @@ def validated_problem(source: Source) -> Problem:
 def validated_tables(source: Source, stored: StoredIds) -> ProblemTables:
     parsed, policy = _check(source, stored)
     return ProblemTables(
-        schools=_items(parsed["schools"], School),
-        bases=_items(parsed["bases"], Base),
-        technicians=_items(parsed["technicians"], Technician),
-        tickets=_items(parsed["tickets"], Ticket),
-        ports=_items(parsed["ports"], Port),
-        sailings=_items(parsed["ferries"], Sailing),
+        **_entities(parsed),
         policy=None if source.policy is None else policy,
         name=source.name,
         present=frozenset(source.tables),
