@@ -548,18 +548,7 @@ def build_tickets(
 
 def load_bases(path: Path | None = None) -> list[BaseRow]:
     rows = read_csv(path or sample_data_dir() / "bases.csv")
-    return [
-        BaseRow(
-            r["base_id"],
-            r["name"],
-            float(r["lat"]),
-            float(r["lon"]),
-            r["island"],
-            r["kind"],
-            r.get("directorate", ""),
-        )
-        for r in rows
-    ]
+    return [BaseRow.from_cells(r, directorate=r.get("directorate", "")) for r in rows]
 
 
 def sample_employers() -> dict[str, str]:

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import csv
+import dataclasses
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Self, cast
 
 from dromologio.models.cells import format_time
 from dromologio.models.table_specs import COORDINATES, SPECS, Column, TableSpec
@@ -90,6 +92,21 @@ class _TableRecord:
 
     def as_row(self) -> list[str]:
         return [_cell(column, column.value_of(self)) for column in self.spec.columns]
+
+    @classmethod
+    def from_cells(cls, cells: Mapping[str, str], **more: Any) -> Self:
+        """The record of a CSV row of its table: each cell parsed by its column, an empty cell of a
+        column that may be empty (or an absent optional column) its default; ``more``: the record's
+        own fields beyond the table's."""
+        held = {f.name for f in dataclasses.fields(cast(Any, cls))}
+        values = {
+            column.field: column.parse(text)
+            if (text := cells.get(column.name, "")) or column.filled
+            else column.default
+            for column in cls.spec.columns
+            if column.field in held
+        }
+        return cls(**values, **more)
 
 
 def _cell(column: Column, value: Any) -> str:
