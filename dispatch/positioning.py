@@ -11,7 +11,8 @@ technician who starts the day away may do better staying one more night where it
 working there than taking the morning boat home: swapping the way home for the island's
 tickets and a night takes several moves at once, so this constructor tries it too (the
 island's most valuable tickets it can serve, then the night), kept when the tickets are worth
-more than the night.  The local search improves from there.
+more than the night; one held away with no way home today (a strike) gets its night at once.
+The local search improves from there.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from .build import DayModel, NodeInfo
 from .decompose import PartConstructor
 from .engine import FeasibilityOracle
 from .instance import RoutingInstance
+from .rules.drop_value import MAX_PENALTY
 
 Constructor = Callable[[list[list[int]], FeasibilityOracle, float], list[list[int]]]
 
@@ -142,6 +144,8 @@ class PositioningBuilder:
         route = routes[vehicle]
         if night in route or any(self.nodes[n].kind != "sailing" for n in route):
             return routes  # already staying, or serving tickets on its way: leave it to the search
+        if route and self.penalty[night] >= MAX_PENALTY:
+            return routes  # held away, yet a sailing leaves: leave it to the search
         taken = {n for r in routes for n in r}
         kept: list[int] = []
         for node in work:
@@ -153,11 +157,12 @@ class PositioningBuilder:
                 kept.append(node)
         gained = sum(self.penalty[n] for n in kept)
         saved = sum(self.entry[n] for n in route)
-        if not kept or gained + saved <= self.entry[night]:
+        held = self.penalty[night] >= MAX_PENALTY  # no way home today: the night is a must
+        if not held and (not kept or gained + saved <= self.entry[night]):
             return routes
         candidate = [list(r) for r in routes]
         candidate[vehicle] = [*kept, night]
-        return candidate
+        return candidate if feasible(candidate) else routes
 
 
 def _stays(model: DayModel) -> list[tuple[int, int, tuple[int, ...]]]:

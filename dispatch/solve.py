@@ -227,7 +227,8 @@ def solve(
                 },
                 allowances_so_far=allowances,
             )
-            crossings = model.num_sailing_nodes > 0
+            # Crossings, or a technician who starts away (a night to plan without a sailing).
+            crossings = model.num_sailing_nodes > 0 or any(n.kind == "lodging" for n in model.nodes)
             # A second try (locks only restricting) is rare: it gets what is left, a quarter at least.
             remaining = max(day_deadline - time.monotonic(), limit * 0.25)
             # A day solved in parts has its borders repaired instead of the audit's repair.

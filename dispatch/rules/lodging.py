@@ -36,7 +36,7 @@ from dromologio.models import Technician, checker
 
 from .. import tours
 from .base import COST_UNITS_PER_EUR, Day, InstanceDraft, NodeInfo, NodeList, Rule
-from .drop_value import ticket_value_eur
+from .drop_value import MAX_PENALTY, ticket_value_eur
 
 if TYPE_CHECKING:
     from .ferry import Reach
@@ -213,8 +213,10 @@ def encode(day: Day, draft: InstanceDraft) -> None:
         draft.drop_penalty[node] = round(opens * COST_UNITS_PER_EUR)
         if _held(day, technician, info.island):
             # No way home today (a strike, a timetable the look-ahead could not foresee): the
-            # night where it is is not optional, else the solver would leave the route empty.
-            draft.drop_penalty[node] = -1
+            # night where it is must not be skipped, else the route would be left empty.  A
+            # penalty no ticket reaches rather than a mandatory node, so that a first solution
+            # can always be built and the search inserts the night.
+            draft.drop_penalty[node] = MAX_PENALTY
         # A night away earns the overnight allowance and the full per diem.
         rules = day.rules_for(technician)
         night_eur = rules.overnight_eur + rules.per_diem_eur
