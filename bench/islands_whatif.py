@@ -159,6 +159,9 @@ def main() -> None:
     print(
         "| cost (EUR) | " + " | ".join(f"{sum(d.cost_eur for d in runs[h].days):,.0f}" for h in names) + " |"
     )
+    reasons = {h: left_by_reason(r) for h, r in runs.items()}
+    for code in sorted(set().union(*reasons.values())):
+        print(f"| left at the end, {code} | " + " | ".join(str(reasons[h][code]) for h in names) + " |")
 
 
 def left_by_reason(run: ScenarioRun) -> Counter[str]:
