@@ -155,7 +155,10 @@ def test_workload_is_spread_over_technicians() -> None:
         [technician("T1"), technician("T2")],
         [ticket(f"K{i}", f"S{i}", service_minutes=90) for i in range(4)],
     )
-    per_technician = {r.technician_id: len(r.ticket_ids) for r in solve_valid(p).plan.routes}
+    # The balance is a span cost of the whole day: the guided search, not the first descent, finds it.
+    per_technician = {
+        r.technician_id: len(r.ticket_ids) for r in solve_valid(p, time_limit_s=1.0).plan.routes
+    }
     assert per_technician == {"T1": 2, "T2": 2}
 
 
