@@ -51,11 +51,19 @@ class FerryNetwork:
         return [p for p in self.ports.values() if p.island == island]
 
     def islands_reached_from(self, island: str) -> set[str]:
-        """Islands reachable from ``island`` by any chain of today's sailings (ignoring times)."""
-        start = [p.port_id for p in self.ports_on(island)]
+        """Islands reachable from ``island`` by any chain of today's sailings (ignoring times).
+
+        Ports on one island are joined by road: a sailing into Paros' Parikia leads on to the
+        boats from Pounta to Antiparos."""
         reached: set[str] = {island}
-        for port_id in start:
-            reached |= {self.ports[q].island for q in nx.descendants(self.graph, port_id)}
+        waiting = [island]
+        while waiting:
+            here = waiting.pop()
+            for port in self.ports_on(here):
+                for other in {self.ports[q].island for q in nx.descendants(self.graph, port.port_id)}:
+                    if other not in reached:
+                        reached.add(other)
+                        waiting.append(other)
         return reached
 
     def served_islands(self) -> set[str]:
