@@ -16,9 +16,12 @@ per diem (both charged here, on the lodging node: see also :mod:`.per_diem`).
   starts the day, when away; with the next plan date known, also on islands whose tickets
   nobody can serve today but the technician could serve tomorrow starting there (a night
   that *positions* the technician: :func:`positioning`);
-- encoding: the lodging nodes' ``entry_cost`` (overnight allowance + per diem),
-  ``allowed_vehicles`` (their technician), ``drop_penalty`` (optional: 0, or for a night that
-  positions the technician the value of the tickets it opens tomorrow), a ``location`` of
+- encoding: the lodging nodes' ``entry_cost`` (overnight allowance + per diem; a night where
+  the technician starts that the horizon does not allow, while home fits today,
+  ``STRANDED_NIGHT_EUR`` more), ``allowed_vehicles`` (their technician), ``drop_penalty``
+  (optional: 0, or for a night that positions the technician the value of the tickets it opens
+  over the tour less its later nights; a technician with no way home today must stay:
+  ``MAX_PENALTY``), a ``location`` of
   their own (reached only from the island itself), and ``distance``/``duration`` rows that
   lead only to the end nodes, at no travel (after a night away the route ends);
 - checker: ``LODGING``, ``OVERNIGHT_ALLOWED``.
