@@ -33,8 +33,12 @@ from .search import search_instance
 MAX_ROUNDS = 10
 #: findings tried one by one in a round when applying them together fails.
 MAX_TRIES_PER_ROUND = 3
-#: seconds past the day's deadline the repair may go on while it improves the plan.
+#: seconds past the day's deadline the repair's polishes may use while they improve the plan.
 GRACE_S = 2.0
+#: seconds past that the repair goes on at all: each round then only applies the audit's
+#: findings with a short polish, while they improve the plan and some are left (a busy machine
+#: slows the audit, never the promise that no ticket is left undone without need).
+LATE_LIMIT_S = 30.0
 #: least and most seconds OR-Tools is given to read and polish the findings of a round.
 POLISH_S = 0.2
 POLISH_MAX_S = 1.0
@@ -168,8 +172,9 @@ def repair_by_audit(
 
     Each round applies every finding that touches other technicians and tickets than
     the better ones at once; when the model refuses the whole, the findings are tried one
-    by one.  Rounds go on while they improve: past ``deadline`` only for ``grace_s`` more,
-    since a plan with an obvious gain left in it is worse than a late one.  ``road``: the road
+    by one.  Rounds go on while the audit finds something and they improve, since a plan with
+    an obvious gain left in it is worse than a late one: past ``deadline`` + ``grace_s`` each
+    polish is short (``POLISH_S``), and past :data:`LATE_LIMIT_S` more the repair stops.  ``road``: the road
     times of the travel model the day was planned with (:mod:`.road_times`), for the audit.
     ``previous``: the routes of the plan date before, so that technicians who start the day
     where they spent the night are audited too (:func:`day_plan`).
@@ -180,7 +185,7 @@ def repair_by_audit(
     started = time.monotonic()
     original = solution
     for round_number in range(MAX_ROUNDS):
-        if round_number and time.monotonic() >= hard_deadline:
+        if round_number and time.monotonic() >= hard_deadline + LATE_LIMIT_S:
             break
         report = audit_plan(
             problem, day_plan(problem, model, solution, previous), closed=closed, locks=locks, road=road
