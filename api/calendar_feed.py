@@ -2,7 +2,7 @@
 
 Two documents: one plan's visits (``GET /plans/{id}/routes/{technician}.ics``), and the
 technician's stable feed (``GET /feeds/{technician}.ics``) that follows the published
-plans: departure from the base, sailings and visits, today and the days after.  The
+plans: departure from the base, sailings, visits and the lunch break, today and the days after.  The
 feed's event ids depend on the day and what the event is (not on the plan), so a
 calendar app that subscribed updates the events in place when a new version is published.
 """
@@ -89,7 +89,8 @@ def _port_name(problem: Problem, port_id: str | None) -> str:
 
 
 def technician_feed(technician_id: str, days: Iterable[FeedDay], *, name: str = "") -> bytes:
-    """The stable feed: per day, the departure from the base, each sailing and each visit.
+    """The stable feed: per day, the departure from the base, each sailing, each visit and the
+    lunch break when the route has one.
 
     Event ids are ``<date>-<technician>-<what>@dromologio`` (a visit is named by its first
     ticket), and ``SEQUENCE`` is the plan's version, so a subscribed calendar updates in place.
@@ -136,4 +137,15 @@ def technician_feed(technician_id: str, days: Iterable[FeedDay], *, name: str = 
                 event = _visit_event(problem, stop, uid, stamp)
                 event.add("sequence", day.version)
                 calendar.add_component(event)
+        if route.lunch_break is not None and route.visits:
+            event = Event()
+            event.add("uid", f"{prefix}-lunch@dromologio")
+            event.add("dtstamp", stamp)
+            event.add("sequence", day.version)
+            event.add("dtstart", route.lunch_break.start.replace(tzinfo=ATHENS))
+            event.add("dtend", route.lunch_break.end.replace(tzinfo=ATHENS))
+            event.add("summary", f"Διάλειμμα ({route.lunch_break.minutes:.0f}′) / lunch break")
+            event.add("transp", "OPAQUE")
+            event.add("categories", ["Δρομολόγιο"])
+            calendar.add_component(event)
     return bytes(calendar.to_ical())

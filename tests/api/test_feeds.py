@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import date, datetime
 from typing import Any
 
@@ -10,6 +11,7 @@ from icalendar import Calendar
 
 from dromologio.api.calendar_feed import FeedDay, technician_feed
 from dromologio.models import Route, Stop
+from dromologio.models.plan import LunchBreak
 from dromologio.models.readers import read_problem_dict
 
 from .conftest import ADMIN, ARTA, IOANNINA, PARTNER_A, make_key, tiny_problem, wait_job
@@ -116,3 +118,38 @@ def test_the_feed_has_the_departure_the_sailings_and_the_visits() -> None:
     assert sailing.decoded("DTSTART").hour == 8 and sailing.decoded("DTEND").minute == 30
     assert {int(str(e["SEQUENCE"])) for e in events.values()} == {3}
     assert "1ο Δημοτικό Ιωαννίνων" in str(events["2026-11-23-T1-visit-K1@dromologio"]["SUMMARY"])
+
+
+def test_the_feed_shows_the_lunch_break() -> None:
+    problem = read_problem_dict(tiny_problem())
+    day = date(2026, 11, 23)
+    route = Route(
+        technician_id="T1",
+        date=day,
+        stops=(
+            Stop("start", lat=39.664, lon=20.851, depart=datetime(2026, 11, 23, 8, 0)),
+            Stop(
+                "visit",
+                lat=39.667,
+                lon=20.853,
+                school_id="S1",
+                ticket_ids=("K1",),
+                arrive=datetime(2026, 11, 23, 8, 10),
+                start=datetime(2026, 11, 23, 8, 20),
+                end=datetime(2026, 11, 23, 12, 0),
+            ),
+            Stop("end", lat=39.664, lon=20.851, arrive=datetime(2026, 11, 23, 13, 0)),
+        ),
+        distance_km=2.0,
+        travel_minutes=20,
+        cost_eur=1.0,
+        lunch_break=LunchBreak(datetime(2026, 11, 23, 12, 0), datetime(2026, 11, 23, 12, 30)),
+    )
+    body = technician_feed("T1", [FeedDay(route, problem, "p1", 1)])
+    events = {str(e["UID"]): e for e in Calendar.from_ical(body).walk("VEVENT")}
+    lunch = events["2026-11-23-T1-lunch@dromologio"]
+    assert "Διάλειμμα (30′)" in str(lunch["SUMMARY"])
+    assert lunch.decoded("DTSTART").hour == 12 and lunch.decoded("DTEND").minute == 30
+    # A route without a break has no such event.
+    plain = technician_feed("T1", [FeedDay(dataclasses.replace(route, lunch_break=None), problem, "p1", 1)])
+    assert not any("lunch" in str(e["UID"]) for e in Calendar.from_ical(plain).walk("VEVENT"))
