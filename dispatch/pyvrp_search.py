@@ -59,6 +59,8 @@ class PyvrpModel:
 
     data: object  # pyvrp.ProblemData (kept untyped here: the import is lazy)
     node_of_index: dict[int, int]
+    #: the instance's vehicles of each PyVRP vehicle type (alike vehicles share one type).
+    vehicles_of_type: tuple[tuple[int, ...], ...] = ()
 
 
 def _travel(instance: RoutingInstance) -> IntArray:
@@ -140,32 +142,41 @@ def build_model(instance: RoutingInstance) -> PyvrpModel:
                 required=penalty < 0,
             )
         )
-    vehicle_types = []
+    # Vehicles alike in every respect share one vehicle type (PyVRP searches a homogeneous
+    # fleet much better as one type of k vehicles than as k types of one).
+    groups: dict[tuple[int, int, int, int, int, tuple[int, ...], int], list[int]] = {}
     for vehicle in range(m):
         early, late = (int(v) for v in instance.vehicle_windows[vehicle])
         cap = int(instance.vehicle_max_distance[vehicle])
-        vehicle_types.append(
-            pyvrp.VehicleType(
-                num_available=1,
-                start_depot=depot_index[int(instance.vehicle_start[vehicle])],
-                end_depot=depot_index[int(instance.vehicle_end[vehicle])],
-                tw_early=early,
-                tw_late=late,
-                # The "distance" is money: the km cap becomes the money of driving that far.
-                max_distance=(
-                    int(scale * cap * float(instance.vehicle_distance_cost[vehicle]))
-                    if cap >= 0
-                    else np.iinfo(np.int64).max
-                ),
-                unit_distance_cost=1,
-                fixed_cost=round(scale * instance.vehicle_fixed_cost),
-                capacity=[]
-                if instance.vehicle_capacity is None
-                else [int(instance.vehicle_capacity[vehicle])],
-                unit_duration_cost=0,
-                profile=profile_of[vehicle],
-            )
+        alike: tuple[int, int, int, int, int, tuple[int, ...], int] = (
+            depot_index[int(instance.vehicle_start[vehicle])],
+            depot_index[int(instance.vehicle_end[vehicle])],
+            early,
+            late,
+            # The "distance" is money: the km cap becomes the money of driving that far.
+            int(scale * cap * float(instance.vehicle_distance_cost[vehicle]))
+            if cap >= 0
+            else int(np.iinfo(np.int64).max),
+            () if instance.vehicle_capacity is None else (int(instance.vehicle_capacity[vehicle]),),
+            profile_of[vehicle],
         )
+        groups.setdefault(alike, []).append(vehicle)
+    vehicle_types = [
+        pyvrp.VehicleType(
+            num_available=len(members),
+            start_depot=start,
+            end_depot=end,
+            tw_early=early,
+            tw_late=late,
+            max_distance=max_distance,
+            unit_distance_cost=1,
+            fixed_cost=round(scale * instance.vehicle_fixed_cost),
+            capacity=list(capacity),
+            unit_duration_cost=0,
+            profile=profile,
+        )
+        for (start, end, early, late, max_distance, capacity, profile), members in groups.items()
+    ]
     data = pyvrp.ProblemData(
         locations=locations,
         clients=clients,
@@ -176,7 +187,11 @@ def build_model(instance: RoutingInstance) -> PyvrpModel:
     )
     node_of_index = dict(enumerate(visits))
     del n
-    return PyvrpModel(data=data, node_of_index=node_of_index)
+    return PyvrpModel(
+        data=data,
+        node_of_index=node_of_index,
+        vehicles_of_type=tuple(tuple(members) for members in groups.values()),
+    )
 
 
 #: PyVRP's cost of a solution that breaks a constraint (``CostEvaluator.cost``: the largest int64).
@@ -233,11 +248,14 @@ def search_routes(
 
 
 def routes_of(solution: object, model: PyvrpModel, num_vehicles: int) -> list[list[int]]:
+    """The solution's routes per instance vehicle: a type's routes go to its vehicles in order."""
     routes: list[list[int]] = [[] for _ in range(num_vehicles)]
+    used = [0] * len(model.vehicles_of_type)
     for route in solution.routes():  # type: ignore[attr-defined]
-        routes[int(route.vehicle_type())] = [
-            model.node_of_index[int(step.idx)] for step in route if step.is_client()
-        ]
+        kind = int(route.vehicle_type())
+        vehicle = model.vehicles_of_type[kind][used[kind]]
+        used[kind] += 1
+        routes[vehicle] = [model.node_of_index[int(step.idx)] for step in route if step.is_client()]
     return routes
 
 
