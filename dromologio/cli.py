@@ -22,6 +22,7 @@ from dromologio import ATTRIBUTION, __version__
 from dromologio.cli_campaign import register as register_campaign_command
 from dromologio.cli_costs import register as register_cost_commands
 from dromologio.cli_forms import forms_app
+from dromologio.cli_levels import register as register_level_command
 from dromologio.cli_scenarios import scenarios_app
 from dromologio.cli_service import register as register_service_commands
 from dromologio.geo.closures import Closure
@@ -401,6 +402,7 @@ def serve(
 register_cost_commands(app)
 register_service_commands(app)
 register_campaign_command(app)
+register_level_command(app)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -8,9 +8,14 @@ API and the writers carry them unchanged) and read here:
 - ``schools.last_maintenance``: the date of the last preventive visit (empty: never);
 - ``technicians.work_days``: the weekdays the technician works, ``Mon;Wed`` or in Greek
   ``Δευ;Τετ`` (empty: every working day);
-- ``technicians.home_zone``: the zone the technician serves first (empty: none).
+- ``technicians.home_zone``: the zone the technician serves first (empty: none);
+- ``tickets.level``: the ticket's level of support, ``school``, ``remote``, ``on_site``,
+  ``third_level`` or ``vendor`` (empty: the flags say it).  It decides the flags
+  ``remote`` and ``warranty`` left empty in its row, and must agree with those filled in
+  (:func:`level_flag_issues`).
 
-The readers check every filled cell with :data:`SERVICE_COLUMNS` (file, row, column, fix).
+The readers check every filled cell with :data:`SERVICE_COLUMNS` (file, row, column, fix),
+and the cells that depend on each other with :data:`ROW_RULES`.
 """
 
 from __future__ import annotations
@@ -20,8 +25,8 @@ from collections.abc import Callable, Mapping
 from datetime import date
 from typing import Any, Final
 
-from .cells import CellError, parse_date
-from .problem import Problem, School, Technician
+from .cells import CellError, parse_bool, parse_date, suggestion
+from .problem import Problem, School, Technician, Ticket
 from .vocab import WEEKDAYS
 
 ZONE: Final = "zone"
@@ -29,6 +34,17 @@ MAINTENANCE_DAYS: Final = "maintenance_days"
 LAST_MAINTENANCE: Final = "last_maintenance"
 WORK_DAYS: Final = "work_days"
 HOME_ZONE: Final = "home_zone"
+LEVEL: Final = "level"
+#: the levels of support of a ticket (as ``dromologio.planning.service.levels`` moves it between them).
+TICKET_LEVELS: Final = ("school", "remote", "on_site", "third_level", "vendor")
+#: level -> the flags (remote, warranty) it gives: how the plan triages the ticket.
+LEVEL_FLAGS: Final[Mapping[str, tuple[bool, bool]]] = {
+    "school": (True, False),
+    "remote": (True, False),
+    "on_site": (False, False),
+    "third_level": (False, True),
+    "vendor": (False, True),
+}
 
 #: Greek weekdays, abbreviated and in full (accents and case aside), as weekdays of :data:`WEEKDAYS`.
 GREEK_WEEKDAYS: Final[Mapping[str, str]] = {
@@ -104,11 +120,79 @@ def parse_zone(text: str) -> str:
     return " ".join(text.split())
 
 
+def parse_level(text: str) -> str:
+    """A level of support, exactly one of :data:`TICKET_LEVELS` (case and spaces aside)."""
+    word = text.strip().casefold()
+    if word in TICKET_LEVELS:
+        return word
+    raise CellError(
+        f"'{text}' is not a level; the levels are {', '.join(TICKET_LEVELS)}",
+        f"write one of those levels{suggestion(word, TICKET_LEVELS)}, or leave it empty",
+    )
+
+
 #: table -> extension column -> how its filled cells are read (raises :class:`CellError`).
 SERVICE_COLUMNS: Final[Mapping[str, Mapping[str, Callable[[str], Any]]]] = {
     "schools": {ZONE: parse_zone, MAINTENANCE_DAYS: parse_maintenance_days, LAST_MAINTENANCE: parse_date},
     "technicians": {WORK_DAYS: parse_work_days, HOME_ZONE: parse_zone},
+    "tickets": {LEVEL: parse_level},
 }
+
+_FLAGS: Final = ("remote", "warranty")
+
+
+def _flags_in_words(flags: tuple[bool, bool]) -> str:
+    return " and ".join(f"{name} {'true' if on else 'false'}" for name, on in zip(_FLAGS, flags, strict=True))
+
+
+def level_flag_issues(cells: Mapping[str, str], values: dict[str, Any]) -> list[tuple[str, CellError]]:
+    """The flags of a ticket row with a ``level``: the empty ones set from the level (in ``values``),
+    and a (column, error) for a level that contradicts a flag filled in the same row.
+
+    A row without a level, or with a level or a flag that cannot be read (reported by
+    their own columns), is left as it is.
+    """
+    text = cells.get(LEVEL, "").strip()
+    try:
+        level = parse_level(text) if text else None
+        given = {name: parse_bool(cells[name].strip()) for name in _FLAGS if cells.get(name, "").strip()}
+    except CellError:
+        return []
+    if level is None:
+        return []
+    wanted = dict(zip(_FLAGS, LEVEL_FLAGS[level], strict=True))
+    clashes = [name for name, on in given.items() if on != wanted[name]]
+    if not clashes:
+        values.update(wanted)
+        return []
+    said = ", ".join(f"{name} {'true' if given[name] else 'false'}" for name in clashes)
+    agreeing = [
+        other
+        for other in TICKET_LEVELS
+        if all(LEVEL_FLAGS[other][_FLAGS.index(n)] == given[n] for n in given)
+    ]
+    error = CellError(
+        f"level {level} means {_flags_in_words(LEVEL_FLAGS[level])}, but this row says {said}",
+        "leave remote and warranty empty (the level decides them)"
+        + (f", or write a level that agrees: {', '.join(agreeing)}" if agreeing else ""),
+    )
+    return [(LEVEL, error)]
+
+
+#: table -> checks between a row's cells: each may fill ``values`` and returns (column, error) pairs.
+ROW_RULES: Final[Mapping[str, Callable[[Mapping[str, str], dict[str, Any]], list[tuple[str, CellError]]]]] = {
+    "tickets": level_flag_issues
+}
+
+
+def ticket_level(ticket: Ticket) -> str:
+    """The ticket's level: its ``level`` cell, else what its flags say (warranty: vendor)."""
+    text = _cell(ticket.extra, LEVEL)
+    if text:
+        return parse_level(text)
+    if ticket.warranty:
+        return "vendor"
+    return "remote" if ticket.remote else "on_site"
 
 
 def _cell(extra: Mapping[str, str], column: str) -> str:

@@ -22,7 +22,7 @@ from .problem import (
     Technician,
     Ticket,
 )
-from .service_columns import SERVICE_COLUMNS
+from .service_columns import ROW_RULES, SERVICE_COLUMNS
 from .vocab import BASE_KINDS, PRIORITIES, SKILLS, TERRAINS
 
 #: every table of a problem, in the order of the contract.
@@ -323,9 +323,14 @@ def access_minutes(text: str) -> float:
     return value
 
 
-#: the extension columns of zones, work days and preventive care (kept in ``extra``), by table,
+#: the extension columns of zones, work days, preventive care and ticket levels (kept in ``extra``), by table,
 #: each with the reader of its filled cells (:mod:`.service_columns`).
 EXTENSION_COLUMNS: Mapping[str, Mapping[str, Callable[[str], Any]]] = SERVICE_COLUMNS
+#: checks between the cells of one row, by table (a ticket's ``level`` and its flags): each may
+#: fill the row's values and returns (column, error) pairs.
+ROW_CELL_RULES: Mapping[str, Callable[[Mapping[str, str], dict[str, Any]], list[tuple[str, CellError]]]] = (
+    ROW_RULES
+)
 
 #: a known travel time faster than the straight line at this speed is a typing error (as the checker says).
 KNOWN_MAX_KMH = 120.0

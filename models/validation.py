@@ -31,6 +31,7 @@ from .table_specs import (
     PLACE_TABLES,
     REFERENCES,
     REQUIRED_TABLES,
+    ROW_CELL_RULES,
     SPECS,
     SUGGESTION_BUDGET,
     TABLES,
@@ -111,6 +112,12 @@ def _read_rows(spec: TableSpec, table: RawTable, issues: list[InputIssue]) -> li
                 values[column.field] = column.parse(text)
             except CellError as error:
                 found.append(InputIssue(table.label, raw.number, column.name, text, error.message, error.fix))
+        if spec.name in ROW_CELL_RULES:
+            for column_name, problem in ROW_CELL_RULES[spec.name](raw.cells, values):
+                text = raw.cells.get(column_name, "").strip()
+                found.append(
+                    InputIssue(table.label, raw.number, column_name, text, problem.message, problem.fix)
+                )
         found += _row_checks(spec.name, table.label, raw, values)
         item: Any | None = None
         complete = all(c.field in values for c in spec.columns)
