@@ -17,6 +17,11 @@ urgent ticket may come in.  Re-planning then starts from *now* and the *live sta
   visits move only when moving pays clearly;
 - "freeze before T" (:func:`live_from_plan` with ``freeze_until``): every visit planned to
   start before T stays as it was, and the day is re-planned from T;
+- a lunch break already taken (begun before ``now``, :attr:`LiveState.breaks`) stays as the
+  published route has it: the technician is free once it is over, the ``lunch_break`` rule plans
+  no second one and the splice puts it back on the route; a break still ahead is planned by the
+  solver, no earlier than the technician is free (or, for one idle once its frozen visits are
+  over, by the splice: back home if the window still holds it, else before the drive home);
 - pins of whole routes (:func:`pin_routes`, :func:`with_pinned`): a pinned technician's
   published route is kept as it is (its visits done left out) and the technician takes
   nothing new; the rest of the day is re-planned without it.
@@ -35,7 +40,7 @@ from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING
 
 from dromologio.models import Plan, Problem, Route, Stop, Technician
-from dromologio.models.plan import overtime_minutes
+from dromologio.models.plan import LunchBreak, overtime_minutes
 
 from .rules.base import COST_UNITS_PER_EUR, DAY_S, InstanceDraft, StartPoint
 from .rules.drop_value import MAX_PENALTY
@@ -65,7 +70,8 @@ class LiveState:
     at ``now``); ``previous``: ticket -> technician of the published plan (the stability
     term); ``kept``: technician -> the frozen visits that begin its route, in order
     (derived from ``started`` when absent); ``departed``: technician -> when it left its
-    base in the morning.
+    base in the morning; ``breaks``: technician -> the lunch break it has taken (begun before
+    ``now``), kept on its route.
     """
 
     now: datetime
@@ -78,6 +84,7 @@ class LiveState:
     move_eur: float | None = None
     #: technician -> the sailings of its published route already taken (departed before now).
     crossed: Mapping[str, tuple[Stop, ...]] = field(default_factory=dict)
+    breaks: Mapping[str, LunchBreak] = field(default_factory=dict)
 
     def now_s(self, plan_date: date) -> int:
         """``now`` in seconds of the plan's day: 0 before it, the day's end after it."""
@@ -147,15 +154,18 @@ class LiveState:
         for technician in problem.technicians:
             position = self.positions.get(technician.technician_id)
             free = now_s if position is None else max(now_s, _seconds_on(position.free_from, plan_date))
+            taken = self.breaks.get(technician.technician_id)
+            if taken is not None:  # a break under way at now: free once it is over
+                free = max(free, _seconds_on(taken.end, plan_date))
             if position is None or position.school_id is None:
                 base = problem.base_of(technician)
                 points[technician.technician_id] = StartPoint(
-                    base.lat, base.lon, base.island, free_from_s=free
+                    base.lat, base.lon, base.island, free_from_s=free, break_taken=taken is not None
                 )
             else:
                 school = problem.school_by_id[position.school_id]
                 points[technician.technician_id] = StartPoint(
-                    school.lat, school.lon, school.island, free_from_s=free
+                    school.lat, school.lon, school.island, free_from_s=free, break_taken=taken is not None
                 )
         return points
 
@@ -176,7 +186,9 @@ def live_from_plan(
     was started (``None`` or another day: its planned start).  With ``freeze_until`` every
     visit planned to start before it stays as it was and the day is re-planned from then.
     Each technician continues from its started visit (at the end of the work), else from
-    the school of its last visit done, else from its base.
+    the school of its last visit done, else from its base.  A lunch break of the published
+    route begun before ``now`` is taken (``breaks``), unless a started visit's actual times
+    overlap it (then it was not taken as published, and is planned again where the window allows).
     """
     routes = published.routes if isinstance(published, Plan) else tuple(published)
     started = dict(started or {})
@@ -191,6 +203,7 @@ def live_from_plan(
     positions: dict[str, Position] = {}
     departed: dict[str, datetime] = {}
     crossed: dict[str, tuple[Stop, ...]] = {}
+    breaks: dict[str, LunchBreak] = {}
     for route in routes:
         if route.date != plan_date:
             continue
@@ -241,6 +254,13 @@ def live_from_plan(
         )
         if sailed and (frozen or last_done is not None):
             crossed[technician_id] = sailed
+        lunch = route.lunch_break
+        if (
+            lunch is not None
+            and lunch.start < _at(plan_date, now_s)
+            and not any(_overlaps(lunch, s) for s in frozen)
+        ):
+            breaks[technician_id] = lunch
         if frozen:
             kept[technician_id] = tuple(frozen)
             last = frozen[-1]
@@ -258,7 +278,14 @@ def live_from_plan(
         departed=departed,
         move_eur=move_eur,
         crossed=crossed,
+        breaks=breaks,
     )
+
+
+def _overlaps(lunch: LunchBreak, visit: Stop) -> bool:
+    """Whether a visit's work overlaps the break."""
+    assert visit.start is not None and visit.end is not None
+    return lunch.start < visit.end and visit.start < lunch.end
 
 
 def stability_cost(draft: InstanceDraft, previous: Mapping[str, str], move_eur: float) -> None:
@@ -289,7 +316,8 @@ def splice(
     """The day's routes: each technician's start at its base, its frozen visits, then the re-plan.
 
     A technician that re-starts away from its base (a school) gets the road from its base
-    there counted in its distance; an idle one is back home the time the road takes.
+    there counted in its distance; an idle one is back home the time the road takes.  A lunch
+    break already taken (``live.breaks``) is the route's break when it has visits.
     """
     from dromologio.geo import Place
 
@@ -306,10 +334,11 @@ def splice(
         assert start.lat is not None and start.lon is not None and start.depart is not None
         away = _km(start.lat, start.lon, base.lat, base.lon) > 0.05 and not start.lodging and not crossed
         if not kept and not away and not crossed:
-            out.append(route)
+            out.append(_with_taken_break(route, live))
             continue
         distance_km = route.distance_km
         travel_minutes = route.travel_minutes
+        lunch = route.lunch_break
         if away:
             matrices = travel.matrices(
                 [
@@ -324,7 +353,13 @@ def splice(
                 leave = max(start.depart, _at(route.date, live.now_s(route.date)))
                 if kept and kept[-1].end is not None:
                     leave = max(leave, kept[-1].end)
-                end = replace(end, arrive=leave + timedelta(seconds=int(matrices.duration_s[1, 0])))
+                drive = timedelta(seconds=int(matrices.duration_s[1, 0]))
+                if kept and route.technician_id not in live.breaks:
+                    # Its last visit frozen and the break still ahead: after the return, or before it.
+                    lunch = _break_ahead(problem, technician, route.date, leave, leave + drive)
+                    if lunch is not None and lunch.start < leave + drive:
+                        leave = lunch.end
+                end = replace(end, arrive=leave + drive)
                 distance_km = round(distance_km + int(matrices.distance_m[1, 0]) / 1000.0, 1)
                 travel_minutes += int(matrices.duration_s[1, 0]) // 60
         first = crossed[0].depart if crossed else kept[0].arrive if kept else start.depart
@@ -333,14 +368,44 @@ def splice(
         shift_start = _at(route.date, technician.shift_start_min * 60)
         depart = departed if departed is not None and departed <= first else min(shift_start, first)
         home = Stop("start", lat=base.lat, lon=base.lon, depart=depart)
-        spliced = replace(route, stops=(home, *crossed, *kept, *middle, end), distance_km=distance_km)
-        spliced = replace(spliced, travel_minutes=travel_minutes)
+        spliced = replace(
+            route, stops=(home, *crossed, *kept, *middle, end), distance_km=distance_km, lunch_break=lunch
+        )
+        spliced = _with_taken_break(replace(spliced, travel_minutes=travel_minutes), live)
         # The end moved (home from where it is): its overtime is what the policy pays for.
         spliced = replace(spliced, overtime_min=overtime_minutes(spliced, technician.shift_end_min))
         costs = route_costs(problem, spliced)
         total = costs.pop("total")
         out.append(replace(spliced, cost_eur=total, costs={k: v for k, v in costs.items() if v}))
     return out
+
+
+def _with_taken_break(route: Route, live: LiveState) -> Route:
+    """The route with the break its technician has taken, when it has visits (the rule asks none of
+    a route without)."""
+    taken = live.breaks.get(route.technician_id)
+    if taken is None or not route.visits:
+        return route
+    return replace(route, lunch_break=taken)
+
+
+def _break_ahead(
+    problem: Problem, technician: Technician, day: date, leave: datetime, back: datetime
+) -> LunchBreak | None:
+    """The break of a technician idle once its frozen visits are over (leaving at ``leave``, home at
+    ``back``): at home if the window still holds it, else before the drive; None when the policy
+    asks none or the window is over."""
+    policy = problem.policy.for_employer(technician.employer)
+    span = policy.lunch_span_min(technician.shift_start_min, technician.shift_end_min)
+    if span is None:
+        return None
+    length = timedelta(minutes=policy.lunch_break_min)
+    for earliest in (back, leave):
+        begin = max(_at(day, span[0] * 60), earliest)
+        begin += timedelta(seconds=-_seconds(begin) % 60)  # whole minutes, as the plan writes them
+        if begin + length <= _at(day, span[1] * 60):
+            return LunchBreak(begin, begin + length)
+    return None
 
 
 def latest_end_s(problem: Problem, technician: Technician) -> int:

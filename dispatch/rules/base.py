@@ -136,6 +136,8 @@ class StartPoint:
     island: str
     lodging: bool = False
     free_from_s: int | None = None
+    #: re-planned from now: the lunch break is already taken (the ``lunch_break`` rule plans none).
+    break_taken: bool = False
 
 
 @dataclass(frozen=True, eq=False)

@@ -6,7 +6,9 @@ anywhere in the window (within the technician's shift) and never overlaps work a
 a drive or a sailing; it may fall while the technician waits (for a school to open, for a
 sailing), before it leaves its start or after it is back.  A technician whose shift overlaps
 the window by less than the break needs none.  Re-planned from now (:mod:`dromologio.dispatch.live`), the break
-starts no earlier than the technician is free; once the window has passed, none is planned.
+starts no earlier than the technician is free; once the window has passed, none is planned; a
+break already taken (begun before now) is none to plan: the live state keeps it and the splice puts
+it back on the route.
 
 - pre-check: none (a break never keeps a single visit out: the window is longer than the break);
 - encoding: ``vehicle_break`` (per vehicle: earliest and latest start, length, in seconds;
@@ -33,6 +35,8 @@ RULE_ID: Final = "lunch_break"
 
 def break_of(day: Day, technician: Technician) -> VehicleBreak | None:
     """The technician's break today in seconds, with a visit's setup as its guard; None for none."""
+    if day.start_points[technician.technician_id].break_taken:
+        return None  # re-planned from now after the break: the published one stays on the route
     rules = day.rules_for(technician)
     span = rules.lunch_span_min(technician.shift_start_min, technician.shift_end_min)
     if span is None:
