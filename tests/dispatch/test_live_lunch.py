@@ -199,3 +199,15 @@ def test_a_last_visit_running_late_takes_the_break_before_the_drive_home() -> No
     assert route.stops[-1].arrive is not None and route.stops[-1].arrive > _at("14:30")
     audit = audit_plan(today, plan, road=road_times(today, default_travel_model(today)))
     assert audit.ok and not audit.not_audited, str(audit)
+
+
+def test_freeze_before_keeps_the_morning_and_its_break() -> None:
+    world = _world()
+    live = live_from_plan(world, _published(world), _at("08:00"), freeze_until=_at("13:00"))
+    assert live.breaks == {"T1": LunchBreak(_at("12:00"), _at("12:30"))}
+    plan = solve(world, DAY, time_limit_s=LIMIT, live=live).plan
+    assert check_plan(world, plan).ok, check_plan(world, plan).violations
+    route = _route(plan)
+    assert route.lunch_break == LunchBreak(_at("12:00"), _at("12:30"))
+    assert [s.ticket_ids for s in route.visits][:3] == [("A1",), ("B1",), ("C1",)]
+    assert {t for s in route.visits for t in s.ticket_ids} == {"A1", "B1", "C1", "D1"}
