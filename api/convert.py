@@ -17,6 +17,7 @@ from dataclasses import replace
 from typing import Any, cast
 
 from dromologio.models import Base, Policy, Problem, School, Ticket
+from dromologio.models.service_columns import LEVEL, LEVEL_FLAGS, ticket_level
 
 from . import schemas
 from .entity import EntitySpec
@@ -89,6 +90,26 @@ def ticket_from_create(body: schemas.TicketCreate) -> Ticket:
     return cast(Ticket, TICKET.from_row(TICKET.values(body)))
 
 
+def ticket_values(ticket: Ticket) -> dict[str, Any]:
+    """Row columns of an imported ticket: its file's ``level`` is the stored level, not an extra column."""
+    values = TICKET.domain_values(ticket)
+    extra = dict(values["extra"])
+    if LEVEL in extra:
+        given = extra.pop(LEVEL).strip()
+        values["extra"] = extra
+        if given:
+            values["level"] = ticket_level(ticket)  # after the flags: the stored level is this one
+    return values
+
+
+def ticket_from_row(row: TicketRow) -> Ticket:
+    """The domain ticket of a row, its stored level as the ``level`` column (when it agrees with the flags)."""
+    ticket = cast(Ticket, TICKET.from_row(row))
+    if LEVEL_FLAGS.get(row.level) != (bool(row.remote), bool(row.warranty)):
+        return ticket
+    return replace(ticket, extra={**ticket.extra, LEVEL: row.level})
+
+
 def base_from_row(row: BaseRow | Mapping[str, Any]) -> Base:
     """The domain base, its Directorate in ``extra`` as ``bases.csv`` carries it (the solver's own-area rule)."""
     base = cast(Base, BASE.from_row(row))
@@ -157,7 +178,7 @@ def problem_from_rows(
         schools=domain_objects(SCHOOL, schools),
         bases=tuple(base_from_row(r) for r in bases),
         technicians=domain_objects(TECHNICIAN, technicians),
-        tickets=domain_objects(TICKET, tickets),
+        tickets=tuple(ticket_from_row(r) for r in tickets),
         ports=domain_objects(PORT, ports),
         sailings=domain_objects(SAILING, sailings),
         policy=policy_from_data(policy),

@@ -36,7 +36,7 @@ from dromologio.models.partial import ProblemTables, StoredIds
 from . import convert, schemas
 from .auth import Principal
 from .errors import ApiError
-from .specs import PORT, SAILING, SCHOOL, TECHNICIAN, TICKET
+from .specs import PORT, SAILING, SCHOOL, TECHNICIAN
 from .tables import (
     BaseRow,
     PolicyRow,
@@ -403,7 +403,7 @@ def import_tables(
         session,
         TicketRow,
         "ticket_id",
-        ((t.ticket_id, TICKET.domain_values(t)) for t in tables.tickets),
+        ((t.ticket_id, convert.ticket_values(t)) for t in tables.tickets),
         summary.tickets,
         stamp={"updated_at": when},
     )
