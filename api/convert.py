@@ -105,9 +105,10 @@ def ticket_values(ticket: Ticket) -> dict[str, Any]:
 def ticket_from_row(row: TicketRow) -> Ticket:
     """The domain ticket of a row, its stored level as the ``level`` column (when it agrees with the flags)."""
     ticket = cast(Ticket, TICKET.from_row(row))
-    if LEVEL_FLAGS.get(row.level) != (bool(row.remote), bool(row.warranty)):
-        return ticket
-    return replace(ticket, extra={**ticket.extra, LEVEL: row.level})
+    extra = {k: v for k, v in ticket.extra.items() if k != LEVEL}
+    if LEVEL_FLAGS.get(row.level) == (bool(row.remote), bool(row.warranty)):
+        extra[LEVEL] = row.level
+    return replace(ticket, extra=extra)
 
 
 def base_from_row(row: BaseRow | Mapping[str, Any]) -> Base:

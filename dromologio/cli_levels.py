@@ -21,6 +21,7 @@ import typer
 from rich.console import Console
 
 from dromologio.models import Problem, Ticket
+from dromologio.models.calendar import ATHENS, today
 from dromologio.models.cells import CellError, format_instant, parse_instant, suggestion
 from dromologio.models.service_columns import LEVEL, LEVEL_FLAGS, parse_level, ticket_level
 from dromologio.models.table_specs import TICKETS
@@ -129,13 +130,27 @@ def _show(folder: Path, ticket: Ticket) -> None:
         )
 
 
-def _when(at: str | None) -> str:
+def _when(at: str | None, ticket: Ticket, moves: list[LevelMove]) -> str:
+    """When the move happened: ``--at`` or now (today's date as the planner takes it), in order."""
     if at is None:
-        return format_instant(datetime.now().replace(second=0, microsecond=0))
-    try:
-        return format_instant(parse_instant(at.strip()))
-    except CellError as error:
-        raise _fail(f"--at: {error.message}; {error.fix}") from error
+        when = datetime.combine(today(), datetime.now(ATHENS).time()).replace(second=0, microsecond=0)
+    else:
+        try:
+            when = parse_instant(at.strip())
+        except CellError as error:
+            raise _fail(f"--at: {error.message}; {error.fix}") from error
+    if when < ticket.opened_at:
+        raise _fail(
+            f"--at: {format_instant(when)} είναι πριν ανοίξει το δελτίο / is before the ticket was opened "
+            f"({format_instant(ticket.opened_at)}); write when the move happened"
+        )
+    last = moves[-1].at if moves else ""
+    if last and format_instant(when) < last:
+        raise _fail(
+            f"--at: {format_instant(when)} είναι πριν την τελευταία μετακίνηση / is before the ticket's last move "
+            f"({last}); moves are recorded in the order they happened"
+        )
+    return format_instant(when)
 
 
 def level(
@@ -173,7 +188,7 @@ def level(
         raise _fail(
             "--reason: γράψτε την αιτία / write why the ticket moves, e.g. --reason 'remote attempt failed'"
         )
-    when = _when(at)
+    when = _when(at, ticket, read_moves(folder, ticket_id))
     tickets = tuple(moved_ticket(t, wanted) if t.ticket_id == ticket_id else t for t in problem.tickets)
     write_tickets(folder, tickets)
     append_move(folder, LevelMove(ticket_id, when, current, wanted, " ".join(reason.split())))

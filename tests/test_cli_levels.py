@@ -35,7 +35,7 @@ def test_an_allowed_move_rewrites_the_tickets_and_is_recorded(tmp_path: Path) ->
             "--reason",
             "remote attempt failed",
             "--at",
-            "2026-11-20T10:15",
+            "2026-11-23T10:15",
         ],
     )
     assert moved.exit_code == 0, moved.output
@@ -45,7 +45,7 @@ def test_an_allowed_move_rewrites_the_tickets_and_is_recorded(tmp_path: Path) ->
     events = (folder / "ticket_events.csv").read_text(encoding="utf-8").splitlines()
     assert events == [
         "ticket_id,at,kind,from_level,to_level,reason",
-        "K03,2026-11-20T10:15,level,remote,on_site,remote attempt failed",
+        "K03,2026-11-23T10:15,level,remote,on_site,remote attempt failed",
     ]
 
 
@@ -61,25 +61,37 @@ def test_a_refused_move_names_the_allowed_ones_and_changes_nothing(tmp_path: Pat
     assert unknown.exit_code == 2 and "school, remote, on_site, third_level, vendor" in unknown.output
     no_reason = runner.invoke(app, ["level", str(folder), "K01", "vendor"])
     assert no_reason.exit_code == 2 and "--reason" in no_reason.output
+    early = runner.invoke(
+        app, ["level", str(folder), "K01", "vendor", "--reason", "x", "--at", "2026-11-23T09:00"]
+    )
+    assert early.exit_code == 2 and "before the ticket was opened (2026-11-23T09:40)" in " ".join(
+        early.output.split()
+    )
     assert (folder / "tickets.csv").read_bytes() == before
     assert not (folder / "ticket_events.csv").exists()
 
 
 def test_the_level_and_its_moves_are_printed(tmp_path: Path) -> None:
     folder = make_folder(tmp_path)
-    for level, at in (("on_site", "2026-11-20T09:00"), ("vendor", "2026-11-20T11:30")):
+    for level, at in (("on_site", "2026-11-23T09:00"), ("vendor", "2026-11-23T11:30")):
         result = runner.invoke(
             app, ["level", str(folder), "K03", level, "--reason", f"to {level}", "--at", at]
         )
         assert result.exit_code == 0, result.output
+    out_of_order = runner.invoke(
+        app, ["level", str(folder), "K03", "on_site", "--reason", "back", "--at", "2026-11-23T11:00"]
+    )
+    assert out_of_order.exit_code == 2 and "before the ticket's last move" in " ".join(
+        out_of_order.output.split()
+    )
     shown = runner.invoke(app, ["level", str(folder), "K03"])
     assert shown.exit_code == 0, shown.output
     lines = [" ".join(line.split()) for line in shown.output.splitlines()]
     assert lines[0].startswith("K03: vendor")
     assert "allowed moves: remote, on_site" in lines[1]
     assert lines[2:] == [
-        "2026-11-20T09:00 remote → on_site: to on_site",
-        "2026-11-20T11:30 on_site → vendor: to vendor",
+        "2026-11-23T09:00 remote → on_site: to on_site",
+        "2026-11-23T11:30 on_site → vendor: to vendor",
     ]
     untouched = runner.invoke(app, ["level", str(folder), "K02"])
     assert "no moves" in untouched.output
@@ -94,7 +106,7 @@ def test_the_plan_routes_a_ticket_moved_on_site_and_hands_one_moved_to_the_third
     folder = make_folder(tmp_path, {"tickets.csv": tickets})
     for ticket, level in (("K02", "on_site"), ("K01", "third_level")):
         moved = runner.invoke(
-            app, ["level", str(folder), ticket, level, "--reason", "test", "--at", "2026-11-20T09:00"]
+            app, ["level", str(folder), ticket, level, "--reason", "test", "--at", "2026-11-23T09:50"]
         )
         assert moved.exit_code == 0, moved.output
     out = tmp_path / "plan.json"
