@@ -218,8 +218,11 @@ class JobRunner:
         workers: int,
         max_attempts: int = 2,
         lease_s: float = LEASE_S,
+        scheduler: str = "",
     ) -> None:
         self.database_url = database_url
+        #: where the parts of a big day run (the ``scheduler`` setting; empty: in the job's process).
+        self.scheduler = scheduler
         self.sessions = sessions
         self.workers = max(1, workers)
         self.max_attempts = max_attempts
@@ -422,13 +425,17 @@ class JobRunner:
                 self._executor = self._new_executor()
             executor = self._executor
         try:
-            future = executor.submit(run_plan_job, self.database_url, plan_id, self.owner, self.lease_s)
+            future = executor.submit(
+                run_plan_job, self.database_url, plan_id, self.owner, self.lease_s, self.scheduler
+            )
         except BrokenProcessPool:
             with self._lock:
                 if self._closed:
                     return
                 executor = self._executor = self._new_executor()
-            future = executor.submit(run_plan_job, self.database_url, plan_id, self.owner, self.lease_s)
+            future = executor.submit(
+                run_plan_job, self.database_url, plan_id, self.owner, self.lease_s, self.scheduler
+            )
         future.add_done_callback(functools.partial(self._finished, plan_id))
 
     def _finished(self, plan_id: str, future: Future[str]) -> None:

@@ -386,6 +386,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             sessions,
             workers=settings.num_workers,
             max_attempts=settings.max_job_attempts,
+            scheduler=settings.scheduler,
         )
         app.state.settings = settings
         app.state.engine = engine

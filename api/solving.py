@@ -27,7 +27,7 @@ import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Engine, insert, select, update
 
@@ -38,6 +38,9 @@ from dromologio.models.plan import Unassigned
 from .db import make_engine
 from .snapshot import Snapshot, SnapshotError, read_snapshot
 from .tables import PlanRow, PlanVisitRow, TicketEventRow, TicketRow
+
+if TYPE_CHECKING:  # the solver is imported by the job's process only
+    from dromologio.dispatch.params import SearchParams
 
 log = logging.getLogger("dromologio.api.solving")
 
@@ -84,29 +87,44 @@ def solve_plan(
     on_solution: Callable[[float, int], None] | None = None,
     should_stop: Callable[[], bool] | None = None,
     closures: Sequence[Closure] = (),
+    scheduler: str = "",
+    params: SearchParams | None = None,
 ) -> Plan:
     """Plan ``days`` working days; ``locks`` maps a ticket id to the only technician who may serve it.
 
     A ticket locked to a technician who is not in the problem (or cannot serve it) is
-    unassigned with that reason, by the solver itself.
+    unassigned with that reason, by the solver itself.  ``scheduler`` (the service's
+    ``DROMOLOGIO_SCHEDULER``): a day big enough to be solved in parts
+    (``params.decompose_above_visits``) runs its parts on that Dask LocalCluster or scheduler;
+    other days, and every day without it, are solved in this process.
     """
     from dromologio.dispatch import SearchParams, solve
+    from dromologio.dispatch.executor import executor_for
     from dromologio.planning.preventive import relabel
 
-    plan = solve(
-        problem,
-        plan_date,
-        days=days,
-        time_limit_s=time_limit_s,
-        seed=seed,
-        # The service runs one job per core already (see jobs.py): each job searches in its own
-        # process only, with guided local search, which reports progress and can be cancelled.
-        params=SearchParams(num_workers=1),
-        on_solution=on_solution,
-        should_stop=should_stop,
-        locks=dict(locks or {}),
-        closures=closures,
-    ).plan
+    # The service runs one job per core already (see jobs.py): each job searches in its own
+    # process only, with guided local search, which reports progress and can be cancelled.
+    params = params or SearchParams(num_workers=1)
+    to_visit = sum(1 for t in problem.tickets if t.needs_visit)
+    big = 0 < params.decompose_above_visits < to_visit
+    executor = executor_for(scheduler) if scheduler and big else None
+    try:
+        plan = solve(
+            problem,
+            plan_date,
+            days=days,
+            time_limit_s=time_limit_s,
+            seed=seed,
+            params=params,
+            on_solution=on_solution,
+            should_stop=should_stop,
+            locks=dict(locks or {}),
+            closures=closures,
+            executor=executor,
+        ).plan
+    finally:
+        if executor is not None:
+            executor.close()
     # A preventive visit left undone for lack of room says so (a no-op without them).
     return relabel(problem, plan)
 
@@ -388,26 +406,34 @@ def ticket_events(connection: Any, plan_id: str, plan: Plan, when: datetime) -> 
         connection.execute(insert(TicketEventRow), events)
 
 
-def run_plan_job(database_url: str, plan_id: str, owner: str = "", lease_s: float = LEASE_S) -> str:
+def run_plan_job(
+    database_url: str, plan_id: str, owner: str = "", lease_s: float = LEASE_S, scheduler: str = ""
+) -> str:
     """Claim the queued job ``plan_id`` for the server ``owner`` and solve it; returns the status it ended in.
 
     ``skipped`` when it was not queued, ``lost`` when it was taken over while solving.
+    ``scheduler``: where the parts of a big day run (:func:`solve_plan`).
     """
     engine = _engine(database_url)
     claimed = claim(engine, plan_id, owner=owner, lease_s=lease_s)
     if isinstance(claimed, str):
         return claimed
-    return solve_claimed(engine, plan_id, claimed, lease_s=lease_s)
+    return solve_claimed(engine, plan_id, claimed, lease_s=lease_s, scheduler=scheduler)
 
 
 def solve_claimed(
-    engine: Engine, plan_id: str, claimed: Mapping[str, Any], *, lease_s: float = LEASE_S
+    engine: Engine,
+    plan_id: str,
+    claimed: Mapping[str, Any],
+    *,
+    lease_s: float = LEASE_S,
+    scheduler: str = "",
 ) -> str:
     """Solve the job this process claimed (``claimed``: what :func:`claim` returned) and store its plan."""
     tracker = _Tracker(engine, plan_id, int(claimed["attempts"]), lease_s)
     tracker.start()
     try:
-        return _solve_claimed(engine, tracker, claimed)
+        return _solve_claimed(engine, tracker, claimed, scheduler)
     except Exception as exc:
         log.exception("plan %s failed", plan_id)
         message = str(exc) if isinstance(exc, SnapshotError) else f"{type(exc).__name__}: {exc}"
@@ -440,7 +466,7 @@ def _end_unsolved(engine: Engine, tracker: _Tracker) -> str:
     return "cancelled"
 
 
-def _solve_claimed(engine: Engine, tracker: _Tracker, row: Mapping[str, Any]) -> str:
+def _solve_claimed(engine: Engine, tracker: _Tracker, row: Mapping[str, Any], scheduler: str = "") -> str:
     from dromologio.models.checker import check_plan
 
     # A cancellation asked between the claim and here is seen now, not at the first solution.
@@ -467,6 +493,7 @@ def _solve_claimed(engine: Engine, tracker: _Tracker, row: Mapping[str, Any]) ->
         on_solution=tracker.on_solution,
         should_stop=tracker.should_stop,
         closures=closures,
+        scheduler=scheduler,
     )
     if tracker.lost:
         return "lost"

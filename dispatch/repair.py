@@ -167,6 +167,7 @@ def repair_by_audit(
     grace_s: float = GRACE_S,
     road: RoadTimes | None = None,
     previous: Sequence[Route] = (),
+    should_stop: Callable[[], bool] | None = None,
 ) -> InstanceSolution:
     """``solution`` improved by the audit findings the exact model accepts.
 
@@ -177,7 +178,8 @@ def repair_by_audit(
     polish is short (``POLISH_S``), and past :data:`LATE_LIMIT_S` more the repair stops.  ``road``: the road
     times of the travel model the day was planned with (:mod:`.road_times`), for the audit.
     ``previous``: the routes of the plan date before, so that technicians who start the day
-    where they spent the night are audited too (:func:`day_plan`).
+    where they spent the night are audited too (:func:`day_plan`).  ``should_stop``: the caller
+    asks to stop (a cancelled job): no further round starts.
     """
     closed = closed_schools(problem, closures)
     one_process = params.replace(num_workers=1, use_iterated_local_search=False)
@@ -187,6 +189,8 @@ def repair_by_audit(
     for round_number in range(MAX_ROUNDS):
         if round_number and time.monotonic() >= hard_deadline + LATE_LIMIT_S:
             break
+        if should_stop is not None and should_stop():
+            break  # the caller stopped the solve: its plan is the one it has
         report = audit_plan(
             problem, day_plan(problem, model, solution, previous), closed=closed, locks=locks, road=road
         )

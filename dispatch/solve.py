@@ -262,6 +262,7 @@ def solve(
                 closures=day_closures,
                 road=audit_road,
                 previous=previous_routes,
+                should_stop=should_stop,
             )
         day_routes, starts = extract_routes(day_problem, model, solution)
         if today_live is not None:
