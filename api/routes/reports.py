@@ -38,6 +38,7 @@ from dromologio.reports.service import (
 )
 
 from ..auth import Principal
+from ..convert import school_from_row
 from ..deps import CurrentPrincipal, SessionDep
 from ..errors import PROBLEM_RESPONSES, ApiError, forbidden
 from ..schemas import Response
@@ -73,7 +74,10 @@ class ServiceRow(Response):
     repeat_faults: int = Field(
         description=f"tickets of a school and category within {REPEAT_WINDOW_DAYS} days"
     )
-    preventive_coverage: str = Field(description=f"'{NOT_AVAILABLE}' until preventive visits exist")
+    preventive_coverage: float | str = Field(
+        description="share of the schools with a maintenance interval seen within it at the month's end "
+        f"(their recorded last preventive visit and the plans in force); '{NOT_AVAILABLE}' when none has one"
+    )
 
 
 class RepeatFault(Response):
@@ -218,6 +222,42 @@ def _money(session: SessionDep, month: Month) -> list[RouteMoney]:
     return money
 
 
+def _preventive_coverage(
+    session: SessionDep, month: Month, directorate: str | None
+) -> dict[str, float | None] | None:
+    """Preventive coverage at the month's end (all, and by area) of the Directorate's schools with
+    a maintenance interval: their recorded last preventive visit and the preventive visits of the
+    plans in force up to that day; None when no school has preventive care."""
+    from dromologio.models import Problem
+    from dromologio.planning.preventive import coverage_by_area, maintained_as_of, visits_in_plans
+
+    query = select(SchoolRow)
+    if directorate is not None:
+        query = query.where(SchoolRow.directorate == directorate)
+    schools = tuple(school_from_row(row) for row in session.scalars(query.order_by(SchoolRow.school_id)))
+    if not schools:
+        return None
+    month_end = month.next_first_day - timedelta(days=1)
+    plans = [
+        Plan.from_dict(row.result or {})
+        for row in session.scalars(
+            select(PlanRow).where(
+                PlanRow.state.in_(IN_FORCE),
+                PlanRow.scenario.is_(False),
+                PlanRow.has_plan.is_(True),
+                PlanRow.plan_date < month.next_first_day.isoformat(),
+            )
+        )
+    ]
+    problem = maintained_as_of(
+        Problem(schools=schools, bases=(), technicians=(), tickets=()),
+        visits_in_plans(plans, until=month_end),
+        month_end,
+    )
+    covered = coverage_by_area(problem, month_end)
+    return covered if covered["all"] is not None else None
+
+
 def build_service_report(
     session: SessionDep, month: Month, directorate: str | None, employer: str | None
 ) -> ServiceReport:
@@ -227,6 +267,7 @@ def build_service_report(
         month,
         directorate=directorate,
         employer=employer,
+        preventive_coverage=_preventive_coverage(session, month, directorate),
     )
 
 

@@ -169,6 +169,22 @@ def maintained_by(problem: Problem, visits: Mapping[str, date]) -> Problem:
     return problem.replace(schools=tuple(schools))
 
 
+def maintained_as_of(problem: Problem, visits: Mapping[str, date], day: date) -> Problem:
+    """``problem`` with each school's ``last_maintenance`` as it stood at the end of ``day``: the
+    later of its recorded one and its day in ``visits``, each only when not after ``day`` (a
+    recorded visit after ``day`` hides the one before it: the school counts as not seen)."""
+    schools = []
+    for school in problem.schools:
+        known = [
+            d for d in (last_maintenance(school), visits.get(school.school_id)) if d is not None and d <= day
+        ]
+        extra = {k: v for k, v in school.extra.items() if k != LAST_MAINTENANCE}
+        if known:
+            extra[LAST_MAINTENANCE] = max(known).isoformat()
+        schools.append(replace(school, extra=extra))
+    return problem.replace(schools=tuple(schools))
+
+
 def coverage(problem: Problem, as_of: date) -> float | None:
     """The share of schools with preventive care seen within their interval on ``as_of`` (None: none has it)."""
     cared = [s for s in problem.schools if maintenance_days(s) is not None]

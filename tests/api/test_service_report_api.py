@@ -57,7 +57,7 @@ def test_the_month_of_a_directorate(client: TestClient, day: dict[str, Any]) -> 
     assert overall["visited"] == 1 and overall["resolved"] == 2
     assert overall["response_h_mean"] == pytest.approx(_hours(day["stop"]["start"], day["opened"]), abs=0.01)
     assert overall["first_visit_fix_rate"] == 1.0
-    assert overall["preventive_coverage"] == "n/a"
+    assert overall["preventive_coverage"] == "n/a"  # no school of the tiny region has an interval
     assert {r["group"] for r in report["rows"]} == {"all", "priority", "area"}
     routes = [r for r in day["plan"]["routes"] if any(s["type"] == "visit" for s in r["stops"])]
     assert report["routes"] == len(routes)
@@ -95,3 +95,17 @@ def test_each_role_reads_its_own_scope(client: TestClient, day: dict[str, Any]) 
     assert everything["directorate"] is None and everything["rows"][0]["tickets"] == 6
     for key in (dispatcher, partner_a, planner):
         assert client.post("/reports/service?month=2026-11", headers=key).status_code == 405
+
+
+def test_preventive_coverage_at_the_months_end(client: TestClient, tiny: dict[str, Any]) -> None:
+    # S1 seen on 1 October, every 90 days; S2 seen on 10 November, every 30 days (both Ioannina).
+    tiny["schools"][0].update({"maintenance_days": "90", "last_maintenance": "2026-10-01"})
+    tiny["schools"][1].update({"maintenance_days": "30", "last_maintenance": "2026-11-10"})
+    assert client.post("/import", json=tiny, headers=ADMIN).status_code == 200
+    november = client.get(f"{REPORT}&directorate={IOANNINA}", headers=ADMIN).json()["rows"][0]
+    assert november["preventive_coverage"] == 1.0  # on 30 November both are within their interval
+    october = client.get(f"/reports/service?month=2026-10&directorate={IOANNINA}", headers=ADMIN).json()
+    # On 31 October S2's visit of 10 November had not happened: only S1 counts as seen.
+    assert october["rows"][0]["preventive_coverage"] == 0.5
+    arta = client.get(f"{REPORT}&directorate={ARTA}", headers=ADMIN).json()["rows"][0]
+    assert arta["preventive_coverage"] == "n/a"
