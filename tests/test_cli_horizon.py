@@ -38,6 +38,7 @@ def plan_with(folder: Path, out: Path, monkeypatch: pytest.MonkeyPatch, *extra: 
     return asked
 
 
+@pytest.mark.slow  # a solver run of seconds: the full run has it
 def test_tours_by_default_and_rolling_on_request(
     sample: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -105,6 +105,7 @@ def ios_nights(problem: Problem, horizon: Horizon) -> tuple[list[tuple[date, str
     return nights, served
 
 
+@pytest.mark.slow  # a solver run of seconds: the full run has it
 def test_a_chain_of_two_nights_on_ios_serves_its_ticket_when_it_pays(sample: Problem) -> None:
     nights, served = ios_nights(sample, "tours")
     assert (nights, served) == ([(WED, "T09", IOS), (THU, "T09", IOS)], 1)

@@ -7,6 +7,7 @@ import json
 from datetime import date
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from dromologio.cli import app
@@ -38,6 +39,7 @@ def _places(document: dict[str, object]) -> dict[str, list[str]]:
     return places
 
 
+@pytest.mark.slow  # a solver run of seconds: the full run has it
 def test_plan_with_preventive_puts_every_due_visit_in_exactly_one_place(tmp_path: Path) -> None:
     folder = _zone_sample(tmp_path / "zones")
     out = tmp_path / "plan.json"
@@ -64,6 +66,7 @@ def test_plan_with_preventive_puts_every_due_visit_in_exactly_one_place(tmp_path
     assert not any(t.startswith(PREFIX) for t in _places(json.loads(out.read_text(encoding="utf-8"))))
 
 
+@pytest.mark.slow  # a solver run of seconds: the full run has it
 def test_the_service_report_of_the_month_counts_the_plans_preventive_visits(tmp_path: Path) -> None:
     folder = _zone_sample(tmp_path / "zones")
     shares: dict[str, float] = {}

@@ -52,6 +52,7 @@ def nights(run: ScenarioRun) -> list[str]:
     ]
 
 
+@pytest.mark.slow  # a solver run of seconds: the full run has it
 def test_tours_serve_the_ios_ticket_with_two_nights_and_every_day_checked(ios_only: Problem) -> None:
     toured = run(ios_only, "tours")
     assert nights(toured) == ["2026-11-25", "2026-11-26"]

@@ -184,6 +184,7 @@ def test_a_bad_lunch_policy_names_the_field(bad: dict[str, object]) -> None:
         Policy.from_dict(bad)
 
 
+@pytest.mark.slow  # a solver run of seconds: the full run has it
 def test_the_sample_with_a_half_hour_lunch_break_passes_checker_and_audit() -> None:
     sample = read_problem(sample_data_dir())
     p = replace(sample, policy=replace(sample.policy, lunch_break_min=30))

@@ -104,6 +104,7 @@ def test_with_a_hard_shift_end_or_too_little_overtime_the_ticket_waits() -> None
         assert "overtime_min" not in result.plan.routes[0].to_dict()
 
 
+@pytest.mark.slow  # a solver run of seconds: the full run has it
 def test_the_weekly_limit_leaves_overtime_for_one_day_of_two() -> None:
     no_nights = Policy(overtime_max_min_per_day=60, allow_overnight=False)
     both = solve_checked(last_boat_problem(no_nights, tickets=2), days=2)
