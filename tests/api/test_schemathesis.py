@@ -25,6 +25,7 @@ import schemathesis
 from fastapi.testclient import TestClient
 from schemathesis.checks import not_a_server_error
 from schemathesis.config import SchemathesisConfig
+from schemathesis.engine.errors import is_inconsistent_replay
 from schemathesis.python.asgi import shutdown_lifespans
 from schemathesis.specs.openapi.checks import (
     content_type_conformance,
@@ -42,6 +43,8 @@ CHECKS = [not_a_server_error, response_schema_conformance, status_code_conforman
 MAX_EXAMPLES = 8
 STATEFUL_SCENARIOS = 15
 STATEFUL_STEPS = 6
+#: runs of the stateful phase when one could not replay a scenario on the service's changed data.
+REPLAY_ATTEMPTS = 3
 
 SETTINGS = hypothesis.settings(
     max_examples=MAX_EXAMPLES,
@@ -104,6 +107,11 @@ def keys(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, dict[st
         APP.app = None
 
 
+def _is_inconsistent_replay(exc: BaseException) -> bool:
+    """Whether Hypothesis stopped because one scenario drew differently twice (schemathesis' own test)."""
+    return isinstance(exc, hypothesis.errors.Flaky) or is_inconsistent_replay(exc)
+
+
 #: which key the next case uses (the cases of an operation alternate between them).
 _TURNS = itertools.count()
 
@@ -145,15 +153,21 @@ def test_sequences_of_linked_calls_answer_as_documented(keys: dict[str, dict[str
                 failures.append(f"{case.operation.label}: {exc}")
                 raise
 
-    try:
-        Machine.run(
-            settings=hypothesis.settings(
-                SETTINGS, max_examples=STATEFUL_SCENARIOS, stateful_step_count=STATEFUL_STEPS
-            )
-        )
-    except hypothesis.errors.Flaky as exc:
-        # the failing scenario could not be replayed (the service's data had moved on): show what failed
-        raise AssertionError("\n\n".join(failures[:3]) or str(exc)) from exc
+    settings = hypothesis.settings(
+        SETTINGS, max_examples=STATEFUL_SCENARIOS, stateful_step_count=STATEFUL_STEPS
+    )
+    for _ in range(REPLAY_ATTEMPTS):
+        try:
+            Machine.run(settings=settings)
+            break
+        except Exception as exc:
+            if not _is_inconsistent_replay(exc):
+                raise
+            # The service's data (and its background solves) moved on between two runs of one scenario, so
+            # Hypothesis could not draw it again.  That is no fault of the service unless a check failed: as
+            # schemathesis' own runner does, report what failed, or else run the scenarios again.
+            if failures:
+                raise AssertionError("\n\n".join(failures[:3])) from exc
     # the scenarios did chain calls (resources made, then read, changed or removed) with a working key
     assert len(calls) >= STATEFUL_SCENARIOS * 2, calls
     assert len({label for label, _ in calls}) >= 10, calls
