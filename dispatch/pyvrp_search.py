@@ -53,6 +53,20 @@ def expressible(instance: RoutingInstance) -> bool:
     return len(instance.visit_nodes) > 0
 
 
+def exact(instance: RoutingInstance) -> bool:
+    """True when PyVRP's objective on the instance is the instance's own: an :func:`expressible`
+    instance with no workload balance and no overtime, whose km caps (PyVRP's caps are on money,
+    :func:`build_model`) sit only on vehicles that pay for distance alone."""
+    if instance.balance_cost or instance.vehicle_soft_end is not None:
+        return False
+    for vehicle in np.flatnonzero(instance.vehicle_max_distance >= 0):
+        zone_paid = instance.zone_entry_cost is not None and bool(instance.zone_entry_cost[vehicle])
+        visits_paid = instance.visit_cost is not None and bool(np.any(instance.visit_cost[vehicle]))
+        if instance.vehicle_time_cost[vehicle] or zone_paid or visits_paid:
+            return False
+    return True
+
+
 @dataclass(frozen=True)
 class PyvrpModel:
     """The PyVRP data and the map from PyVRP client indices (0 = first client) back to instance nodes."""

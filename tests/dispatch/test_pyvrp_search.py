@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 
 from dromologio.dispatch.build import DayModel, build_day
-from dromologio.dispatch.pyvrp_search import build_model, expressible, routes_cost, search_routes
+from dromologio.dispatch.pyvrp_search import build_model, exact, expressible, routes_cost, search_routes
 from dromologio.geo import RoadEstimateModel
 from dromologio.models import Policy
 from tests.factories import DAY, problem, school, technician, ticket
@@ -56,3 +58,18 @@ def test_pyvrp_keeps_skills_and_the_km_cap() -> None:
     assert {"K1", "K2", "K3"} <= served
     assert "K4" not in served
     assert routes_cost(instance, routes) > 0
+
+
+def test_pyvrp_is_exact_only_where_its_objective_is_the_instances() -> None:
+    instance = _instance().instance
+    # the windows technician's km cap is money to PyVRP, and its far-zone allowance is money too
+    assert instance.zone_entry_cost is not None and instance.zone_entry_cost[1] > 0
+    assert not exact(instance)
+    uncapped = dataclasses.replace(instance, vehicle_max_distance=np.full(instance.num_vehicles, -1))
+    assert exact(uncapped)
+    # a workload balance, or overtime after a soft end, PyVRP does not see
+    assert not exact(dataclasses.replace(uncapped, balance_cost=5))
+    soft_end = instance.vehicle_windows[:, 1] - 600
+    assert not exact(
+        dataclasses.replace(uncapped, vehicle_soft_end=soft_end, vehicle_overtime_cost=soft_end * 0 + 1)
+    )
