@@ -20,6 +20,8 @@ Priority = Literal["urgent", "high", "normal", "low"]
 BaseKind = Literal["keplinet", "partner", "substation"]
 Terrain = Literal["plain", "semi_mountainous", "mountainous"]
 Role = Literal["dispatcher", "partner", "planner", "admin"]
+#: how a plan of several days looks ahead (``dromologio.dispatch.solve``'s ``horizon``).
+Horizon = Literal["tours", "rolling"]
 JobStatus = Literal["queued", "running", "done", "failed", "cancelled"]
 TicketStatus = Literal["open", "done", "closed"]
 VisitState = Literal["planned", "started", "done", "not_solved"]

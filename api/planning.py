@@ -134,6 +134,7 @@ def new_plan_row(
     label: str,
     parent_plan_id: str | None,
     when: datetime,
+    horizon: str = "tours",
 ) -> PlanRow:
     return PlanRow(
         plan_id=uuid.uuid4().hex,
@@ -144,6 +145,7 @@ def new_plan_row(
         label=label,
         plan_date=plan_date.isoformat(),
         days=days,
+        horizon=horizon,
         time_limit_s=time_limit_s,
         seed=seed,
         directorates=directorates,
@@ -230,6 +232,7 @@ def plan_job(row: PlanRow, *, hide_costs: bool = False, hidden: frozenset[str] =
         finished_at=row.finished_at,
         date=row.plan_date,
         days=row.days,
+        horizon=row.horizon,  # type: ignore[arg-type]
         time_limit_s=row.time_limit_s,
         seed=row.seed,
         scenario=row.scenario,
@@ -266,6 +269,7 @@ JOB_COLUMNS = (
     PlanRow.finished_at,
     PlanRow.plan_date,
     PlanRow.days,
+    PlanRow.horizon,
     PlanRow.time_limit_s,
     PlanRow.seed,
     PlanRow.scenario,
@@ -534,6 +538,7 @@ def replan_now(
         live.problem,
         date.fromisoformat(row.plan_date),
         days=row.days,
+        horizon="tours" if row.horizon == "tours" else "rolling",
         time_limit_s=row.time_limit_s,
         seed=row.seed,
         params=SearchParams(num_workers=1),

@@ -27,6 +27,7 @@ from .fieldtypes import (
     SEED_MAX,
     BaseKind,
     Day,
+    Horizon,
     JobStatus,
     LocalDateTime,
     LocalDateTimeOut,
@@ -52,6 +53,7 @@ __all__ = [
     "AbsenceKind",
     "BaseKind",
     "Day",
+    "Horizon",
     "JobStatus",
     "LocalDateTime",
     "LocalDateTimeOut",
@@ -176,6 +178,13 @@ class PlanCreate(Request):
         default=None, description="first day to plan; tomorrow when absent", examples=["2026-11-23"]
     )
     days: int = Field(default=1, ge=1, le=10, description="working days to plan", examples=[1])
+    horizon: Horizon = Field(
+        default="tours",
+        description="with several days: 'tours' chooses the day of each ticket and nights away over the whole "
+        "horizon (a technician may stay several nights on the islands, home by the last day); 'rolling' plans "
+        "each day alone, a night away only when the next day's sailings bring the technician home (faster)",
+        examples=["tours"],
+    )
     time_limit_s: float = Field(
         default=10.0, gt=0, description="solver time limit per day, seconds", examples=[10]
     )
@@ -217,6 +226,7 @@ class PlanJob(Response):
     )
     date: str = Field(description="first planned day")
     days: int = Field(description="working days")
+    horizon: Horizon = Field(description="how the days look ahead: tours over the horizon, or rolling")
     time_limit_s: float = Field(description="time limit per day")
     seed: int = Field(description="seed")
     scenario: bool = Field(description="a what-if plan")

@@ -41,6 +41,7 @@ from .tables import PlanRow, PlanVisitRow, TicketEventRow, TicketRow
 
 if TYPE_CHECKING:  # the solver is imported by the job's process only
     from dromologio.dispatch.params import SearchParams
+    from dromologio.dispatch.solve import Horizon
 
 log = logging.getLogger("dromologio.api.solving")
 
@@ -89,6 +90,7 @@ def solve_plan(
     closures: Sequence[Closure] = (),
     scheduler: str = "",
     params: SearchParams | None = None,
+    horizon: Horizon = "tours",
 ) -> Plan:
     """Plan ``days`` working days; ``locks`` maps a ticket id to the only technician who may serve it.
 
@@ -113,6 +115,7 @@ def solve_plan(
             problem,
             plan_date,
             days=days,
+            horizon=horizon,
             time_limit_s=time_limit_s,
             seed=seed,
             params=params,
@@ -138,6 +141,7 @@ _CLAIMED = (
     PlanRow.problem,
     PlanRow.plan_date,
     PlanRow.days,
+    PlanRow.horizon,
     PlanRow.locks,
     PlanRow.time_limit_s,
     PlanRow.seed,
@@ -487,6 +491,7 @@ def _solve_claimed(engine: Engine, tracker: _Tracker, row: Mapping[str, Any], sc
         problem,
         date.fromisoformat(row["plan_date"]),
         days=int(row["days"]),
+        horizon="rolling" if row["horizon"] == "rolling" else "tours",
         locks=row["locks"] or {},
         time_limit_s=float(row["time_limit_s"]),
         seed=int(row["seed"]),

@@ -207,6 +207,8 @@ class PlanRow(Table):
     label: Mapped[str] = mapped_column(NAME, default="")
     plan_date: Mapped[str] = mapped_column(String(10))
     days: Mapped[int] = mapped_column(Integer, default=1)
+    #: how the days look ahead: "tours" over the horizon, or "rolling" (``dispatch.solve``'s ``horizon``).
+    horizon: Mapped[str] = mapped_column(String(8), default="tours", server_default="tours")
     time_limit_s: Mapped[float] = mapped_column(Float)
     seed: Mapped[int] = mapped_column(Integer, default=0)
     #: the Directorates the plan covers (scoping of reads).

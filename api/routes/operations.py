@@ -228,6 +228,7 @@ def insert_urgent(
         locks=locks,
         plan_date=date.fromisoformat(parent.plan_date),
         days=parent.days,
+        horizon=parent.horizon,
         time_limit_s=body.time_limit_s,
         seed=body.seed,
         directorates=list(parent.directorates or []),

@@ -163,6 +163,7 @@ def create_plan(
         locks=locks,
         plan_date=days[0],
         days=body.days,
+        horizon=body.horizon,
         time_limit_s=body.time_limit_s,
         seed=body.seed,
         directorates=directorates,

@@ -72,8 +72,8 @@ def test_several_days_and_a_locked_ticket(client: TestClient, tiny: dict[str, An
         client.put("/tickets/K2/lock", json={"technician_id": "PA-TECH-1"}, headers=ADMIN).status_code == 422
     )
 
-    job = _solve(client, {"date": DAY, "days": 2, "time_limit_s": 1})
-    assert job["status"] == "done" and job["check_ok"] is True
+    job = _solve(client, {"date": DAY, "days": 2, "time_limit_s": 1, "horizon": "rolling"})
+    assert job["status"] == "done" and job["check_ok"] is True and job["horizon"] == "rolling"
     plan = client.get(f"/plans/{job['plan_id']}", headers=ADMIN).json()
     assert plan["dates"] == [DAY, "2026-11-24"]
     owner = {
@@ -182,3 +182,12 @@ def test_jobs_survive_a_restart(database_url: str, tiny: dict[str, Any]) -> None
         }
     engine.dispose()
     assert statuses == {template["plan_id"]: "done", "rerun": "done", "gaveup": "failed", "waiting": "done"}
+
+
+def test_a_plan_looks_ahead_in_tours_unless_asked_to_roll(client: TestClient, tiny: dict[str, Any]) -> None:
+    assert client.post("/import", json=tiny, headers=ADMIN).status_code == 200
+    bad = client.post("/plans", json={"date": DAY, "days": 2, "horizon": "day"}, headers=ADMIN)
+    assert bad.status_code == 422 and "horizon" in bad.text
+    job = client.post("/plans", json={"date": DAY, "days": 2, "time_limit_s": 1}, headers=ADMIN).json()
+    assert job["horizon"] == "tours"
+    assert client.get(f"/plans/{job['plan_id']}/job", headers=ADMIN).json()["horizon"] == "tours"

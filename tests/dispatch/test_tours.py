@@ -197,3 +197,15 @@ def test_a_technician_held_away_by_a_strike_stays_another_night_where_it_is(samp
     )
     assert not lodging_findings(struck, result.plan, before=(friday,), continues=True)
     assert result.next_starts["T07"].island == andros.island and result.nights_away == {"T07": 1}
+
+
+@pytest.mark.slow  # two solver runs of seconds: the full run has it
+def test_the_service_solves_a_plan_as_tours_or_rolling_as_asked(sample: Problem) -> None:
+    from dromologio.api.solving import solve_plan
+
+    problem = ios_only(sample)
+    tours = solve_plan(problem, WED, days=3, time_limit_s=1.0, seed=1, horizon="tours")
+    rolling = solve_plan(problem, WED, days=3, time_limit_s=1.0, seed=1, horizon="rolling")
+    for plan in (tours, rolling):
+        assert check_plan(problem, plan.to_dict()).ok
+    assert [sum(1 for r in p.routes if r.stops[-1].lodging) for p in (tours, rolling)] == [2, 0]
