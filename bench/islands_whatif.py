@@ -7,7 +7,8 @@ weekday) once per way a day looks ahead (``SimulationSettings.horizon``): ``day`
 ends at home: no nights away), ``rolling`` (a night only when tomorrow's sailings bring the
 technician home) and ``tours`` (nights chained over the remaining days, home by a later one);
 every daily plan goes through the independent checker.  ``--overtime 60`` runs the same with an
-hour of overtime allowed a day.  Reports, per day, the island
+hour of overtime allowed a day; ``--crossing 120`` with two hours of a trip's crossings allowed
+outside the shift (the evening boat to a lodging, the morning boat from one).  Reports, per day, the island
 backlog (island tickets needing a visit still open at the end of the day) and, over the run,
 the island technicians' utilisation ((work + travel) / shift) and nights away.  Writes
 ``bench/results/islands_whatif.csv`` and ``docs/scenarios/islands_tours.png`` and prints
@@ -110,6 +111,13 @@ def main() -> None:
         default=0,
         help="overtime_max_min_per_day of the policy (default: the sample's 0)",
     )
+    parser.add_argument(
+        "--crossing",
+        type=int,
+        default=0,
+        help="crossing_outside_shift_min of the policy: the evening boat to a lodging after the shift, "
+        "the morning boat from it before (default: the sample's 0)",
+    )
     parser.add_argument("--chart", type=Path, default=CHART)
     parser.add_argument("--csv", type=Path, default=RESULTS)
     args = parser.parse_args()
@@ -117,6 +125,8 @@ def main() -> None:
     problem = scenario_set.load_problem()
     if args.overtime:
         problem = problem.replace(policy=replace(problem.policy, overtime_max_min_per_day=args.overtime))
+    if args.crossing:
+        problem = problem.replace(policy=replace(problem.policy, crossing_outside_shift_min=args.crossing))
     baseline = scenario_set.scenarios[0]
     start: date | None = scenario_set.start
     runs: dict[str, ScenarioRun] = {}
@@ -154,7 +164,7 @@ def main() -> None:
     for technician in technicians:
         row = " | ".join(f"{100 * utilisation(runs[h], technician):.0f} %" for h in names)
         print(f"| {technician} | {row} |")
-    print("| island tickets served | " + " | ".join(str(_served(runs[h])) for h in names) + " |")
+    print("| island tickets served | " + " | ".join(str(served(runs[h])) for h in names) + " |")
     print("| nights away | " + " | ".join(str(nights_away(runs[h])) for h in names) + " |")
     print(
         "| cost (EUR) | " + " | ".join(f"{sum(d.cost_eur for d in runs[h].days):,.0f}" for h in names) + " |"
@@ -170,7 +180,7 @@ def left_by_reason(run: ScenarioRun) -> Counter[str]:
     return Counter(u["code"] for u in run.plans[-1]["unassigned"] if u["ticket_id"] in island)
 
 
-def _served(run: ScenarioRun) -> int:
+def served(run: ScenarioRun) -> int:
     return sum(1 for t in run.tickets if t.area == "island" and t.served_at is not None)
 
 

@@ -228,7 +228,8 @@ def extract_routes(
             cost_eur=0.0,
             lunch_break=lunch,
         )
-        route = replace(route, overtime_min=overtime_minutes(route, technician.shift_end_min))
+        crossing = int(problem.policy.for_employer(technician.employer).crossing_outside_shift_min)
+        route = replace(route, overtime_min=overtime_minutes(route, technician.shift_end_min, crossing))
         # Money is priced by the employer's rules from the route itself, as any reader of the plan would.
         costs = route_costs(problem, route)
         total = costs.pop("total")

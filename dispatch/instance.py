@@ -86,6 +86,11 @@ class RoutingInstance:
     #: the break must not overlap); it overlaps no node's service, and may fall while waiting,
     #: before the vehicle leaves or after it is back (:class:`VehicleBreak`).  None = no breaks.
     vehicle_break: IntArray | None = None
+    #: (m,) per vehicle, the latest end of a route that visits one of the (n,) ``late_end_nodes``
+    #: (a night's lodging reached by an evening crossing after the shift); other routes end by
+    #: ``vehicle_windows``.  None = no such nodes.
+    vehicle_late_end: IntArray | None = None
+    late_end_nodes: npt.NDArray[np.bool_] | None = None
     name: str = field(default="", compare=False)
 
     def __post_init__(self) -> None:
@@ -141,6 +146,13 @@ class RoutingInstance:
                 raise ValueError(f"vehicle_break has shape {self.vehicle_break.shape}, expected {(m, 4)}")
             if (self.vehicle_break < 0).any() or (self.vehicle_break[:, 0] > self.vehicle_break[:, 1]).any():
                 raise ValueError("vehicle_break needs 0 <= earliest start <= latest start and a length >= 0")
+        if (self.vehicle_late_end is None) != (self.late_end_nodes is None):
+            raise ValueError("vehicle_late_end and late_end_nodes go together")
+        if self.vehicle_late_end is not None and self.late_end_nodes is not None:
+            if self.vehicle_late_end.shape != (m,) or self.late_end_nodes.shape != (n,):
+                raise ValueError(f"vehicle_late_end needs shape {(m,)} and late_end_nodes {(n,)}")
+            if (self.vehicle_late_end < self.vehicle_windows[:, 1]).any():
+                raise ValueError("vehicle_late_end must not come before the vehicle window's end")
         if (self.demand is None) != (self.vehicle_capacity is None):
             raise ValueError("demand and vehicle_capacity go together")
         depots = set(self.vehicle_start.tolist()) | set(self.vehicle_end.tolist())

@@ -373,7 +373,8 @@ def splice(
         )
         spliced = _with_taken_break(replace(spliced, travel_minutes=travel_minutes), live)
         # The end moved (home from where it is): its overtime is what the policy pays for.
-        spliced = replace(spliced, overtime_min=overtime_minutes(spliced, technician.shift_end_min))
+        crossing = int(problem.policy.for_employer(technician.employer).crossing_outside_shift_min)
+        spliced = replace(spliced, overtime_min=overtime_minutes(spliced, technician.shift_end_min, crossing))
         costs = route_costs(problem, spliced)
         total = costs.pop("total")
         out.append(replace(spliced, cost_eur=total, costs={k: v for k, v in costs.items() if v}))

@@ -232,6 +232,40 @@ def _iterated_local_search(
     return found
 
 
+def _allow_late_ends(
+    routing: pywrapcp.RoutingModel,
+    manager: pywrapcp.RoutingIndexManager,
+    instance: RoutingInstance,
+    order: IntArray,
+    time_dimension: pywrapcp.RoutingDimension,
+) -> None:
+    """A route through one of the instance's ``late_end_nodes`` may end by ``vehicle_late_end``
+    (the end's range, set by the caller); every other route by its window's end:
+    end <= window end + (late end - window end) x visited."""
+    if instance.vehicle_late_end is None or instance.late_end_nodes is None:
+        return
+    solver = routing.solver()
+    late_nodes = [
+        model_node for model_node, original in enumerate(order.tolist()) if instance.late_end_nodes[original]
+    ]
+    for vehicle in range(instance.num_vehicles):
+        latest = int(instance.vehicle_windows[vehicle, 1])
+        extra = int(instance.vehicle_late_end[vehicle]) - latest
+        if extra <= 0:
+            continue
+        end = time_dimension.CumulVar(routing.End(vehicle))
+        mine = [
+            model_node
+            for model_node in late_nodes
+            if instance.allowed_vehicles[int(order[model_node])] == frozenset({vehicle})
+        ]
+        if not mine:
+            end.SetMax(latest)
+            continue
+        visited = solver.Sum([routing.ActiveVar(manager.NodeToIndex(model_node)) for model_node in mine])
+        solver.Add(end <= latest + visited * extra)
+
+
 def _add_breaks(
     routing: pywrapcp.RoutingModel,
     manager: pywrapcp.RoutingIndexManager,
@@ -344,6 +378,8 @@ def search_instance(
 
     # Time: service at the node left, travel, and setup on reaching a new location.
     latest = max(instance.time_windows.max(initial=0), instance.vehicle_windows.max(initial=0))
+    if instance.vehicle_late_end is not None:
+        latest = max(latest, instance.vehicle_late_end.max(initial=0))
     horizon = int(min(HORIZON_CAP, latest + 1))
     time_callback = routing.RegisterTransitMatrix(instance.transit_time()[reorder].tolist())
     routing.AddDimension(time_callback, horizon, horizon, False, "time")
@@ -358,7 +394,9 @@ def search_instance(
     for vehicle in range(instance.num_vehicles):
         earliest, latest = (int(v) for v in instance.vehicle_windows[vehicle])
         time_dimension.CumulVar(routing.Start(vehicle)).SetRange(earliest, latest)
-        time_dimension.CumulVar(routing.End(vehicle)).SetRange(earliest, latest)
+        late = latest if instance.vehicle_late_end is None else int(instance.vehicle_late_end[vehicle])
+        time_dimension.CumulVar(routing.End(vehicle)).SetRange(earliest, max(latest, late))
+    _allow_late_ends(routing, manager, instance, order, time_dimension)
     # Overtime: a return after the soft end (up to the vehicle window's end) costs per unit of time.
     if instance.vehicle_soft_end is not None and instance.vehicle_overtime_cost is not None:
         for vehicle in range(instance.num_vehicles):

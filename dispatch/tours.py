@@ -29,7 +29,7 @@ if TYPE_CHECKING:
     from .rules.base import Day
     from .rules.ferry import Reach
 
-__all__ = ["horizon_of", "nights_home", "nights_left", "reach_on", "tour_worth"]
+__all__ = ["horizon_of", "morning_s", "nights_home", "nights_left", "reach_on", "tour_worth"]
 
 _REACH: WeakKeyDictionary[Day, dict[date, Reach]] = WeakKeyDictionary()
 _NIGHTS: WeakKeyDictionary[Day, dict[tuple[str, str, int], int | None]] = WeakKeyDictionary()
@@ -65,6 +65,12 @@ def latest_home_s(day: Day, technician: Technician) -> int:
     return (technician.shift_end_min + overtime) * 60
 
 
+def morning_s(day: Day, technician: Technician) -> int:
+    """When a technician who slept away may leave the lodging on a later day: the shift's start,
+    less the crossing a trip may make before it (the policy's ``crossing_outside_shift_min``)."""
+    return technician.shift_start_min * 60 - day.crossing_outside_shift_s(technician)
+
+
 def nights_left(day: Day, technician: Technician) -> int:
     """Nights in a row the technician may still spend away, tonight included (``max_nights_away``)."""
     spent = day.nights_away.get(technician.technician_id, 0)
@@ -97,7 +103,7 @@ def _walk(day: Day, technician: Technician, island: str, after: int) -> int | No
     allowed = nights_left(day, technician)
     home = day.home_of[technician.technician_id]
     port = _port(day, island)
-    start_s = technician.shift_start_min * 60
+    start_s = morning_s(day, technician)
     latest = latest_home_s(day, technician)
     if port is None:
         return None
@@ -138,7 +144,7 @@ def tour_worth(
     home_island = day.problem.base_of(technician).island
     rules = day.rules_for(technician)
     latest = latest_home_s(day, technician)
-    start_s = technician.shift_start_min * 60
+    start_s = morning_s(day, technician)
     shift_s = (technician.shift_end_min - technician.shift_start_min) * 60
     # (nights the ticket's tour takes, its value, its work in seconds)
     opened: list[tuple[int, float, int]] = []

@@ -27,8 +27,11 @@ Rule ids (module constants, the ``rule`` of a violation):
 - ``SERVICE_TIME``: a visit is shorter than the service minutes of its tickets.
 - ``SCHOOL_HOURS``: work at a school starts before it opens or ends after it closes.
 - ``SHIFT``: a route leaves before the shift starts or ends after the shift ends and the
-  overtime its employer's policy allows a day (``overtime_max_min_per_day``, 0 by default).
-- ``OVERTIME``: a route's ``overtime_min`` is less than the minutes it ends after the shift,
+  overtime its employer's policy allows a day (``overtime_max_min_per_day``, 0 by default);
+  a day that starts lodging away may leave, and one that ends lodging away may arrive, up to
+  the policy's ``crossing_outside_shift_min`` outside those bounds (a trip's crossings).
+- ``OVERTIME``: a route's ``overtime_min`` is less than the minutes it ends after the shift
+  (and, when it ends lodging, after the crossing allowed outside the shift),
   or a technician's overtime in one calendar (ISO) week of the plan is more than the
   policy's ``overtime_max_min_per_week``.  A policy rule, not a contract rule.
 - ``ROUTE_ENDS_AT_BASE``: a start or end that is not a lodging stop is not at the base.
@@ -487,8 +490,9 @@ class _Checker:
             if technician is None:
                 continue
             year, week, _ = route.date.isocalendar()
+            crossing = self.problem.policy.for_employer(technician.employer).crossing_outside_shift_min
             minutes[(technician.technician_id, year, week)] += overtime_minutes(
-                route, technician.shift_end_min
+                route, technician.shift_end_min, int(crossing)
             )
         for (technician_id, year, week), total in sorted(minutes.items()):
             technician = self.problem.technician_by_id[technician_id]
@@ -656,26 +660,33 @@ class _Checker:
                     )
         if technician is None or not route.stops:
             return
-        shift_start = _at(route.date, technician.shift_start_min)
-        shift_end = _at(route.date, technician.shift_end_min)
+        rules = self.problem.policy.for_employer(technician.employer)
+        crossing = int(rules.crossing_outside_shift_min)
         first, last = route.stops[0], route.stops[-1]
+        early = crossing if first.lodging else 0
+        shift_start = _at(route.date, technician.shift_start_min - early)
+        shift_end = _at(route.date, technician.shift_end_min)
         depart = first.depart if first.type == "start" else None
         if depart is not None and depart.date() == route.date and depart < shift_start:
+            before = f" less the {early} min a crossing from a lodging may take" if early else ""
             self._add(
                 SHIFT,
-                f"departs at {depart:%H:%M}, before the shift starts at {_hhmm(technician.shift_start_min)}",
+                f"departs at {depart:%H:%M}, before the shift starts at {_hhmm(technician.shift_start_min)}{before}",
                 route,
                 0,
             )
         arrive = last.arrive if last.type == "end" and len(route.stops) > 1 else None
-        overtime = int(self.problem.policy.for_employer(technician.employer).overtime_max_min_per_day)
-        worked = overtime_minutes(route, technician.shift_end_min)
+        overtime = int(rules.overtime_max_min_per_day)
+        late = crossing if last.lodging else 0
+        worked = overtime_minutes(route, technician.shift_end_min, crossing)
         if (
             arrive is not None
             and arrive.date() == route.date
-            and arrive > shift_end + timedelta(minutes=overtime)
+            and arrive > shift_end + timedelta(minutes=overtime + late)
         ):
             allowed = f" and the {overtime} min of overtime allowed" if overtime else ""
+            if late:
+                allowed += f" and the {late} min a crossing to a lodging may take"
             self._add(
                 SHIFT,
                 f"arrives at {arrive:%H:%M}, after the shift ends at {_hhmm(technician.shift_end_min)}{allowed}",

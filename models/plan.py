@@ -185,13 +185,18 @@ class Route:
         )
 
 
-def overtime_minutes(route: Route, shift_end_min: int) -> int:
-    """Whole minutes the route's end comes after ``shift_end_min`` (minutes of the day); 0 when within."""
+def overtime_minutes(route: Route, shift_end_min: int, crossing_min: int = 0) -> int:
+    """Whole minutes the route's end comes after ``shift_end_min`` (minutes of the day); 0 when within.
+
+    A route that ends lodging away may land there up to ``crossing_min`` later (the policy's
+    ``crossing_outside_shift_min``: a trip's evening crossing), which is not overtime.
+    """
     last = route.stops[-1] if route.stops else None
     arrive = last.arrive if last is not None and last.type == "end" else None
-    if arrive is None or arrive.date() != route.date:
+    if arrive is None or last is None or arrive.date() != route.date:
         return 0
-    return max(0, arrive.hour * 60 + arrive.minute - shift_end_min)
+    grace = crossing_min if last.lodging else 0
+    return max(0, arrive.hour * 60 + arrive.minute - shift_end_min - grace)
 
 
 @dataclass(frozen=True)

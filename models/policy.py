@@ -43,6 +43,7 @@ EMPLOYER_FIELDS: tuple[str, ...] = (
     "overtime_max_min_per_day",
     "overtime_max_min_per_week",
     "overtime_eur_per_hour",
+    "crossing_outside_shift_min",
     "fairness_eur_per_allowance_eur",
     "fairness_eur_per_night",
     "lunch_break_min",
@@ -62,6 +63,7 @@ _NON_NEGATIVE_MONEY = (
     "replan_move_eur",
     "overtime_max_min_per_day",
     "overtime_eur_per_hour",
+    "crossing_outside_shift_min",
     "fairness_eur_per_allowance_eur",
     "fairness_eur_per_night",
 )
@@ -155,6 +157,11 @@ class Policy:
     overtime_max_min_per_week: int | None = None
     #: what one hour of overtime costs in the objective and the plan's money (example: 20).
     overtime_eur_per_hour: float = 20.0
+    #: minutes a trip's crossing may run outside the shift: the evening boat to a night's lodging
+    #: may land up to this long after the shift (and its overtime) ends, and the morning boat
+    #: from a lodging may leave up to this long before the shift starts (example: 120).  Travel
+    #: of a trip away, covered by its allowances: not overtime.  0 (the default): within the shift.
+    crossing_outside_shift_min: int = 0
     #: fairness over a plan of several days: a technician whose allowance money (per diem +
     #: overnight) earned so far in the plan is above the mean of its employer's technicians pays
     #: this much in the objective per EUR of new allowance (example: 0.5; 0, the default: no term) ...

@@ -433,8 +433,12 @@ class Schedule:
 
     @property
     def overtime_min(self) -> int:
-        """Minutes the day ends after the technician's shift ends."""
-        return max(0, max(self.finish, self.depart) - self.day.technician.shift_end_min)
+        """Minutes the day ends after the technician's shift ends (a crossing to a lodging allowed
+        outside the shift not counted)."""
+        technician = self.day.technician
+        crossing = self.problem.policy.for_employer(technician.employer).crossing_outside_shift_min
+        grace = int(crossing) if self.day.end_lodging else 0
+        return max(0, max(self.finish, self.depart) - technician.shift_end_min - grace)
 
     def route(self) -> Route:
         """The day as a plan route, money filled in."""
@@ -588,7 +592,8 @@ def _timed(
     says; None when it cannot be."""
     technician = day.technician
     policy = problem.policy
-    shift_start = technician.shift_start_min
+    crossing = int(policy.for_employer(technician.employer).crossing_outside_shift_min)
+    shift_start = technician.shift_start_min - (crossing if day.start_lodging else 0)
     shift_end = latest_return_min(problem, technician)
     clock = shift_start
     here = day.start
@@ -654,7 +659,7 @@ def _timed(
             return None
     road_km += home.road_km
     finish = home.arrive if stays or here != day.end else clock
-    if finish > shift_end:
+    if finish > min(DAY_MINUTES - 1, shift_end + (crossing if day.end_lodging else 0)):
         return None
     if lunch is not None and place[0] == "back":
         lunch_start = lunch.starts(finish)
@@ -814,7 +819,11 @@ def price_route(problem: Problem, travel: Travel, route: Route | None) -> Price:
         hours=hours,
         start_lodging=first.lodging,
         end_lodging=last.lodging,
-        overtime_min=overtime_minutes(route, technician.shift_end_min),
+        overtime_min=overtime_minutes(
+            route,
+            technician.shift_end_min,
+            int(problem.policy.for_employer(technician.employer).crossing_outside_shift_min),
+        ),
     )
 
 

@@ -203,11 +203,18 @@ class Day:
         return self.policy.ferry_check_in_min * 60
 
     def departure_s(self, technician: Technician) -> int:
-        """When the technician may leave its start point at the earliest: the shift start, or later
-        when re-planned from now (still at a school, or the day already under way)."""
+        """When the technician may leave its start point at the earliest: the shift start (less the
+        crossing a day that starts lodging away may make before it, ``crossing_outside_shift_min``),
+        or later when re-planned from now (still at a school, or the day already under way)."""
         point = self.start_points[technician.technician_id]
         free = 0 if point.free_from_s is None else point.free_from_s
-        return max(technician.shift_start_min * 60, free, self.now_s)
+        early = self.crossing_outside_shift_s(technician) if point.lodging else 0
+        return max(technician.shift_start_min * 60 - early, free, self.now_s)
+
+    def crossing_outside_shift_s(self, technician: Technician) -> int:
+        """Seconds a trip's crossing may run before the shift starts or after it ends (the policy's
+        ``crossing_outside_shift_min``): the morning boat from a lodging, the evening boat to one."""
+        return int(self.rules_for(technician).crossing_outside_shift_min) * 60
 
     def opened_s(self, ticket: Ticket) -> int:
         """The second of the day the ticket was opened: 0 when opened before the day (no bound)."""
@@ -333,6 +340,10 @@ class InstanceDraft:
         self.balance_cost = 0
         #: per vehicle, its break: earliest and latest start, length, guard (the ``lunch_break`` rule).
         self.vehicle_break: IntArray | None = None
+        #: per vehicle, the latest end of a route through one of ``late_end_nodes`` (a night's
+        #: lodging reached by an evening crossing: the ``shift`` and ``lodging`` rules).
+        self.vehicle_late_end: IntArray | None = None
+        self.late_end_nodes: npt.NDArray[np.bool_] = np.zeros(n, dtype=np.bool_)
         #: ticket nodes whose value outweighs every lower-priority ticket and the day's travel.
         self.protected: set[int] = set()
         #: ticket nodes that must be visited (a lock commits): no rule gives them a drop penalty.
@@ -370,5 +381,9 @@ class InstanceDraft:
             vehicle_soft_end=self.vehicle_soft_end,
             vehicle_overtime_cost=self.vehicle_overtime_cost,
             vehicle_break=self.vehicle_break,
+            vehicle_late_end=self.vehicle_late_end if self.late_end_nodes.any() else None,
+            late_end_nodes=self.late_end_nodes
+            if self.vehicle_late_end is not None and self.late_end_nodes.any()
+            else None,
             name=name,
         )

@@ -271,10 +271,11 @@ def add_nodes(day: Day, nodes: NodeList) -> None:
             to_island = problem.port_by_id[sailing.to_port].island
             if from_island not in reachable or to_island not in reachable:
                 continue
-            if (
-                day_sailing.depart_s < tech.shift_start_min * 60
-                or day_sailing.arrive_s > shift.latest_return_s(day, tech)
-            ):
+            # within the shift, or the crossing a trip away may make outside it (the morning
+            # boat from a lodging, the evening boat to one: the model bounds which route may)
+            if day_sailing.depart_s < min(
+                tech.shift_start_min * 60, day.departure_s(tech)
+            ) or day_sailing.arrive_s > shift.latest_lodging_s(day, tech):
                 continue
             port = problem.port_by_id[sailing.from_port]
             info = NodeInfo("sailing", port.lat, port.lon, from_island, sailing=day_sailing, vehicle=vehicle)

@@ -22,8 +22,10 @@ per diem (both charged here, on the lodging node: see also :mod:`.per_diem`).
   (optional: 0, or for a night that positions the technician the value of the tickets it opens
   over the tour less its later nights; a technician with no way home today must stay:
   ``MAX_PENALTY``), a ``location`` of
-  their own (reached only from the island itself), and ``distance``/``duration`` rows that
-  lead only to the end nodes, at no travel (after a night away the route ends);
+  their own (reached only from the island itself), ``distance``/``duration`` rows that
+  lead only to the end nodes, at no travel (after a night away the route ends), and
+  ``late_end_nodes`` (the route may reach it by ``vehicle_late_end``: an evening crossing after
+  the shift, the policy's ``crossing_outside_shift_min``);
 - checker: ``LODGING``, ``OVERNIGHT_ALLOWED``.
 """
 
@@ -69,7 +71,7 @@ def home_tomorrow(day: Day, technician: Technician, island: str, tomorrow: Reach
     back = tomorrow.arrival(
         day.port_location[ports[0].port_id],
         day.home_of[technician.technician_id],
-        technician.shift_start_min * 60,
+        tours.morning_s(day, technician),
     )
     overtime = int(day.rules_for(technician).overtime_max_min_per_day)
     return back is not None and back <= (technician.shift_end_min + overtime) * 60
@@ -227,6 +229,8 @@ def encode(day: Day, draft: InstanceDraft) -> None:
             night_eur += STRANDED_NIGHT_EUR
         draft.entry_cost[node] = round(night_eur * COST_UNITS_PER_EUR)
         draft.allowed_vehicles[node] = frozenset({info.vehicle})
+        # The evening crossing to it may land after the shift (``crossing_outside_shift_min``).
+        draft.late_end_nodes[node] = True
         # After a night away the route ends: only the end node follows, at no travel.
         draft.duration[node, :] = UNREACHABLE_S
         draft.distance[node, :] = UNREACHABLE_M

@@ -14,7 +14,9 @@ calendar week (:attr:`.base.Day.overtime_used_min`).
   ``ferry`` rule keeps only sailings that arrive by :func:`latest_return_s`;
 - encoding: ``vehicle_windows`` (shift start, and shift end plus the day's overtime, in seconds;
   re-planned from now, the start is when the technician is free where it is,
-  :meth:`.base.Day.departure_s`), ``vehicle_soft_end`` (the shift's end) and
+  :meth:`.base.Day.departure_s`, which starts a day that begins lodging away earlier by the
+  policy's ``crossing_outside_shift_min``), ``vehicle_late_end`` (a route that ends lodging away
+  may reach it that much later: :func:`latest_lodging_s`), ``vehicle_soft_end`` (the shift's end) and
   ``vehicle_overtime_cost`` (cost units per second after it) — the OR-Tools model bounds the
   "time" dimension at each vehicle's start and end by the windows and puts a soft upper bound
   on the end;
@@ -47,6 +49,12 @@ def latest_return_s(day: Day, technician: Technician) -> int:
     return min(DAY_S - 60, (technician.shift_end_min + overtime_today_min(day, technician)) * 60)
 
 
+def latest_lodging_s(day: Day, technician: Technician) -> int:
+    """The latest the technician may reach a night's lodging away: :func:`latest_return_s` plus the
+    crossing a trip may make after the shift (the policy's ``crossing_outside_shift_min``)."""
+    return min(DAY_S - 60, latest_return_s(day, technician) + day.crossing_outside_shift_s(technician))
+
+
 def overtime_cost_per_s(day: Day, technician: Technician) -> int:
     """Cost units of one second of overtime, by the employer's ``overtime_eur_per_hour``."""
     return round(day.rules_for(technician).overtime_eur_per_hour * COST_UNITS_PER_EUR / 3600)
@@ -76,6 +84,9 @@ def encode(day: Day, draft: InstanceDraft) -> None:
         [(min(day.departure_s(t), latest_return_s(day, t)), latest_return_s(day, t)) for t in technicians],
         dtype=np.int64,
     ).reshape(-1, 2)
+    if any(day.crossing_outside_shift_s(t) > 0 for t in technicians):
+        # a route that ends lodging away (the ``lodging`` rule marks those nodes) may end later
+        draft.vehicle_late_end = np.array([latest_lodging_s(day, t) for t in technicians], dtype=np.int64)
     if any(overtime_today_min(day, t) > 0 for t in technicians):
         draft.vehicle_soft_end = np.array([t.shift_end_min * 60 for t in technicians], dtype=np.int64)
         draft.vehicle_overtime_cost = np.array(
