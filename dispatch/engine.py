@@ -38,9 +38,10 @@ PYVRP_MIN_LIMIT_S = 1.0
 PYVRP_MIN_S_PER_VISIT = 0.05
 #: the least time left to OR-Tools to check and polish PyVRP's routes.
 PYVRP_MIN_POLISH_S = 0.5
-#: OR-Tools' share of the time where PyVRP's objective is the instance's own
-#: (:func:`.pyvrp_search.exact`, e.g. the Solomon benchmarks): its polish then only checks
-#: and reads the routes, and seldom improves them, so the time is worth more to PyVRP.
+#: OR-Tools' share of the time on a plain VRPTW (:func:`.pyvrp_search.plain`: PyVRP's objective
+#: is the instance's own and every visit is required, e.g. the Solomon benchmarks): its polish
+#: then only checks and reads the routes, and seldom improves them, so the time is worth more
+#: to PyVRP.
 PYVRP_EXACT_POLISH_SHARE = 0.03
 
 __all__ = [
@@ -196,14 +197,14 @@ def solve_with_pyvrp(
     OR-Tools checks PyVRP's routes against every rule of the model (a plan it rejects is
     never used) and polishes them with the exact objective (workload balance, far-zone
     allowances as the model prices them) for ``params.pyvrp_polish_share`` of the time
-    (:data:`PYVRP_EXACT_POLISH_SHARE` at most where PyVRP's objective is already exact).
+    (:data:`PYVRP_EXACT_POLISH_SHARE` at most on a plain VRPTW, where PyVRP's objective is exact).
     """
-    from .pyvrp_search import exact, routes_cost, search_routes
+    from .pyvrp_search import plain, routes_cost, search_routes
 
     started = time.monotonic()
     share = (
         min(params.pyvrp_polish_share, PYVRP_EXACT_POLISH_SHARE)
-        if exact(instance)
+        if plain(instance)
         else params.pyvrp_polish_share
     )
     polish_s = max(PYVRP_MIN_POLISH_S, share * time_limit_s)

@@ -67,6 +67,15 @@ def exact(instance: RoutingInstance) -> bool:
     return True
 
 
+def plain(instance: RoutingInstance) -> bool:
+    """True on a plain VRPTW: PyVRP's objective is :func:`exact` and every visit must be made (no
+    prizes to collect).  There PyVRP's search is the stronger one; on days with optional tickets
+    of very different values (the product's urgent tiers) a short run of its population may
+    leave the valuable ones out, which OR-Tools' first plan serves (``bench/own_instances.py``)."""
+    visits = list(instance.visit_nodes)
+    return exact(instance) and bool(np.all(instance.drop_penalty[visits] < 0))
+
+
 @dataclass(frozen=True)
 class PyvrpModel:
     """The PyVRP data and the map from PyVRP client indices (0 = first client) back to instance nodes."""

@@ -7,7 +7,14 @@ import dataclasses
 import numpy as np
 
 from dromologio.dispatch.build import DayModel, build_day
-from dromologio.dispatch.pyvrp_search import build_model, exact, expressible, routes_cost, search_routes
+from dromologio.dispatch.pyvrp_search import (
+    build_model,
+    exact,
+    expressible,
+    plain,
+    routes_cost,
+    search_routes,
+)
 from dromologio.geo import RoadEstimateModel
 from dromologio.models import Policy
 from tests.factories import DAY, problem, school, technician, ticket
@@ -73,3 +80,12 @@ def test_pyvrp_is_exact_only_where_its_objective_is_the_instances() -> None:
     assert not exact(
         dataclasses.replace(uncapped, vehicle_soft_end=soft_end, vehicle_overtime_cost=soft_end * 0 + 1)
     )
+
+
+def test_a_day_of_optional_tickets_is_not_a_plain_vrptw_even_when_exact() -> None:
+    instance = _instance().instance
+    uncapped = dataclasses.replace(instance, vehicle_max_distance=np.full(instance.num_vehicles, -1))
+    assert exact(uncapped) and not plain(uncapped)
+    required = uncapped.drop_penalty.copy()
+    required[list(uncapped.visit_nodes)] = -1
+    assert plain(dataclasses.replace(uncapped, drop_penalty=required))
