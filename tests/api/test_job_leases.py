@@ -159,11 +159,12 @@ def test_cancelling_a_job_just_submitted_ends_it_promptly_and_frees_the_queue(
         assert client.delete(f"/plans/{first['plan_id']}", headers=ADMIN).status_code == 200
         second = client.post("/plans", json={"date": DAY, "time_limit_s": 1}, headers=ADMIN).json()
         cancelled = wait_job(client, first["plan_id"], timeout_s=60)
+        # Well before its 30 s (the bound leaves room for a loaded machine's model building).
         assert cancelled["status"] == "cancelled", cancelled
-        assert (cancelled["progress"]["elapsed_s"] or 0) < 10
+        assert (cancelled["progress"]["elapsed_s"] or 0) < 20
         # One solver process: the next job did not wait for the first one's 30 s.
         done = wait_job(client, second["plan_id"], timeout_s=60)
-        assert done["status"] == "done" and (done["progress"]["elapsed_s"] or 0) < 10
+        assert done["status"] == "done" and (done["progress"]["elapsed_s"] or 0) < 20
 
 
 # --- several servers, leases ----------------------------------------------------------------
