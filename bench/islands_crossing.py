@@ -31,6 +31,7 @@ from dromologio.planning.simulate.records import ScenarioRun
 from dromologio.sample import sample_data_dir
 
 from .islands_whatif import (
+    chart,
     island_backlog,
     island_technicians,
     left_by_reason,
@@ -44,6 +45,7 @@ RESULTS = ROOT / "bench" / "results" / "islands_crossing.csv"
 CHART = ROOT / "docs" / "scenarios" / "islands_crossing.png"
 NAXOS_TECHNICIAN = "T09"
 ISLAND_SKILLS = frozenset({"ltsp", "linux"})
+TITLE = "Νησιά: διάπλους εκτός βάρδιας / islands: crossings outside the shift (tours over the horizon)"
 
 
 def variants(problem: Problem, crossing_min: int) -> dict[str, Problem]:
@@ -58,35 +60,6 @@ def variants(problem: Problem, crossing_min: int) -> dict[str, Problem]:
         "crossings outside": outside,
         "+ skills on Naxos": outside.replace(technicians=skilled),
     }
-
-
-def chart(runs: dict[str, ScenarioRun], technicians: list[str], path: Path) -> None:
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    figure, (backlog, busy) = plt.subplots(1, 2, figsize=(11, 4))
-    for name, run in runs.items():
-        backlog.plot(range(1, len(run.horizon) + 1), island_backlog(run), marker="o", ms=3, label=name)
-    backlog.set_xlabel("εργάσιμη ημέρα / working day")
-    backlog.set_ylabel("ανοιχτά αιτήματα νησιών / island backlog")
-    backlog.legend()
-    width = 0.8 / len(runs)
-    for k, (name, run) in enumerate(runs.items()):
-        xs = [i + k * width for i in range(len(technicians))]
-        busy.bar(xs, [100 * utilisation(run, t) for t in technicians], width, label=name)
-    busy.set_xticks([i + width * (len(runs) - 1) / 2 for i in range(len(technicians))], technicians)
-    busy.axhline(50, color="grey", lw=0.8, ls="--")
-    busy.set_ylabel("αξιοποίηση / utilisation (%)")
-    busy.legend()
-    figure.suptitle(
-        "Νησιά: διάπλους εκτός βάρδιας / islands: crossings outside the shift (tours over the horizon)"
-    )
-    figure.tight_layout()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    figure.savefig(path, dpi=100)
-    plt.close(figure)
 
 
 def main() -> None:
@@ -122,7 +95,7 @@ def main() -> None:
         for name, run in runs.items():
             for number, (day, open_) in enumerate(zip(run.horizon, island_backlog(run), strict=True), 1):
                 writer.writerow([name, number, day.isoformat(), open_])
-    chart(runs, technicians, args.chart)
+    chart(runs, technicians, args.chart, TITLE)
     names = list(runs)
     backlogs = {name: island_backlog(run) for name, run in runs.items()}
     print("| | " + " | ".join(names) + " |")

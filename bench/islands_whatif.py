@@ -72,27 +72,31 @@ def nights_away(run: ScenarioRun) -> int:
     )
 
 
-def chart(runs: dict[str, ScenarioRun], technicians: list[str], path: Path) -> None:
+TITLE = "Νησιά: χωρίς διανυκτέρευση, κυλιόμενα, περιοδείες / islands: day, rolling, tours"
+
+
+def chart(runs: dict[str, ScenarioRun], technicians: list[str], path: Path, title: str = TITLE) -> None:
+    """The island backlog per day of each run, and each island technician's utilisation."""
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
     figure, (backlog, busy) = plt.subplots(1, 2, figsize=(11, 4))
-    for horizon, run in runs.items():
-        backlog.plot(range(1, len(run.horizon) + 1), island_backlog(run), marker="o", ms=3, label=horizon)
+    for name, run in runs.items():
+        backlog.plot(range(1, len(run.horizon) + 1), island_backlog(run), marker="o", ms=3, label=name)
     backlog.set_xlabel("εργάσιμη ημέρα / working day")
     backlog.set_ylabel("ανοιχτά αιτήματα νησιών / island backlog")
     backlog.legend()
     width = 0.8 / len(runs)
-    for k, (horizon, run) in enumerate(runs.items()):
+    for k, (name, run) in enumerate(runs.items()):
         xs = [i + k * width for i in range(len(technicians))]
-        busy.bar(xs, [100 * utilisation(run, t) for t in technicians], width, label=horizon)
+        busy.bar(xs, [100 * utilisation(run, t) for t in technicians], width, label=name)
     busy.set_xticks([i + width * (len(runs) - 1) / 2 for i in range(len(technicians))], technicians)
     busy.axhline(50, color="grey", lw=0.8, ls="--")
     busy.set_ylabel("αξιοποίηση / utilisation (%)")
     busy.legend()
-    figure.suptitle("Νησιά: χωρίς διανυκτέρευση, κυλιόμενα, περιοδείες / islands: day, rolling, tours")
+    figure.suptitle(title)
     figure.tight_layout()
     path.parent.mkdir(parents=True, exist_ok=True)
     figure.savefig(path, dpi=100)
