@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date, datetime
+from datetime import date, datetime, time
 
-from dromologio.models import Base, Policy, Port, Problem, Sailing, School, Technician, Ticket
+from dromologio.models import Base, Policy, Port, Problem, Sailing, School, Stop, Technician, Ticket
 
 DAY = date(2026, 11, 23)
 IOANNINA = (39.665, 20.853)
@@ -119,3 +119,24 @@ def problem(
 def _minutes(hhmm: str) -> int:
     hours, minutes = hhmm.split(":")
     return int(hours) * 60 + int(minutes)
+
+
+def at(hhmm: str) -> datetime:
+    """``hhmm`` on :data:`DAY`."""
+    hours, minutes = map(int, hhmm.split(":"))
+    return datetime.combine(DAY, time(hours, minutes))
+
+
+def visit_stop(world: Problem, ticket_id: str, begin: str, end: str) -> Stop:
+    """A hand-made visit on :data:`DAY`: the ticket's school from ``begin`` (arrived then) to ``end``."""
+    school_at = world.school_by_id[world.ticket_by_id[ticket_id].school_id]
+    return Stop(
+        "visit",
+        lat=school_at.lat,
+        lon=school_at.lon,
+        school_id=school_at.school_id,
+        ticket_ids=(ticket_id,),
+        arrive=at(begin),
+        start=at(begin),
+        end=at(end),
+    )

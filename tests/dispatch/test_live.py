@@ -4,7 +4,6 @@ now or before a ticket was opened, the stability term, and locks that commit."""
 from __future__ import annotations
 
 import dataclasses
-from datetime import datetime, time
 
 from dromologio.dispatch import solve
 from dromologio.dispatch.build import build_day
@@ -13,7 +12,7 @@ from dromologio.dispatch.rules.base import COST_UNITS_PER_EUR
 from dromologio.dispatch.solve import default_travel_model
 from dromologio.models import Plan, Problem, Route, Stop
 from dromologio.models.checker import check_plan
-from tests.factories import DAY, base, problem, school, technician, ticket
+from tests.factories import DAY, at, base, problem, school, technician, ticket, visit_stop
 
 #: four visits, but the stability term is only weighed by the local search, which a busy
 #: machine may not reach within a shorter limit.
@@ -40,35 +39,16 @@ def _world() -> Problem:
     )
 
 
-def _at(hhmm: str) -> datetime:
-    hours, minutes = map(int, hhmm.split(":"))
-    return datetime.combine(DAY, time(hours, minutes))
-
-
 def _owner(plan: Plan) -> dict[str, str]:
     return {t: r.technician_id for r in plan.routes for t in r.ticket_ids}
-
-
-def _visit(world: Problem, ticket_id: str, begin: str, end: str) -> Stop:
-    at = world.school_by_id[world.ticket_by_id[ticket_id].school_id]
-    return Stop(
-        "visit",
-        lat=at.lat,
-        lon=at.lon,
-        school_id=at.school_id,
-        ticket_ids=(ticket_id,),
-        arrive=_at(begin),
-        start=_at(begin),
-        end=_at(end),
-    )
 
 
 def _route(world: Problem, technician_id: str, visits: list[Stop], back: str) -> Route:
     home = world.base_of(world.technician_by_id[technician_id])
     stops = (
-        Stop("start", lat=home.lat, lon=home.lon, depart=_at("08:00")),
+        Stop("start", lat=home.lat, lon=home.lon, depart=at("08:00")),
         *visits,
-        Stop("end", lat=home.lat, lon=home.lon, arrive=_at(back)),
+        Stop("end", lat=home.lat, lon=home.lon, arrive=at(back)),
     )
     return Route(technician_id, DAY, stops, distance_km=60.0, travel_minutes=60, cost_eur=10.0)
 
@@ -80,13 +60,13 @@ def _published() -> tuple[Problem, Plan]:
         _route(
             world,
             "T1",
-            [_visit(world, "A1", "08:20", "09:30"), _visit(world, "B1", "09:45", "10:55")],
+            [visit_stop(world, "A1", "08:20", "09:30"), visit_stop(world, "B1", "09:45", "10:55")],
             "11:30",
         ),
         _route(
             world,
             "T2",
-            [_visit(world, "C1", "08:30", "09:40"), _visit(world, "D1", "10:00", "11:10")],
+            [visit_stop(world, "C1", "08:30", "09:40"), visit_stop(world, "D1", "10:00", "11:10")],
             "11:40",
         ),
     )
@@ -101,14 +81,14 @@ def test_the_day_is_replanned_from_now_keeping_what_happened() -> None:
     assert owner == {"A1": "T1", "B1": "T1", "C1": "T2", "D1": "T2"}, owner
     first, second = next(r for r in published.routes if r.technician_id == "T1").visits
     # T1 finished A1 and started B1 early, at 09:35; T2 is on its way to C1 (nothing reported).
-    second = dataclasses.replace(second, start=_at("09:35"))
+    second = dataclasses.replace(second, start=at("09:35"))
     done, started = first.ticket_ids[0], second.ticket_ids[0]
-    assert second.start is not None and second.start < _at("09:40")
+    assert second.start is not None and second.start < at("09:40")
     urgent = dataclasses.replace(
-        ticket("U1", "E", priority="urgent", service_minutes=30), opened_at=_at("09:40")
+        ticket("U1", "E", priority="urgent", service_minutes=30), opened_at=at("09:40")
     )
     today = world.replace(tickets=(*(t for t in world.tickets if t.ticket_id != done), urgent))
-    now = _at("09:40")
+    now = at("09:40")
     live = live_from_plan(today, published, now, done=[done], started={started: second.start})
 
     plan = solve(today, DAY, time_limit_s=LIMIT, live=live).plan
@@ -133,16 +113,16 @@ def test_the_day_is_replanned_from_now_keeping_what_happened() -> None:
 
 def test_a_ticket_is_never_visited_before_it_was_opened() -> None:
     world = _world()
-    late = dataclasses.replace(world.tickets[0], opened_at=_at("11:30"))
+    late = dataclasses.replace(world.tickets[0], opened_at=at("11:30"))
     plan = solve(world.replace(tickets=(late, *world.tickets[1:])), DAY, time_limit_s=LIMIT).plan
     visit = next(s for r in plan.routes for s in r.visits if "A1" in s.ticket_ids)
-    assert visit.start is not None and visit.start >= _at("11:30")
+    assert visit.start is not None and visit.start >= at("11:30")
 
 
 def test_freeze_before_keeps_the_morning_as_planned() -> None:
     world, published = _published()
-    until = _at("10:00")
-    live = live_from_plan(world, published, _at("08:00"), freeze_until=until)
+    until = at("10:00")
+    live = live_from_plan(world, published, at("08:00"), freeze_until=until)
     plan = solve(world, DAY, time_limit_s=LIMIT, live=live).plan
     assert check_plan(world, plan).ok, check_plan(world, plan).violations
     before = {
@@ -157,7 +137,7 @@ def test_freeze_before_keeps_the_morning_as_planned() -> None:
 
 def test_a_technician_at_a_school_starts_there_when_free() -> None:
     world = _world()
-    live = LiveState(now=_at("10:00"), started={"A1": ("T1", _at("09:30"))}).completed(world, DAY)
+    live = LiveState(now=at("10:00"), started={"A1": ("T1", at("09:30"))}).completed(world, DAY)
     points = live.start_points(world, DAY)
     assert points["T1"].free_from_s == (9 * 60 + 30 + 60 + world.policy.visit_setup_min) * 60
     assert points["T2"].free_from_s == 10 * 3600

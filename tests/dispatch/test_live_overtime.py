@@ -10,8 +10,8 @@ from dromologio.dispatch import solve
 from dromologio.dispatch.live import LiveState
 from dromologio.models import Problem
 from dromologio.models.checker import check_plan
-from tests.dispatch.test_live import _at, _world
-from tests.factories import DAY
+from tests.dispatch.test_live import _world
+from tests.factories import DAY, at
 
 
 def short_shift() -> Problem:
@@ -28,7 +28,7 @@ def with_overtime(world: Problem, minutes: int) -> Problem:
 
 def late_visit(world: Problem) -> LiveState:
     """T1 started A1 (60 min) at 12:00; at 13:50 it is still there."""
-    return LiveState(now=_at("13:50"), started={"A1": ("T1", _at("12:00"))}).completed(world, DAY)
+    return LiveState(now=at("13:50"), started={"A1": ("T1", at("12:00"))}).completed(world, DAY)
 
 
 def running_until(world: Problem) -> datetime:
@@ -40,10 +40,10 @@ def running_until(world: Problem) -> datetime:
 
 def test_work_running_at_now_stretches_into_the_overtime_allowed_and_no_further() -> None:
     world = short_shift()
-    finished = _at("12:00") + timedelta(minutes=60 + world.policy.visit_setup_min)
+    finished = at("12:00") + timedelta(minutes=60 + world.policy.visit_setup_min)
     assert running_until(world) == finished  # a hard shift end: the visit's own length
-    assert running_until(with_overtime(world, 60)) == _at("13:50")  # until now
-    assert running_until(with_overtime(world, 30)) == max(finished, _at("13:30"))
+    assert running_until(with_overtime(world, 60)) == at("13:50")  # until now
+    assert running_until(with_overtime(world, 30)) == max(finished, at("13:30"))
 
 
 def test_the_replanned_route_ends_in_overtime_and_pays_for_it() -> None:
