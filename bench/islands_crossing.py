@@ -19,7 +19,6 @@ and ``docs/scenarios/islands_crossing.png`` and prints markdown tables.
 from __future__ import annotations
 
 import argparse
-import csv
 import time
 from dataclasses import replace
 from pathlib import Path
@@ -34,10 +33,8 @@ from .islands_whatif import (
     chart,
     island_backlog,
     island_technicians,
-    left_by_reason,
-    nights_away,
-    served,
-    utilisation,
+    print_run_rows,
+    write_backlog,
 )
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -88,13 +85,7 @@ def main() -> None:
         runs[name] = simulate(varied, scenario_set.scenarios[0], settings, arrivals=scenario_set.arrivals)
         print(f"{name}: {time.perf_counter() - started:.0f} s", flush=True)
     technicians = island_technicians(problem)
-    args.csv.parent.mkdir(parents=True, exist_ok=True)
-    with args.csv.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(["variant", "day", "date", "island_backlog"])
-        for name, run in runs.items():
-            for number, (day, open_) in enumerate(zip(run.horizon, island_backlog(run), strict=True), 1):
-                writer.writerow([name, number, day.isoformat(), open_])
+    write_backlog(args.csv, runs, "variant")
     chart(runs, technicians, args.chart, TITLE)
     names = list(runs)
     backlogs = {name: island_backlog(run) for name, run in runs.items()}
@@ -105,19 +96,7 @@ def main() -> None:
     print(f"| island backlog after day {' / '.join(map(str, marks))} | " + " | ".join(cells) + " |")
     last_week = [max(backlogs[name][-5:]) - min(backlogs[name][-5:]) for name in names]
     print("| spread over the last 5 days | " + " | ".join(map(str, last_week)) + " |")
-    for technician in technicians:
-        row = " | ".join(f"{100 * utilisation(runs[name], technician):.0f} %" for name in names)
-        print(f"| {technician} | {row} |")
-    print("| island tickets served | " + " | ".join(str(served(runs[name])) for name in names) + " |")
-    print("| nights away | " + " | ".join(str(nights_away(runs[name])) for name in names) + " |")
-    print(
-        "| cost (EUR) | "
-        + " | ".join(f"{sum(d.cost_eur for d in runs[name].days):,.0f}" for name in names)
-        + " |"
-    )
-    reasons = {name: left_by_reason(run) for name, run in runs.items()}
-    for code in sorted(set().union(*reasons.values())):
-        print(f"| left at the end, {code} | " + " | ".join(str(reasons[name][code]) for name in names) + " |")
+    print_run_rows(runs, technicians)
 
 
 if __name__ == "__main__":

@@ -148,13 +148,7 @@ def main() -> None:
         runs[horizon] = simulate(problem, baseline, settings, arrivals=scenario_set.arrivals)
         print(f"{horizon}: {time.perf_counter() - started:.0f} s", flush=True)
     technicians = island_technicians(problem)
-    args.csv.parent.mkdir(parents=True, exist_ok=True)
-    with args.csv.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(["horizon", "day", "date", "island_backlog"])
-        for horizon, run in runs.items():
-            for number, (day, open_) in enumerate(zip(run.horizon, island_backlog(run), strict=True), 1):
-                writer.writerow([horizon, number, day.isoformat(), open_])
+    write_backlog(args.csv, runs, "horizon")
     chart(runs, technicians, args.chart)
     names = list(runs)
     print("| day | " + " | ".join(names) + " |")
@@ -165,17 +159,34 @@ def main() -> None:
     print()
     print("| | " + " | ".join(names) + " |")
     print("|---|" + "---:|" * len(names))
+    print_run_rows(runs, technicians)
+
+
+def write_backlog(path: Path, runs: dict[str, ScenarioRun], label: str) -> None:
+    """The island backlog of each run per day, one CSV row each (``label`` names the runs' column)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow([label, "day", "date", "island_backlog"])
+        for name, run in runs.items():
+            for number, (day, open_) in enumerate(zip(run.horizon, island_backlog(run), strict=True), 1):
+                writer.writerow([name, number, day.isoformat(), open_])
+
+
+def print_run_rows(runs: dict[str, ScenarioRun], technicians: list[str]) -> None:
+    """Markdown rows, one column per run: utilisation per technician, island tickets served,
+    nights away, cost, and the island tickets left at the end by reason."""
+    names = list(runs)
     for technician in technicians:
-        row = " | ".join(f"{100 * utilisation(runs[h], technician):.0f} %" for h in names)
+        row = " | ".join(f"{100 * utilisation(runs[name], technician):.0f} %" for name in names)
         print(f"| {technician} | {row} |")
-    print("| island tickets served | " + " | ".join(str(served(runs[h])) for h in names) + " |")
-    print("| nights away | " + " | ".join(str(nights_away(runs[h])) for h in names) + " |")
-    print(
-        "| cost (EUR) | " + " | ".join(f"{sum(d.cost_eur for d in runs[h].days):,.0f}" for h in names) + " |"
-    )
-    reasons = {h: left_by_reason(r) for h, r in runs.items()}
+    print("| island tickets served | " + " | ".join(str(served(runs[name])) for name in names) + " |")
+    print("| nights away | " + " | ".join(str(nights_away(runs[name])) for name in names) + " |")
+    costs = (f"{sum(d.cost_eur for d in runs[name].days):,.0f}" for name in names)
+    print("| cost (EUR) | " + " | ".join(costs) + " |")
+    reasons = {name: left_by_reason(run) for name, run in runs.items()}
     for code in sorted(set().union(*reasons.values())):
-        print(f"| left at the end, {code} | " + " | ".join(str(reasons[h][code]) for h in names) + " |")
+        print(f"| left at the end, {code} | " + " | ".join(str(reasons[name][code]) for name in names) + " |")
 
 
 def left_by_reason(run: ScenarioRun) -> Counter[str]:
