@@ -91,7 +91,7 @@ def main() -> None:
     backlogs = {name: island_backlog(run) for name, run in runs.items()}
     print("| | " + " | ".join(names) + " |")
     print("|---|" + "---:|" * len(names))
-    marks = [d for d in (5, 10, 15, 20, 25, 30) if d <= args.days]
+    marks = sorted({d for d in (5, 10, 15, 20, 25, 30) if d <= args.days} | {args.days})
     cells = [" / ".join(str(backlogs[name][d - 1]) for d in marks) for name in names]
     print(f"| island backlog after day {' / '.join(map(str, marks))} | " + " | ".join(cells) + " |")
     last_week = [max(backlogs[name][-5:]) - min(backlogs[name][-5:]) for name in names]
